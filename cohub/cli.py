@@ -1,0 +1,99 @@
+"""The ``cohub`` command: thin wrappers over the library.
+
+Errors print as one line, ``cohub: message``, on stderr; ``main`` returns the
+exit code and never lets a traceback reach the person at the keyboard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date as Date
+from pathlib import Path
+
+from cohub.hub import load_hub
+from cohub.scaffold import ScaffoldError, new_case_study
+from cohub.tagging import TermMatcher, undeclared_terms
+
+
+def get_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``cohub``."""
+    parser = argparse.ArgumentParser(prog="cohub", description="Build and look after a co-production hub.")
+    parser.add_argument("--root", type=Path, default=Path(), help="the hub's folder (default: this one)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser("new", help="start a case study from the template")
+    new.add_argument("title", help="the case study's title, in quotes")
+    new.set_defaults(func=_new)
+
+    check = commands.add_parser("check", help="check every case study and list each problem")
+    check.set_defaults(func=_check)
+
+    build = commands.add_parser("build", help="check, then build the site into site/")
+    build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
+    build.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``cohub`` with ``argv`` and return the exit code."""
+    parser = get_parser()
+    args = parser.parse_args(argv)
+    if args.command != "new" and not (args.root / "case_studies").is_dir():
+        print(f"cohub: {args.root.resolve()} has no case_studies/ folder: run cohub in the hub's folder, "
+              "or name it with --root", file=sys.stderr)
+        return 1
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"cohub: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = new_case_study(args.root, args.title, Date.today())
+    except ScaffoldError as error:
+        print(f"cohub: {error}", file=sys.stderr)
+        return 1
+    print(f"Created {path.relative_to(args.root).as_posix()}: fill in the front matter, write the story, "
+          "then run 'cohub check'.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    hub = load_hub(args.root)
+    for problem in hub.problems:
+        print(problem)
+    matcher = TermMatcher.from_taxonomy(hub.taxonomy)
+    for case_study in hub.corpus.case_studies:
+        for field, term_id in undeclared_terms(case_study):
+            offset = matcher.first_line(field, term_id, case_study.body) or 0
+            print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
+                  f"'{term_id}' but '{field}' does not list it — add it if the story is about that")
+    count = len(hub.problems)
+    studies = len(hub.corpus.case_studies)
+    if count:
+        print(f"cohub: {count} problem{'s' if count != 1 else ''} found; fix them and run 'cohub check' again",
+              file=sys.stderr)
+        return 1
+    print(f"{studies} case stud{'ies' if studies != 1 else 'y'} checked: no problems.")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from cohub.build import BuildFailed, build_site
+
+    try:
+        site_dir = build_site(args.root, site_dir=args.site_dir)
+    except BuildFailed as error:
+        print(f"cohub: {error}", file=sys.stderr)
+        return 1
+    print(f"Built the site in {site_dir}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

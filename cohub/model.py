@@ -1,0 +1,99 @@
+"""The case-study domain model: frozen records built from validated front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who told the story."""
+
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationRole:
+    """An organisation named in a case study, and its part in the story."""
+
+    id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SeriesPart:
+    """Where a case study sits in a series."""
+
+    id: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the story was first told; shown on the page as its credit."""
+
+    title: str
+    publisher: str
+    url: str
+    date: Date | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A further-reading link."""
+
+    title: str
+    url: str
+    publisher: str = ""
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """One story of co-production, as the front matter and body describe it.
+
+    Attributes:
+        slug: The page address under ``case-studies/``.
+        path: The file, relative to the hub's root.
+        body: The Markdown after the front matter.
+        body_line: The file line the body starts on.
+        detected: Term ids found in the body through synonyms, by facet field;
+            they include declared ones.
+    """
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    date: Date
+    authors: tuple[Author, ...]
+    organisations: tuple[OrganisationRole, ...]
+    place: str
+    region: str
+    service_types: tuple[str, ...]
+    commissioning_stages: tuple[str, ...]
+    ladder_rung: str
+    themes: tuple[str, ...]
+    source: Source
+    body: str
+    body_line: int
+    series: SeriesPart | None = None
+    resources: tuple[Resource, ...] = ()
+    comments: bool = True
+    draft: bool = False
+    detected: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def declared(self, field: str) -> tuple[str, ...]:
+        """The term ids the front matter gives for a facet field."""
+        value = getattr(self, field)
+        return (value,) if isinstance(value, str) else value
+
+    def detected_for(self, field: str) -> tuple[str, ...]:
+        """The term ids found in the body for a facet field."""
+        return dict(self.detected).get(field, ())
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root."""
+        return f"case-studies/{self.slug}/"

@@ -1,0 +1,127 @@
+"""The one definition of case-study front matter, and plain messages for its errors.
+
+``schemas/case-study.schema.json`` is JSON Schema, so editors can use it too;
+this module turns the validator's findings into ``path:line: message — fix``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator
+
+from cohub.problems import Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+    from cohub.frontmatter import FrontMatter, Path_
+
+SCHEMA_FILE = "case-study.schema.json"
+
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list, like [first, second]",
+    "object": "a group of fields indented under it",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+@cache
+def case_study_schema() -> dict[str, Any]:
+    """The JSON Schema for case-study front matter."""
+    return json.loads(files("cohub").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(case_study_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def field_name(path: Path_) -> str:
+    """Say where a value is in words: ``'name' in item 1 of 'authors'``."""
+    if not path:
+        return "the front matter"
+    *parent, last = path
+    here = f"item {last + 1}" if isinstance(last, int) else f"'{last}'"
+    return f"{here} of {field_name(tuple(parent))}" if parent else here
+
+
+def schema_problems(front: FrontMatter, path: str) -> tuple[Problem, ...]:
+    """Every way the front matter breaks the schema, in file order."""
+    problems = [
+        problem
+        for error in _validator().iter_errors(front.data)
+        for problem in _explain(error, front, path)
+    ]
+    return tuple(sorted(problems, key=lambda problem: problem.line))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if value is None:
+        return "empty"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"
+
+
+def _explain(error: ValidationError, front: FrontMatter, path: str) -> tuple[Problem, ...]:
+    at: Path_ = tuple(error.absolute_path)
+    line = front.line_of(at)
+    where = field_name(at)
+    schema = error.schema
+    validator = error.validator
+    if validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return tuple(
+            Problem(path, line, f"{field_name((*at, name))} is missing",
+                    f"add '{name}:' (see case_studies/_template.md)")
+            for name in missing
+        )
+    if validator == "additionalProperties":
+        allowed = schema.get("properties", {})
+        return tuple(
+            Problem(path, front.line_of((*at, name)), f"unknown field {field_name((*at, name))}",
+                    did_you_mean(name, allowed))
+            for name in error.instance
+            if name not in allowed
+        )
+    if validator == "type":
+        expected = error.validator_value
+        return (Problem(path, line, f"{where} must be {_TYPE_WORDS.get(expected, expected)}, "
+                        f"not {_describe(error.instance)}",
+                        "see case_studies/_template.md for an example"),)
+    if validator == "format" and error.validator_value == "date":
+        return (Problem(path, line, f"{where} is not a real date: '{error.instance}'",
+                        "write it as YYYY-MM-DD, for example 2024-03-31"),)
+    if validator == "minLength":
+        if not error.instance.strip():
+            return (Problem(path, line, f"{where} is empty", "write something, or remove the field"),)
+        return (Problem(path, line, f"{where} is too short (under {error.validator_value} characters)",
+                        "say a little more"),)
+    if validator == "maxLength":
+        return (Problem(path, line, f"{where} is too long ({len(error.instance)} characters, "
+                        f"at most {error.validator_value})", "shorten it"),)
+    if validator == "minItems":
+        return (Problem(path, line, f"{where} is an empty list", "give at least one item"),)
+    if validator == "uniqueItems":
+        return (Problem(path, line, f"{where} lists the same item twice", "remove the repeat"),)
+    if validator == "pattern" and at and at[-1] == "url":
+        return (Problem(path, line, f"{where} is not a web address: '{error.instance}'",
+                        "give the full address, starting https://"),)
+    if validator == "pattern" and at == ("slug",):
+        return (Problem(path, line, f"{where} '{error.instance}' is not a valid page address",
+                        "use lowercase letters, digits and single hyphens, like 'thurrock-direct-payments'"),)
+    if validator == "minimum":
+        return (Problem(path, line, f"{where} must be {error.validator_value} or more", "count parts from 1"),)
+    return (Problem(path, line, f"{where}: {error.message}", "see case_studies/_template.md"),)

@@ -1,0 +1,127 @@
+"""Fixtures every test can use: hubs in tmp_path, whole-site builds, a real browser."""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REPO = Path(__file__).resolve().parent.parent
+HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides", "case_studies")
+CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
+
+# Material prints a banner about MkDocs 2.0 on import; the hub pins MkDocs 1.x.
+os.environ["NO_MKDOCS_2_WARNING"] = "true"
+
+
+def copy_hub(target: Path) -> Path:
+    """Copy the real hub's sources (not its build output) into ``target``."""
+    for part in HUB_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def build_hub(root: Path, site_dir: Path | None = None) -> Path:
+    """Build the hub at ``root`` in strict mode with MkDocs' own API."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = site_dir or root / "site"
+    config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(site))
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Path:
+    """A copy of the real hub in ``tmp_path``, to add or break case studies in."""
+    root = tmp_path / "hub"
+    root.mkdir()
+    return copy_hub(root)
+
+
+@functools.cache
+def real_site() -> Path:
+    """The real hub, built once per test run (test collection may need its pages)."""
+    folder = Path(tempfile.mkdtemp(prefix="cohub-site-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return build_hub(REPO, folder / "site")
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The real hub, built once per test session."""
+    return real_site()
+
+
+def site_pages(site: Path) -> tuple[str, ...]:
+    """The address of every HTML page in a built site, like ``case-studies/x/``."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        if relative == "404.html":
+            pages.append(relative)
+        elif relative.endswith("index.html"):
+            pages.append(relative[: -len("index.html")])
+    return tuple(pages)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site, served over real HTTP on a free loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'make test', which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser tab with its own context."""
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
