@@ -7,11 +7,12 @@ only reads MkDocs objects, calls those functions and writes back the results.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from material.plugins.tags.structure.tag import Tag
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
     from cohub.model import CaseStudy
 
-log = get_plugin_logger("cohub")
+# A child of MkDocs' logger, so --strict counts its warnings; no prefix, so each
+# message starts with the file and line, exactly as 'cohub check' prints it.
+log = logging.getLogger("mkdocs.plugins.cohub")
 
 CASE_STUDY_TEMPLATE = "case-study.html"
 LISTING_TEMPLATE = "case-studies.html"
@@ -91,7 +94,8 @@ class SiteHooks:
         if case_study is not None and self.hub is not None:
             page.meta.update(
                 title=case_study.title,
-                description=case_study.summary,
+                # Material writes the description into an attribute unescaped.
+                description=escape(case_study.summary),
                 tags=list(self.hub.tags(case_study)),
                 template=CASE_STUDY_TEMPLATE,
                 comments=case_study.comments,
