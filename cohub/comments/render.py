@@ -23,6 +23,8 @@ __all__ = (
     "TEMPLATES_DIR",
     "inject_comments",
     "long_date",
+    "long_date_time",
+    "paragraphs",
     "render_approved_comments",
     "template_environment",
 )
@@ -50,30 +52,44 @@ class _CommentView:
     paragraphs: tuple[tuple[str, ...], ...]
 
 
-def template_environment() -> jinja2.Environment:
-    """Return a Jinja environment for the comment service's templates, autoescaping on."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def long_date(moment: datetime) -> str:
     """Format a time as a UK date in GOV.UK style, like "5 March 2025"."""
     local = moment.astimezone(_UK_TIME)
     return f"{local.day} {local:%B %Y}"
 
 
+def long_date_time(moment: datetime) -> str:
+    """Format a time as UK date and time in GOV.UK style, like "5 March 2025 at 2:30pm"."""
+    local = moment.astimezone(_UK_TIME)
+    hour = local.hour % 12 or 12
+    return f"{long_date(moment)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def paragraphs(text: str) -> tuple[tuple[str, ...], ...]:
+    """Split plain text into paragraphs on blank lines, and each paragraph into lines."""
+    return tuple(tuple(paragraph.split("\n")) for paragraph in _PARAGRAPH_BREAK.split(text.strip()))
+
+
+def template_environment() -> jinja2.Environment:
+    """Return a Jinja environment for the comment service's templates, autoescaping on."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date_time"] = long_date_time
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
 def _view(comment: Comment) -> _CommentView:
-    paragraphs = tuple(tuple(paragraph.split("\n")) for paragraph in _PARAGRAPH_BREAK.split(comment.body.strip()))
     return _CommentView(
         author=comment.name or "Anonymous",
         date_iso=comment.created_at.astimezone(_UK_TIME).date().isoformat(),
         date_text=long_date(comment.created_at),
-        paragraphs=paragraphs,
+        paragraphs=paragraphs(comment.body),
     )
 
 

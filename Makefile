@@ -1,0 +1,43 @@
+# One command to run the hub, one to test it, on a fresh Debian machine as root.
+#   make serve   set up, build and serve the hub at http://127.0.0.1:8000
+#   make test    set up (Debian's chromium included) and run every test
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup serve build check test chromium clean
+
+# Debian's python3 needs python3-venv before it can make a virtual environment.
+$(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv)
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+serve: setup
+	NO_MKDOCS_2_WARNING=true $(BIN)/cohub serve --host $(HOST) --port $(PORT)
+
+build: setup
+	NO_MKDOCS_2_WARNING=true $(BIN)/cohub build
+
+check: setup
+	$(BIN)/cohub check
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: setup chromium
+	NO_MKDOCS_2_WARNING=true $(BIN)/python -m pytest
+
+clean:
+	rm -rf site $(VENV)
