@@ -1,0 +1,53 @@
+"""``mkdocs serve`` works as MkDocs users expect, and picks up edited case studies."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch_until(url: str, wanted: str, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read().decode("utf-8")
+            if wanted in body:
+                return body
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"{url} never showed {wanted!r}")
+
+
+def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=hub, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/case-studies/essex-tender-evaluation/"
+        fetch_until(url, "Essex")
+        study = hub / "case_studies" / "essex-tender-evaluation.md"
+        study.write_text(study.read_text(encoding="utf-8").replace(
+            "## What happened", "## What happened\n\nA sentence added while serving.", 1), encoding="utf-8")
+        fetch_until(url, "A sentence added while serving.")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
