@@ -7,10 +7,14 @@ exit code and never lets a traceback reach the person at the keyboard.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date as Date
 from pathlib import Path
 
+from cohub.comments import SettingsError
+from cohub.comments.cli import DEFAULT_DB
+from cohub.comments.cli import add_parser as add_comments_parser
 from cohub.hub import load_hub
 from cohub.scaffold import ScaffoldError, new_case_study
 from cohub.tagging import TermMatcher, undeclared_terms
@@ -32,6 +36,16 @@ def get_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="check, then build the site into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
     build.set_defaults(func=_build)
+
+    serve = commands.add_parser("serve", help="build, then serve the site and its comment service on one port")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument("--db", type=Path, help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB})")
+    serve.add_argument("--site-url", help="the address people use to reach the hub, if not http://HOST:PORT/ "
+                                          "(default: $COHUB_SITE_URL)")
+    serve.set_defaults(func=_serve)
+
+    add_comments_parser(commands)
     return parser
 
 
@@ -39,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``cohub`` with ``argv`` and return the exit code."""
     parser = get_parser()
     args = parser.parse_args(argv)
-    if args.command != "new" and not (args.root / "case_studies").is_dir():
+    if args.command in ("check", "build", "serve") and not (args.root / "case_studies").is_dir():
         print(f"cohub: {args.root.resolve()} has no case_studies/ folder: run cohub in the hub's folder, "
               "or name it with --root", file=sys.stderr)
         return 1
@@ -92,6 +106,22 @@ def _build(args: argparse.Namespace) -> int:
         print(f"cohub: {error}", file=sys.stderr)
         return 1
     print(f"Built the site in {site_dir}.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from cohub.build import BuildFailed
+    from cohub.serve import serve
+
+    db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
+    try:
+        serve(args.root, host=args.host, port=args.port, db_path=db_path, site_url=args.site_url)
+    except BuildFailed as error:
+        print(f"cohub: {error}", file=sys.stderr)
+        return 1
+    except SettingsError as error:
+        print(f"cohub: a comment setting cannot be used: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -96,10 +96,6 @@ class ValidationResult:
         """True when the hidden "Leave this field empty" field was filled in."""
         return bool(self.form.website.strip())
 
-    def error_for(self, field: str) -> str | None:
-        """Return the error message for a field, or None."""
-        return next((error.message for error in self.errors if error.field == field), None)
-
     def error_messages(self) -> dict[str, str]:
         """Return field id to error message, in form order."""
         return {error.field: error.message for error in self.errors}

@@ -1,0 +1,212 @@
+"""``cohub comments``: moderate comments and manage moderators from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from cohub.comments.render import long_date_time
+from cohub.comments.settings import SettingsError, settings_from_env
+from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError
+
+__all__ = ("DEFAULT_DB", "MINIMUM_PASSWORD_LENGTH", "add_parser")
+
+DEFAULT_DB = "comments.sqlite3"
+MINIMUM_PASSWORD_LENGTH = 12
+
+_UK_TIME = ZoneInfo("Europe/London")
+_PREVIEW_LENGTH = 50
+
+
+class _CommandError(Exception):
+    """A problem to report to the user in one line."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``comments`` command on the main ``cohub`` parser.
+
+    Each sub-command sets ``func``, which takes the parsed arguments and
+    returns the exit status.
+
+    Args:
+        subparsers: From ``parser.add_subparsers()`` on the ``cohub`` parser.
+    """
+    parser = subparsers.add_parser(
+        "comments",
+        help="moderate comments and manage moderators",
+        description="Moderate comments and manage moderators.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in this folder)",
+    )
+    commands = parser.add_subparsers(dest="comments_command", required=True, metavar="COMMAND")
+
+    list_parser = commands.add_parser("list", help="list comments", description="List comments, oldest first.")
+    list_parser.add_argument(
+        "--status",
+        choices=("pending", "approved", "rejected", "all"),
+        default="pending",
+        help="which comments to list (default: pending)",
+    )
+    list_parser.set_defaults(func=_guarded(_list))
+
+    show_parser = commands.add_parser("show", help="show one comment in full, with the email address")
+    show_parser.add_argument("id", metavar="ID", help="the comment's number")
+    show_parser.set_defaults(func=_guarded(_show))
+
+    for name, action in (("approve", _approve), ("reject", _reject)):
+        decide_parser = commands.add_parser(name, help=f"{name} a pending comment")
+        decide_parser.add_argument("id", metavar="ID", help="the comment's number")
+        decide_parser.set_defaults(func=_guarded(action))
+
+    purge_parser = commands.add_parser("purge", help="delete old rejected comments")
+    purge_parser.add_argument(
+        "--days",
+        help="delete rejected comments decided more than this many days ago (default: $COHUB_PURGE_AFTER_DAYS or 30)",
+    )
+    purge_parser.set_defaults(func=_guarded(_purge))
+
+    moderator_parser = commands.add_parser(
+        "add-moderator",
+        help="add a moderator, or change a moderator's password",
+        description=(
+            "Add a moderator, or change a moderator's password. The password is asked for,"
+            " or read from the first line of standard input when that is not a terminal."
+        ),
+    )
+    moderator_parser.add_argument("username", metavar="USERNAME")
+    moderator_parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input without asking"
+    )
+    moderator_parser.set_defaults(func=_guarded(_add_moderator))
+
+
+def _guarded(command: Callable[[argparse.Namespace, CommentStore], None]) -> Callable[[argparse.Namespace], int]:
+    """Open the store, run the command and turn any failure into one ``cohub:`` line."""
+
+    def run(args: argparse.Namespace) -> int:
+        db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
+        try:
+            command(args, CommentStore(db_path))
+        except (_CommandError, CommentStoreError, SettingsError) as exc:
+            print(f"cohub: {exc}", file=sys.stderr)
+            return 1
+        except (sqlite3.Error, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"cohub: the comments database {db_path} could not be used: {reason}", file=sys.stderr)
+            return 1
+        return 0
+
+    return run
+
+
+def _comment_id(text: str) -> int:
+    if not text.isdigit() or int(text) > 2**63 - 1:
+        raise _CommandError(f"a comment's number is a whole number like 12, not {text!r}")
+    return int(text)
+
+
+def _days(text: str | None) -> int:
+    if text is None:
+        return settings_from_env(os.environ, None).purge_after_days
+    if not text.isdigit():
+        raise _CommandError(f"--days must be a whole number like 30, not {text!r}")
+    return int(text)
+
+
+def _short_time(comment: Comment) -> str:
+    return f"{comment.created_at.astimezone(_UK_TIME):%Y-%m-%d %H:%M}"
+
+
+def _preview(body: str) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= _PREVIEW_LENGTH else f"{flat[: _PREVIEW_LENGTH - 1]}…"
+
+
+def _list(args: argparse.Namespace, store: CommentStore) -> None:
+    comments = store.list(None if args.status == "all" else CommentStatus(args.status))
+    if not comments:
+        print("No comments." if args.status == "all" else f"No {args.status} comments.")
+        return
+    rows = (("ID", "STATUS", "CASE STUDY", "SENT", "NAME", "COMMENT"),) + tuple(
+        (
+            str(comment.id),
+            comment.status,
+            comment.page,
+            _short_time(comment),
+            comment.name or "Anonymous",
+            _preview(comment.body),
+        )
+        for comment in comments
+    )
+    # Every column but the last is padded to line up; the comment preview runs on.
+    widths = tuple(max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1))
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+
+
+def _show(args: argparse.Namespace, store: CommentStore) -> None:
+    comment_id = _comment_id(args.id)
+    comment = store.get(comment_id)
+    if comment is None:
+        raise _CommandError(f"comment {comment_id} does not exist")
+    print(f"Comment {comment.id}")
+    print(f"Status: {comment.status}")
+    print(f"Case study: {comment.page}")
+    print(f"Name: {comment.name or 'Anonymous'}")
+    print(f"Email address: {comment.email + ' (never published)' if comment.email else 'not given'}")
+    print(f"Sent: {long_date_time(comment.created_at)}")
+    if comment.decided_at is not None:
+        print(f"Decided: {long_date_time(comment.decided_at)}")
+    print()
+    print(comment.body)
+
+
+def _approve(args: argparse.Namespace, store: CommentStore) -> None:
+    comment = store.approve(_comment_id(args.id))
+    print(f"Approved comment {comment.id} on {comment.page}.")
+
+
+def _reject(args: argparse.Namespace, store: CommentStore) -> None:
+    comment = store.reject(_comment_id(args.id))
+    print(f"Rejected comment {comment.id} on {comment.page}.")
+
+
+def _purge(args: argparse.Namespace, store: CommentStore) -> None:
+    days = _days(args.days)
+    deleted = store.purge_rejected(timedelta(days=days))
+    noun = "comment" if deleted == 1 else "comments"
+    print(f"Deleted {deleted} rejected {noun} older than {days} days.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    # A password typed at a terminal is asked for twice, hidden; anything
+    # else (a pipe, a file) gives it on the first line of standard input.
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Type the password again: ") != password:
+        raise _CommandError("the two passwords are different")
+    return password
+
+
+def _add_moderator(args: argparse.Namespace, store: CommentStore) -> None:
+    username = args.username.strip().lower()
+    if not username or any(character.isspace() for character in username):
+        raise _CommandError(f"a username must be one word with no spaces, not {args.username!r}")
+    password = _read_password(args.password_stdin)
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise _CommandError(f"the password must be {MINIMUM_PASSWORD_LENGTH} characters or more")
+    if store.set_moderator_password(username, password):
+        print(f"Added moderator {username}.")
+    else:
+        print(f"Changed the password for moderator {username}.")

@@ -1,0 +1,57 @@
+"""``cohub serve``: the built site and its comment service, one process, one port."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import uvicorn
+
+from cohub.build import build_site
+from cohub.comments import CommentStore, create_app, settings_from_env
+from cohub.hub import load_hub
+from cohub.siteconfig import comment_settings_mapping, read_site_config
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from starlette.applications import Starlette
+
+
+def hub_app(root: Path, *, site_dir: Path, db_path: Path, site_url: str) -> Starlette:
+    """The ASGI app that serves ``site_dir`` and takes comments into ``db_path``.
+
+    Args:
+        root: The hub's root folder (for ``mkdocs.yml`` and the case studies).
+        site_dir: The built site.
+        db_path: The SQLite database; made on first use.
+        site_url: The address people reach the hub at; comment posts must
+            come from it.
+
+    Raises:
+        SettingsError: When a comment setting in ``mkdocs.yml`` or the
+            environment cannot be used.
+    """
+    site_config = read_site_config(root)
+    settings = settings_from_env(os.environ, {
+        "site_name": site_config.get("site_name", "cohub"),
+        **comment_settings_mapping(site_config),
+    })
+    hub = load_hub(root)
+    commentable = frozenset(case_study.slug for case_study in hub.case_studies if case_study.comments)
+    return create_app(site_dir=site_dir, store=CommentStore(db_path), site_url=site_url,
+                      known_pages=commentable, settings=settings)
+
+
+def serve(root: Path, *, host: str, port: int, db_path: Path, site_url: str | None) -> None:
+    """Build the site, then serve it and the comment service until stopped.
+
+    Raises:
+        BuildFailed: When the site does not build.
+        SettingsError: When a comment setting cannot be used.
+    """
+    site_dir = build_site(root)
+    url = site_url or os.environ.get("COHUB_SITE_URL") or f"http://{host}:{port}/"
+    app = hub_app(root, site_dir=site_dir, db_path=db_path, site_url=url)
+    print(f"Serving the hub at {url} (press Ctrl+C to stop).", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

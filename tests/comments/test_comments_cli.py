@@ -1,0 +1,210 @@
+"""``cohub comments ...`` run through argparse as the main CLI runs it."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from cohub.comments.store import CommentStatus, CommentStore
+
+from .helpers import FakeClock, run_cli
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FakeClock) -> CommentStore:
+    return CommentStore(db_path, clock=clock)
+
+
+def cli(db_path: Path, *argv: str) -> int:
+    return run_cli("comments", "--db", str(db_path), *argv)
+
+
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("cohub: ")
+    return err.strip()
+
+
+def test_list_shows_pending_comments_by_default(
+    db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.add("x", "Sam", "sam@example.com", "A long comment " * 10, "c")
+    store.approve(store.add("y", "", "", "Approved one", "c").id)
+
+    assert cli(db_path, "list") == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "STATUS", "CASE", "STUDY", "SENT", "NAME", "COMMENT"]
+    assert len(lines) == 2
+    assert lines[1].split()[:5] == ["1", "pending", "x", "2025-03-05", "14:30"]
+    assert "A long comment A long comment" in lines[1]
+    assert lines[1].endswith("…")
+    assert "sam@example.com" not in out
+
+
+def test_list_by_status(db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str]) -> None:
+    store.add("x", "", "", "Pending one", "c")
+    store.approve(store.add("y", "", "", "Approved one", "c").id)
+
+    assert cli(db_path, "list", "--status", "approved") == 0
+    assert "Approved one" in capsys.readouterr().out
+    assert cli(db_path, "list", "--status", "all") == 0
+    out = capsys.readouterr().out
+    assert "Pending one" in out and "Approved one" in out
+    assert "Anonymous" in out
+    assert cli(db_path, "list", "--status", "rejected") == 0
+    assert capsys.readouterr().out == "No rejected comments.\n"
+
+
+def test_show_gives_everything_including_the_email(
+    db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.add("x", "Sam", "sam@example.com", "Line one\n\nLine two", "c")
+
+    assert cli(db_path, "show", "1") == 0
+
+    out = capsys.readouterr().out
+    assert "Comment 1\nStatus: pending\nCase study: x\nName: Sam\n" in out
+    assert "Email address: sam@example.com (never published)" in out
+    assert "Sent: 5 March 2025 at 2:30pm" in out
+    assert out.endswith("\nLine one\n\nLine two\n")
+
+
+def test_approve_and_reject(db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str]) -> None:
+    store.add("x", "", "", "Keep", "c")
+    store.add("x", "", "", "Drop", "c")
+
+    assert cli(db_path, "approve", "1") == 0
+    assert cli(db_path, "reject", "2") == 0
+
+    assert capsys.readouterr().out == "Approved comment 1 on x.\nRejected comment 2 on x.\n"
+    assert store.get(1).status is CommentStatus.APPROVED
+    assert store.get(2).status is CommentStatus.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    (
+        (("approve", "1"), "cohub: comment 1 has already been rejected"),
+        (("reject", "1"), "cohub: comment 1 has already been rejected"),
+        (("approve", "99"), "cohub: comment 99 does not exist"),
+        (("show", "99"), "cohub: comment 99 does not exist"),
+        (("show", "one"), "cohub: a comment's number is a whole number like 12, not 'one'"),
+        (("approve", "-1"), "cohub: a comment's number is a whole number like 12, not '-1'"),
+        (("reject", "99999999999999999999"), "cohub: a comment's number is a whole number like 12"),
+        (("purge", "--days", "soon"), "cohub: --days must be a whole number like 30, not 'soon'"),
+    ),
+)
+def test_errors_are_one_line_and_change_nothing(
+    db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    store.reject(store.add("x", "", "", "Gone", "c").id)
+    before = store.list()
+
+    assert cli(db_path, *argv) == 1
+
+    assert error_line(capsys).startswith(message)
+    assert store.list() == before
+
+
+def test_purge_deletes_old_rejected_comments(
+    db_path: Path, store: CommentStore, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The command runs on the real clock, so the comments are dated from it.
+    clock.now = datetime.now(timezone.utc) - timedelta(days=40)
+    store.reject(store.add("x", "", "", "Old", "c").id)
+    clock.now = datetime.now(timezone.utc) - timedelta(days=1)
+    store.reject(store.add("x", "", "", "Newer", "c").id)
+
+    assert cli(db_path, "purge") == 0
+    assert capsys.readouterr().out == "Deleted 1 rejected comment older than 30 days.\n"
+    assert [c.body for c in store.list()] == ["Newer"]
+    assert cli(db_path, "purge", "--days", "0") == 0
+    assert capsys.readouterr().out == "Deleted 1 rejected comment older than 0 days.\n"
+    assert store.list() == ()
+
+
+def test_purge_days_default_comes_from_the_environment(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COHUB_PURGE_AFTER_DAYS", "7")
+
+    assert cli(db_path, "purge") == 0
+
+    assert capsys.readouterr().out == "Deleted 0 rejected comments older than 7 days.\n"
+
+
+def test_add_moderator_reads_the_password_from_stdin(
+    db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
+    assert cli(db_path, "add-moderator", "Alice", "--password-stdin") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new password 22\r\n"))
+    assert cli(db_path, "add-moderator", "alice") == 0
+
+    assert capsys.readouterr().out == "Added moderator alice.\nChanged the password for moderator alice.\n"
+    assert store.check_moderator_password("alice", "a new password 22")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    (
+        ("alice", "short\n", "cohub: the password must be 12 characters or more"),
+        ("alice", "", "cohub: the password must be 12 characters or more"),
+        ("two words", "a long password 1\n", "cohub: a username must be one word with no spaces"),
+    ),
+)
+def test_add_moderator_refuses_bad_input(
+    db_path: Path,
+    store: CommentStore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    username: str,
+    password: str,
+    message: str,
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password))
+
+    assert cli(db_path, "add-moderator", username, "--password-stdin") == 1
+
+    assert error_line(capsys).startswith(message)
+    assert not store.check_moderator_password("alice", password.strip())
+
+
+def test_a_password_is_never_taken_from_the_command_line(db_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        cli(db_path, "add-moderator", "alice", "a long password 1")
+
+
+def test_the_database_defaults_to_the_environment_then_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COHUB_COMMENTS_DB", raising=False)
+    assert run_cli("comments", "list") == 0
+    assert (tmp_path / "comments.sqlite3").exists()
+
+    elsewhere = tmp_path / "elsewhere" / "c.sqlite3"
+    CommentStore(elsewhere).add("x", "", "", "From the env database", "c")
+    monkeypatch.setenv("COHUB_COMMENTS_DB", str(elsewhere))
+    capsys.readouterr()
+    assert run_cli("comments", "list") == 0
+    assert "From the env database" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ("folder", "not a database"))
+def test_an_unusable_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    path = tmp_path / "bad"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"This is not SQLite, just some text that is long enough. " * 20)
+
+    assert run_cli("comments", "--db", str(path), "list") == 1
+
+    assert error_line(capsys).startswith(f"cohub: the comments database {path} could not be used: ")

@@ -1,0 +1,284 @@
+"""Moderation over real HTTP: signing in, sessions, CSRF, decisions and throttling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from cohub.comments.settings import CommentSettings
+from cohub.comments.store import CommentStatus, CommentStore
+
+from .helpers import FakeClock, HttpResponse, LiveServer, Page, ServerFactory, good_comment
+
+PASSWORD = "a long password 1"
+
+
+class SignedIn:
+    """A moderator's browser: the session cookie and the CSRF token from the list page."""
+
+    def __init__(self, server: LiveServer, login: HttpResponse) -> None:
+        assert login.status == 303, login.text
+        assert login.headers["location"] == "/moderate"
+        self.server = server
+        self.cookie = login.set_cookies[0].split(";")[0]
+        self.csrf_token = self.list_page().find_all("input", name="csrf_token")[0].attrs["value"] or ""
+
+    def list_page(self) -> Page:
+        response = self.server.get("/moderate", headers={"Cookie": self.cookie})
+        assert response.status == 200
+        return Page(response.text)
+
+    def post(self, path: str, *, csrf_token: str | None = None, origin: str | None = "same") -> HttpResponse:
+        token = self.csrf_token if csrf_token is None else csrf_token
+        return self.server.post_form(path, {"csrf_token": token}, origin=origin, headers={"Cookie": self.cookie})
+
+
+def sign_in(server: LiveServer, username: str = "mod", password: str = PASSWORD) -> HttpResponse:
+    return server.post_form("/moderate/login", {"username": username, "password": password})
+
+
+@pytest.fixture
+def moderated(server: LiveServer) -> LiveServer:
+    """The default server with a moderator account and three pending comments."""
+    server.store.set_moderator_password("mod", PASSWORD)
+    for text in ("First comment", "Second comment", "Third comment"):
+        server.post_form("/comments", good_comment(comment=text))
+    return server
+
+
+def test_the_list_needs_a_signed_in_moderator(moderated: LiveServer) -> None:
+    response = moderated.get("/moderate")
+
+    assert (response.status, response.headers["location"]) == (303, "/moderate/login")
+    bogus = moderated.get("/moderate", headers={"Cookie": "cohub_moderator=made-up"})
+    assert (bogus.status, bogus.headers["location"]) == (303, "/moderate/login")
+
+
+def test_the_sign_in_page(moderated: LiveServer) -> None:
+    response = moderated.get("/moderate/login")
+
+    page = Page(response.text)
+    page.assert_accessible_basics()
+    assert page.title == "Sign in to moderate comments - Co-production hub"
+    assert page.by_id("username").attrs["autocomplete"] == "username"
+    assert page.by_id("password").attrs["type"] == "password"
+    assert page.find_all("label", for_="username") and page.find_all("label", for_="password")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "expected"),
+    (
+        ("", "", (("#username", "Enter your username"), ("#password", "Enter your password"))),
+        ("mod", "wrong password!!", (("#username", "Enter a correct username and password"),)),
+        ("nobody", PASSWORD, (("#username", "Enter a correct username and password"),)),
+    ),
+)
+def test_a_failed_sign_in_shows_an_error_summary(
+    moderated: LiveServer, username: str, password: str, expected: tuple[tuple[str, str], ...]
+) -> None:
+    response = sign_in(moderated, username, password)
+
+    assert response.status == 400
+    assert response.set_cookies == ()
+    page = Page(response.text)
+    page.assert_accessible_basics()
+    assert page.title.startswith("Error: Sign in to moderate comments")
+    assert page.error_summary_links() == expected
+    assert page.field_value("username") == username
+    assert page.field_value("password") == ""
+
+
+def test_signing_in_sets_a_strict_http_only_cookie(moderated: LiveServer) -> None:
+    response = sign_in(moderated, "  MOD ")
+
+    (cookie,) = response.set_cookies
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=strict", "path=/moderate"} <= flags
+    assert "secure" not in flags
+    assert moderated.get("/moderate/login", headers={"Cookie": cookie.split(";")[0]}).status == 303
+
+
+def test_the_cookie_is_secure_when_the_site_is_https(servers: ServerFactory) -> None:
+    server = servers.start(https_site_url=True)
+    server.store.set_moderator_password("mod", PASSWORD)
+
+    response = server.post_form(
+        "/moderate/login",
+        {"username": "mod", "password": PASSWORD},
+        origin=f"https://127.0.0.1:{server.port}",
+    )
+
+    (cookie,) = response.set_cookies
+    assert "secure" in {part.strip().lower() for part in cookie.split(";")}
+
+
+def test_sign_in_from_another_site_is_refused(moderated: LiveServer) -> None:
+    response = moderated.post_form(
+        "/moderate/login", {"username": "mod", "password": PASSWORD}, origin="https://evil.example"
+    )
+
+    assert response.status == 403
+    assert response.set_cookies == ()
+
+
+def test_the_list_shows_pending_comments_with_a_form_for_each_decision(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    page = moderator.list_page()
+
+    page.assert_accessible_basics()
+    assert page.title == "Comments waiting for moderation - Co-production hub"
+    assert "There are 3 comments waiting." in page.html
+    for comment_id in (1, 2, 3):
+        for decision in ("approve", "reject"):
+            (form,) = page.find_all("form", action=f"/moderate/{comment_id}/{decision}")
+            assert form.attrs["method"] == "post"
+    tokens = {element.attrs["value"] for element in page.find_all("input", name="csrf_token")}
+    assert tokens == {moderator.csrf_token}
+    assert "sam@example.com" not in page.html
+    assert "First comment" in page.html
+
+
+def test_approving_publishes_the_comment(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    response = moderator.post("/moderate/2/approve")
+
+    assert (response.status, response.headers["location"]) == (303, "/moderate?decided=approved&comment=2")
+    assert moderated.store.get(2).status is CommentStatus.APPROVED
+    assert "Second comment" in moderated.get("/case-studies/x/").text
+    banner_page = Page(moderated.get(response.headers["location"], headers={"Cookie": moderator.cookie}).text)
+    assert "Comment 2 has been approved." in banner_page.html
+    assert not banner_page.find_all("form", action="/moderate/2/approve")
+
+
+def test_rejecting_keeps_the_comment_off_the_site(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    response = moderator.post("/moderate/1/reject")
+
+    assert response.status == 303
+    assert moderated.store.get(1).status is CommentStatus.REJECTED
+    assert "First comment" not in moderated.get("/case-studies/x/").text
+
+
+@pytest.mark.parametrize(
+    ("csrf_token", "origin"),
+    (("", "same"), ("wrong-token", "same"), (None, "https://evil.example"), (None, None)),
+)
+def test_a_forged_decision_changes_nothing(moderated: LiveServer, csrf_token: str | None, origin: str | None) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    response = moderator.post("/moderate/1/approve", csrf_token=csrf_token, origin=origin)
+
+    assert response.status == 403
+    assert "This form has expired" in response.text
+    assert moderated.store.get(1).status is CommentStatus.PENDING
+
+
+def test_a_csrf_token_only_works_with_its_own_session(moderated: LiveServer) -> None:
+    first = SignedIn(moderated, sign_in(moderated))
+    second = SignedIn(moderated, sign_in(moderated))
+
+    response = first.post("/moderate/1/approve", csrf_token=second.csrf_token)
+
+    assert response.status == 403
+    assert moderated.store.get(1).status is CommentStatus.PENDING
+
+
+def test_replaying_an_approve_after_a_reject_does_nothing(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+    assert moderator.post("/moderate/1/reject").status == 303
+    others_before = moderated.store.list()[1:]
+
+    response = moderator.post("/moderate/1/approve")
+
+    assert response.status == 409
+    page = Page(response.text)
+    page.assert_accessible_basics()
+    assert page.title.startswith("Nothing was changed")
+    assert "Comment 1 had already been rejected." in response.text
+    assert moderated.store.get(1).status is CommentStatus.REJECTED
+    assert moderated.store.list()[1:] == others_before
+    assert "First comment" not in moderated.get("/case-studies/x/").text
+
+
+def test_a_decision_on_a_missing_comment_does_nothing(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+    before = moderated.store.list()
+
+    response = moderator.post("/moderate/99/approve")
+
+    assert response.status == 404
+    assert "Comment 99 does not exist." in response.text
+    assert moderated.store.list() == before
+
+
+def test_a_replay_after_purging_never_touches_a_newer_comment(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+    assert moderator.post("/moderate/3/reject").status == 303
+    assert moderated.store.purge_rejected(timedelta(0)) == 1
+    moderated.post_form("/comments", good_comment(comment="A newer comment"))
+
+    response = moderator.post("/moderate/3/approve")
+
+    assert response.status == 404
+    (newer,) = moderated.store.list(page="x", status="pending")[2:]
+    assert (newer.id, newer.status) == (4, CommentStatus.PENDING)
+
+
+def test_signing_out_ends_the_session(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    response = moderator.post("/moderate/logout")
+
+    assert (response.status, response.headers["location"]) == (303, "/moderate/login?signed_out")
+    (cleared,) = response.set_cookies
+    assert cleared.startswith('cohub_moderator=""; ')
+    assert "Max-Age=0" in cleared
+    assert moderated.get("/moderate", headers={"Cookie": moderator.cookie}).status == 303
+    assert moderator.post("/moderate/1/approve").status == 303
+    assert moderated.store.get(1).status is CommentStatus.PENDING
+    assert "You have signed out." in moderated.get("/moderate/login?signed_out").text
+
+
+def throttled_server(servers: ServerFactory, db_path: Path, clock: FakeClock) -> LiveServer:
+    store = CommentStore(db_path, clock=clock)
+    store.set_moderator_password("mod", PASSWORD)
+    store.set_moderator_password("other", PASSWORD)
+    return servers.start(store=store, settings=CommentSettings(site_name="Co-production hub"))
+
+
+def test_sign_in_is_throttled_per_username(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:
+    server = throttled_server(servers, db_path, clock)
+    for _ in range(5):
+        assert sign_in(server, "mod", "wrong password!!").status == 400
+
+    refused = sign_in(server, "mod", PASSWORD)
+
+    assert refused.status == 429
+    assert refused.set_cookies == ()
+    assert Page(refused.text).error_summary_links() == (
+        ("#username", "You have tried to sign in too many times. Wait 15 minutes, then try again"),
+    )
+    clock.advance(timedelta(minutes=15, seconds=1))
+    assert sign_in(server, "mod", PASSWORD).status == 303
+
+
+def test_sign_in_is_throttled_per_client(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:
+    server = throttled_server(servers, db_path, clock)
+    for number in range(5):
+        assert sign_in(server, f"guess{number}", "wrong password!!").status == 400
+
+    assert sign_in(server, "other", PASSWORD).status == 429
+
+
+def test_sessions_expire(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:
+    server = throttled_server(servers, db_path, clock)
+    moderator = SignedIn(server, sign_in(server))
+
+    clock.advance(timedelta(hours=12, seconds=1))
+
+    assert server.get("/moderate", headers={"Cookie": moderator.cookie}).status == 303
