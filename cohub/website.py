@@ -20,7 +20,15 @@ from cohub.browse import (
     place_listings,
 )
 from cohub.corpus import slugify
-from cohub.glossary import GLOSSARY_PAGE, Glossary, TextPiece, acronym_anchor, build_glossary, split_acronyms
+from cohub.glossary import (
+    GLOSSARY_PAGE,
+    Glossary,
+    TextPiece,
+    acronym_anchor,
+    build_glossary,
+    split_acronyms,
+    term_anchor,
+)
 from cohub.related import document_for, find_related
 from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
 
@@ -180,9 +188,9 @@ class Website:
         """A series' page."""
         return self.url_of(series_page(series_id))
 
-    def glossary_entry_url(self, anchor: str) -> str:
-        """The address of one glossary entry."""
-        return f"{self.glossary_url}#{anchor}"
+    def glossary_term_url(self, facet_id: str, term_id: str) -> str:
+        """The address of a term's entry in the glossary."""
+        return f"{self.glossary_url}#{term_anchor(facet_id, term_id)}"
 
     def related_to(self, case_study: CaseStudy) -> tuple[RelatedLink, ...]:
         """The case studies related to ``case_study``, best first."""
