@@ -15,7 +15,10 @@ no list is longer than that window, the result is exact.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import math
+import operator
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -271,10 +274,21 @@ def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mappin
     kept = [[(term, place) for term, place in terms if term not in common] for terms in carried]
     term_sets = [frozenset(term for term, _place in terms) for terms in kept]
 
+    # Each term owns weight/unit bits of one big integer, so the weight two
+    # documents share is the number of bits their masks share, times unit:
+    # one AND and one bit count per pair, however many terms they carry.
+    unit = math.gcd(*term_weights) or 1
+    term_masks: list[int] = []
+    offset = 0
+    for weight in term_weights:
+        term_masks.append(((1 << (weight // unit)) - 1) << offset)
+        offset += weight // unit
+    masks = [functools.reduce(operator.or_, (term_masks[term] for term in terms), 0) for terms in term_sets]
+
     window = config.candidates_per_term
     results: dict[str, tuple[Match, ...]] = {}
     for number, document in enumerate(ordered):
-        own = sum(term_weights[term] for term, _place in kept[number])
+        own = masks[number].bit_count()
         if own == 0 or config.limit == 0:
             results[document.key] = ()
             continue
@@ -284,18 +298,18 @@ def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mappin
             start = max(0, min(place - window // 2, len(posting) - window - 1))
             candidates.update(posting[start:start + window + 1])
         candidates.discard(number)
-        mine = term_sets[number]
-        scored = []
-        for other in candidates:
-            weight = sum(term_weights[term] for term in mine & term_sets[other])
-            if weight * 100 >= config.threshold * own:
-                scored.append((-weight, other))
+        mask = masks[number]
+        least = config.threshold * own
+        scored = [
+            (-shared, other) for other in candidates
+            if (shared := (mask & masks[other]).bit_count()) * 100 >= least
+        ]
         results[document.key] = tuple(
             Match(
                 key=ordered[other].key,
-                score=-negative_weight * 100 // own,
+                score=-negative_shared * 100 // own,
                 shared=tuple(term_names[term] for term, _place in kept[number] if term in term_sets[other]),
             )
-            for negative_weight, other in heapq.nsmallest(config.limit, scored)
+            for negative_shared, other in heapq.nsmallest(config.limit, scored)
         )
     return MappingProxyType(results)

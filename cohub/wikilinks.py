@@ -115,6 +115,7 @@ def wikilink_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
     studies = tuple(case_studies)
     published = {case_study.slug for case_study in studies if not case_study.draft}
     drafts = {case_study.slug for case_study in studies if case_study.draft}
+    known = published | drafts
     problems: list[Problem] = []
     for case_study in studies:
         for link in find_wikilinks(case_study.body):
@@ -135,7 +136,7 @@ def wikilink_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
                     case_study.path, line, f"'{written}' links to a draft case study, which is not on the site",
                     f"publish '{link.target}' first (draft: false), or remove the link",
                 ))
-            elif link.target not in published | drafts:
+            elif link.target not in known:
                 problems.append(Problem(
                     case_study.path, line, f"'{written}' links to a case study that does not exist",
                     did_you_mean(link.target, published, otherwise="use the file name of a case study, without .md"),
