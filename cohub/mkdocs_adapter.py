@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from material.plugins.tags.structure.tag import Tag
 
+from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.taxonomy import load_taxonomy
@@ -55,7 +56,8 @@ class SiteHooks:
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
-        self.pages: dict[str, str] = {}
+        self.pages: dict[str, CaseStudy] = {}
+        self.titles: dict[str, str] = {}
         self.generated: dict[str, GeneratedPage] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -63,15 +65,16 @@ class SiteHooks:
         self.hub = None
         self.website = None
         self.pages = {}
+        self.titles = {}
         self.generated = {}
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")
         if tags_plugin is not None:
             tags_plugin.config.tags_allowed = {Tag(name) for name in taxonomy.all_tags()}
         settings = config.extra.get("cohub") or {}
+        if not isinstance(settings, dict):
+            raise PluginError(f"mkdocs.yml: extra: cohub: must be 'name: value' lines, not {settings!r}")
         try:
-            if not isinstance(settings, dict):
-                raise RelatedConfigError(f"'cohub' must be 'name: value' lines, not {settings!r}")
             self.related_config = decode_related_config(settings.get("related"))
         except RelatedConfigError as error:
             raise PluginError(f"mkdocs.yml: extra: cohub: related: {error}") from None
@@ -90,7 +93,11 @@ class SiteHooks:
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Read and check every case study, then add a page for each."""
+        """Read and check every case study, then add its page and the pages that list and link them.
+
+        Those are the glossary and the browse, organisation, place and series
+        pages, all worked out from the whole corpus before any page is built.
+        """
         hub = load_hub(hub_root(config))
         if hub.problems:
             for problem in hub.problems:
@@ -104,7 +111,8 @@ class SiteHooks:
         self.website = build_website(hub, self.related_config)
         for case_study in hub.case_studies:
             src_uri = f"case-studies/{case_study.slug}.md"
-            self.pages[src_uri] = case_study.slug
+            self.pages[src_uri] = case_study
+            self.titles[case_study.slug] = case_study.title
             files.append(File.generated(
                 config, src_uri, abs_src_path=str(hub.root / case_study.path),
                 inclusion=InclusionLevel.NOT_IN_NAV,
@@ -140,8 +148,7 @@ class SiteHooks:
                 template=CASE_STUDY_TEMPLATE,
                 comments=case_study.comments,
             )
-            titles = {published.slug: published.title for published in self.hub.case_studies}
-            return resolve_wikilinks(markdown, titles)
+            return resolve_wikilinks(markdown, self.titles)
         generated = self.generated.get(page.file.src_uri)
         if generated is not None:
             page.meta.update(title=generated.title, template=generated.template)
@@ -150,7 +157,7 @@ class SiteHooks:
     def on_page_content(self, html: str, page: Page) -> str:
         """Tell MkDocs which anchors the glossary's template writes, so links to them check out."""
         generated = self.generated.get(page.file.src_uri)
-        if generated is not None and self.website is not None and generated.content is self.website.glossary:
+        if generated is not None and self.website is not None and generated.src_uri == GLOSSARY_PAGE:
             page.present_anchor_ids = {*(page.present_anchor_ids or ()), *self.website.glossary.anchors}
         return html
 
@@ -176,8 +183,7 @@ class SiteHooks:
         return server
 
     def _case_study(self, page: Page) -> CaseStudy | None:
-        slug = self.pages.get(page.file.src_uri)
-        return self.hub.case_study(slug) if slug and self.hub else None
+        return self.pages.get(page.file.src_uri)
 
 
 def hub_root(config: MkDocsConfig) -> Path:

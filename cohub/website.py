@@ -138,6 +138,7 @@ class Website:
         organisations: Every organisation and its case studies.
         places: Every place and its case studies.
         series: Every series with published parts.
+        series_navs: Where each part of a series sits in it, by slug.
         related: Each case study's related case studies, by slug.
     """
 
@@ -148,6 +149,7 @@ class Website:
     organisations: tuple[OrganisationListing, ...]
     places: tuple[PlaceListing, ...]
     series: tuple[SeriesParts, ...]
+    series_navs: Mapping[str, SeriesNav]
     related: Mapping[str, tuple[RelatedLink, ...]]
 
     leaves_site_hint: ClassVar[str] = LEAVES_SITE_HINT
@@ -198,10 +200,7 @@ class Website:
 
     def series_nav(self, case_study: CaseStudy) -> SeriesNav | None:
         """Where ``case_study`` sits in its series, if it is part of one."""
-        if case_study.series is None:
-            return None
-        listing = next((listing for listing in self.series if listing.series.id == case_study.series.id), None)
-        return series_nav(listing, case_study) if listing and case_study in listing.parts else None
+        return self.series_navs.get(case_study.slug)
 
     def places_in(self, region_id: str) -> tuple[PlaceListing, ...]:
         """The places whose case studies are in a region."""
@@ -266,6 +265,9 @@ def build_website(hub: Hub, related_config: RelatedConfig) -> Website:
         organisations=organisations,
         places=places,
         series=series,
+        series_navs=MappingProxyType({
+            part.slug: series_nav(listing, part) for listing in series for part in listing.parts
+        }),
         related=MappingProxyType(related),
     )
 
