@@ -16,6 +16,7 @@ from cohub.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_DAY = Date(2015, 1, 1)
+SUMMARY = "People who use services and commissioners worked together as equals to change a service."
 DAYS = 3650
 
 # Sentences to build bodies from: plain English, acronyms spelled out first.
@@ -113,7 +114,7 @@ def write_synthetic_hub(root: Path, cases: int, seed: int = 1) -> Path:
         lines = [
             "---",
             f"title: {_quote(f'Synthetic case study {number}: working together on services')}",
-            f"summary: {_quote('People who use services and commissioners worked together as equals to change a service.')}",
+            f"summary: {_quote(SUMMARY)}",
             f"date: {(FIRST_DAY + timedelta(days=rng.randrange(DAYS))).isoformat()}",
             "authors:",
             f"  - name: Author {number}",

@@ -171,7 +171,8 @@ def decode_related_config(raw: Any) -> RelatedConfig:
             raise RelatedConfigError(f"'weights' must be 'facet: weight' lines, not {given!r}")
         for facet in given:
             if facet not in RELATED_FACETS:
-                raise RelatedConfigError(f"unknown facet '{facet}' in 'weights': {did_you_mean(str(facet), RELATED_FACETS)}")
+                raise RelatedConfigError(
+                    f"unknown facet '{facet}' in 'weights': {did_you_mean(str(facet), RELATED_FACETS)}")
         values["weights"] = tuple(
             (facet, _whole_number(f"weights: {facet}", given[facet], 0, 100) if facet in given else weight)
             for facet, weight in DEFAULT_WEIGHTS.items()

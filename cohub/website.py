@@ -88,7 +88,8 @@ def first_mention_links(taxonomy: Taxonomy) -> Mapping[str, str]:
     """
     return MappingProxyType({
         **{acronym: f"/{GLOSSARY_PAGE}#{acronym_anchor(acronym)}" for acronym in taxonomy.acronyms},
-        **{organisation.name: f"/{organisation_page(org_id)}" for org_id, organisation in taxonomy.organisations.items()},
+        **{organisation.name: f"/{organisation_page(org_id)}"
+           for org_id, organisation in taxonomy.organisations.items()},
     })
 
 
@@ -235,8 +236,10 @@ def build_website(hub: Hub, related_config: RelatedConfig) -> Website:
             for term in listing.terms if term.case_studies
         )
     pages.append(GeneratedPage(ORGANISATIONS_PAGE, "Organisations", "organisations.html", organisations))
-    pages.extend(GeneratedPage(organisation_page(listing.organisation.id), listing.organisation.name, "organisation.html",
-                      listing) for listing in organisations)
+    pages.extend(
+        GeneratedPage(organisation_page(org.organisation.id), org.organisation.name, "organisation.html", org)
+        for org in organisations
+    )
     pages.extend(GeneratedPage(place_page(listing.name), listing.name, "place.html", listing) for listing in places)
     pages.extend(GeneratedPage(series_page(listing.series.id), listing.series.title, "series.html", listing)
                  for listing in series)

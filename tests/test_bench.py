@@ -19,7 +19,8 @@ def test_the_same_seed_gives_the_same_corpus(tmp_path):
     first = write_synthetic_hub(tmp_path / "one", 20, seed=7)
     second = write_synthetic_hub(tmp_path / "two", 20, seed=7)
     other = write_synthetic_hub(tmp_path / "three", 20, seed=8)
-    texts = [sorted(path.read_text() for path in (root / "case_studies").glob("*.md")) for root in (first, second, other)]
+    texts = [sorted(path.read_text() for path in (root / "case_studies").glob("*.md"))
+             for root in (first, second, other)]
     assert texts[0] == texts[1] != texts[2]
 
 

@@ -104,15 +104,16 @@ BAD_INPUTS = [
                  "is not a web address", id="javascript-url"),
     pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n  id: nope\n  position: 1\n"),
                  6, "unknown series 'nope'", id="unknown-series"),
-    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n  id: good-commissioning-hypothesis\n"
-                                     "  position: 2\n"), 7,
+    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                     "  id: good-commissioning-hypothesis\n  position: 2\n"), 7,
                  "part 2 of series 'good-commissioning-hypothesis' is also case_studies/essex-tender-evaluation.md",
                  id="duplicate-series-position"),
-    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n  id: good-commissioning-hypothesis\n"
-                                     "  position: 4\n"), 7,
+    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                     "  id: good-commissioning-hypothesis\n  position: 4\n"), 7,
                  "this is part 4 of series 'good-commissioning-hypothesis', but it jumps from part 2",
                  id="series-gap"),
-    pytest.param(lambda v: v.replace("Tenants chose the provider.", "As in [[thurrock-direct-payment]], tenants chose."),
+    pytest.param(lambda v: v.replace("Tenants chose the provider.",
+                                     "As in [[thurrock-direct-payment]], tenants chose."),
                  25, "'[[thurrock-direct-payment]]' links to a case study that does not exist — "
                      "did you mean 'thurrock-direct-payments'?", id="wikilink-missing"),
     pytest.param(lambda v: v.replace("Tenants chose the provider.", "Tenants chose [[ broken | this provider]]."),

@@ -56,7 +56,8 @@ HIDDEN = '<span class="cohub-visually-hidden"> (another website)</span>'
         id="organisation-name-once-whole-word"),
     pytest.param(
         "- **Purple** won\n- Purple again",
-        '<ul>\n<li><strong><a href="/organisations/purple.md">Purple</a></strong> won</li>\n<li>Purple again</li>\n</ul>',
+        '<ul>\n<li><strong><a href="/organisations/purple.md">Purple</a></strong> won</li>\n'
+        '<li>Purple again</li>\n</ul>',
         id="organisation-in-a-list"),
     pytest.param(
         "Nothing to link here, not even ulo.",

@@ -58,7 +58,8 @@ SCORING = (
     pytest.param(config(threshold=0, limit=0), [], id="limit-0-shows-none"),
     pytest.param(config(threshold=0, weights={"themes": 10, "region": 40}),
                  [("c", 83), ("d", 66), ("b", 33)], id="weights-change-the-order"),
-    pytest.param(config(threshold=0, weights={"themes": 10}), [("b", 100), ("c", 50)], id="weight-0-leaves-a-facet-out"),
+    pytest.param(config(threshold=0, weights={"themes": 10}), [("b", 100), ("c", 50)],
+                 id="weight-0-leaves-a-facet-out"),
     pytest.param(config(threshold=0, weights={}), [], id="no-facet-weighs-anything"),
 ])
 def test_scores_are_the_share_of_weighted_terms(settings, expected):
