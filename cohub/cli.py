@@ -81,6 +81,8 @@ def _check(args: argparse.Namespace) -> int:
     hub = load_hub(args.root)
     for problem in hub.problems:
         print(problem)
+    for warning in hub.warnings:
+        print(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
     matcher = TermMatcher.from_taxonomy(hub.taxonomy)
     for case_study in hub.corpus.case_studies:
         for field, term_id in undeclared_terms(case_study):

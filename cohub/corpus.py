@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html
+from cohub.glossary import acronym_warnings
 from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPart, Source
 from cohub.problems import Problem, ProblemError, did_you_mean
 from cohub.schema import field_name, schema_problems
+from cohub.series import series_problems
 from cohub.tagging import TermMatcher
 from cohub.taxonomy import FACET_FIELDS, Taxonomy
+from cohub.wikilinks import wikilink_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,10 +37,13 @@ class Corpus:
         case_studies: Valid case studies, newest first, then by title.
         problems: Problems in file order; any problem means the site must not
             be built.
+        warnings: Things a writer should put right, such as an acronym used
+            before it is spelled out, that do not stop the build.
     """
 
     case_studies: tuple[CaseStudy, ...]
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def published(self) -> tuple[CaseStudy, ...]:
@@ -83,9 +89,16 @@ def load_corpus(root: Path, taxonomy: Taxonomy) -> Corpus:
         problems.extend(file_problems)
         if case_study is not None:
             case_studies.append(case_study)
+    # Group problems by file; the sort is stable, so each file's own problems stay first.
     problems.extend(_duplicate_slugs(case_studies))
+    problems.extend(series_problems(case_studies))
+    problems.extend(wikilink_problems(case_studies))
+    problems.sort(key=lambda problem: problem.path)
+    warnings = tuple(
+        warning for case_study in case_studies for warning in acronym_warnings(case_study, taxonomy.acronyms)
+    )
     case_studies.sort(key=lambda case_study: (-case_study.date.toordinal(), case_study.title))
-    return Corpus(tuple(case_studies), tuple(problems))
+    return Corpus(tuple(case_studies), tuple(problems), warnings)
 
 
 def read_case_study(
@@ -200,7 +213,9 @@ def _build(front: FrontMatter, path: str, matcher: TermMatcher) -> CaseStudy:
         commissioning_stages=tuple(data["commissioning_stages"]),
         ladder_rung=data["ladder_rung"],
         themes=tuple(data["themes"]),
-        series=SeriesPart(id=series["id"], position=series["position"]) if series else None,
+        series=SeriesPart(
+            id=series["id"], position=series["position"], line=front.line_of(("series", "position")),
+        ) if series else None,
         source=Source(
             title=source["title"], publisher=source["publisher"], url=source["url"],
             date=Date.fromisoformat(source["date"]) if "date" in source else None,

@@ -38,6 +38,11 @@ class Hub:
         return (*self.taxonomy_problems, *self.corpus.problems)
 
     @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Things to put right that do not stop the build."""
+        return self.corpus.warnings
+
+    @property
     def case_studies(self) -> tuple[CaseStudy, ...]:
         """The published case studies, newest first."""
         return self.corpus.published

@@ -17,8 +17,12 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from material.plugins.tags.structure.tag import Tag
 
+from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
+from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.taxonomy import load_taxonomy
+from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
+from cohub.wikilinks import resolve_wikilinks
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from cohub.model import CaseStudy
+    from cohub.website import GeneratedPage
 
 # A child of MkDocs' logger, so --strict counts its warnings; no prefix, so each
 # message starts with the file and line, exactly as 'cohub check' prints it.
@@ -37,6 +42,7 @@ CASE_STUDY_TEMPLATE = "case-study.html"
 LISTING_TEMPLATE = "case-studies.html"
 LISTING_PAGE = "case-studies/index.md"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
+LINKS_EXTENSION = "cohub.markdown_links"
 
 
 class SiteHooks:
@@ -48,20 +54,50 @@ class SiteHooks:
 
     def __init__(self) -> None:
         self.hub: Hub | None = None
-        self.pages: dict[str, str] = {}
+        self.website: Website | None = None
+        self.related_config = RelatedConfig()
+        self.pages: dict[str, CaseStudy] = {}
+        self.titles: dict[str, str] = {}
+        self.generated: dict[str, GeneratedPage] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Forget the last build; tell Material's tags plugin which tags exist."""
+        """Forget the last build; set up tags, acronyms, first-mention links and related content."""
         self.hub = None
+        self.website = None
         self.pages = {}
+        self.titles = {}
+        self.generated = {}
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")
         if tags_plugin is not None:
             tags_plugin.config.tags_allowed = {Tag(name) for name in taxonomy.all_tags()}
+        settings = config.extra.get("cohub") or {}
+        if not isinstance(settings, dict):
+            raise PluginError(f"mkdocs.yml: extra: cohub: must be 'name: value' lines, not {settings!r}")
+        try:
+            self.related_config = decode_related_config(settings.get("related"))
+        except RelatedConfigError as error:
+            raise PluginError(f"mkdocs.yml: extra: cohub: related: {error}") from None
+        # Every acronym in every Markdown page becomes an <abbr>, from the taxonomy's one list.
+        if "abbr" not in config.markdown_extensions:
+            config.markdown_extensions.append("abbr")
+        config.mdx_configs.setdefault("abbr", {})["glossary"] = {
+            acronym.abbreviation: acronym.expansion for acronym in taxonomy.acronyms.values()
+        }
+        config.markdown_extensions.append(LINKS_EXTENSION)
+        config.mdx_configs[LINKS_EXTENSION] = {
+            "first_mentions": dict(first_mention_links(taxonomy)),
+            "site_url": config.site_url or "",
+            "hint": LEAVES_SITE_HINT,
+        }
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Read and check every case study, then add a page for each."""
+        """Read and check every case study, then add its page and the pages that list and link them.
+
+        Those are the glossary and the browse, organisation, place and series
+        pages, all worked out from the whole corpus before any page is built.
+        """
         hub = load_hub(hub_root(config))
         if hub.problems:
             for problem in hub.problems:
@@ -69,10 +105,14 @@ class SiteHooks:
             count = len(hub.problems)
             raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the case studies or taxonomy; "
                               "run 'cohub check' to list them")
+        for warning in hub.warnings:
+            log.info(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
         self.hub = hub
+        self.website = build_website(hub, self.related_config)
         for case_study in hub.case_studies:
             src_uri = f"case-studies/{case_study.slug}.md"
-            self.pages[src_uri] = case_study.slug
+            self.pages[src_uri] = case_study
+            self.titles[case_study.slug] = case_study.title
             files.append(File.generated(
                 config, src_uri, abs_src_path=str(hub.root / case_study.path),
                 inclusion=InclusionLevel.NOT_IN_NAV,
@@ -81,6 +121,14 @@ class SiteHooks:
             files.append(File.generated(
                 config, LISTING_PAGE, content=f"---\ntemplate: {LISTING_TEMPLATE}\n---\n\n# Case studies\n",
             ))
+        # A hand-written page of the same name wins over a generated one.
+        for page in self.website.pages.values():
+            if files.get_file_from_path(page.src_uri) is None:
+                self.generated[page.src_uri] = page
+                files.append(File.generated(
+                    config, page.src_uri, content="",
+                    inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+                ))
         return files
 
     def on_page_read_source(self, page: Page) -> str | None:
@@ -89,7 +137,7 @@ class SiteHooks:
         return case_study.body if case_study is not None else None
 
     def on_page_markdown(self, markdown: str, page: Page) -> str:
-        """Give a case-study page its title, description, tags and template."""
+        """Give a case study its title, description, tags, template and wikilinks; a generated page its template."""
         case_study = self._case_study(page)
         if case_study is not None and self.hub is not None:
             page.meta.update(
@@ -100,16 +148,30 @@ class SiteHooks:
                 template=CASE_STUDY_TEMPLATE,
                 comments=case_study.comments,
             )
+            return resolve_wikilinks(markdown, self.titles)
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None:
+            page.meta.update(title=generated.title, template=generated.template)
         return markdown
 
+    def on_page_content(self, html: str, page: Page) -> str:
+        """Tell MkDocs which anchors the glossary's template writes, so links to them check out."""
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and self.website is not None and generated.src_uri == GLOSSARY_PAGE:
+            page.present_anchor_ids = {*(page.present_anchor_ids or ()), *self.website.glossary.anchors}
+        return html
+
     def on_env(self, env: Environment) -> Environment:
-        """Let templates read the hub."""
+        """Let templates read the hub and the links between its pages."""
         env.globals["cohub"] = self.hub
+        env.globals["cohub_site"] = self.website
         return env
 
     def on_page_context(self, context: dict, page: Page) -> dict:
-        """Give a case-study page's template its case study."""
+        """Give a case study's template its case study, and a generated page's template what it lists."""
         context["case_study"] = self._case_study(page)
+        generated = self.generated.get(page.file.src_uri)
+        context["cohub_page"] = generated.content if generated is not None else None
         return context
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
@@ -121,8 +183,7 @@ class SiteHooks:
         return server
 
     def _case_study(self, page: Page) -> CaseStudy | None:
-        slug = self.pages.get(page.file.src_uri)
-        return self.hub.case_study(slug) if slug and self.hub else None
+        return self.pages.get(page.file.src_uri)
 
 
 def hub_root(config: MkDocsConfig) -> Path:

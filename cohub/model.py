@@ -24,10 +24,17 @@ class OrganisationRole:
 
 @dataclass(frozen=True)
 class SeriesPart:
-    """Where a case study sits in a series."""
+    """Where a case study sits in a series.
+
+    Attributes:
+        id: The series id from ``taxonomy/series.yml``.
+        position: The part's number, from 1.
+        line: The file line of ``position``, for messages about the series.
+    """
 
     id: str
     position: int
+    line: int = 1
 
 
 @dataclass(frozen=True)

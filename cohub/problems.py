@@ -40,12 +40,14 @@ class ProblemError(Exception):
         self.problem = problem
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "see taxonomy/ for the allowed values") -> str:
     """Suggest the nearest valid name, as the end of a fix sentence.
 
     Args:
         word: The name the contributor wrote.
         choices: The names that are allowed.
+        otherwise: What to say when nothing is near and there are too many
+            names to list.
 
     Returns:
         ``did you mean 'x'?`` or a list of what is allowed when nothing is near.
@@ -56,4 +58,4 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         return f"did you mean '{close[0]}'?"
     if len(options) <= 12:
         return "use one of: " + ", ".join(options)
-    return "see taxonomy/ for the allowed values"
+    return otherwise

@@ -32,6 +32,10 @@ def on_page_markdown(markdown, page, config, files):
     return _site.on_page_markdown(markdown, page)
 
 
+def on_page_content(html, page, config, files):
+    return _site.on_page_content(html, page)
+
+
 def on_env(env, config, files):
     return _site.on_env(env)
 

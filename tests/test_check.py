@@ -104,6 +104,22 @@ BAD_INPUTS = [
                  "is not a web address", id="javascript-url"),
     pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n  id: nope\n  position: 1\n"),
                  6, "unknown series 'nope'", id="unknown-series"),
+    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                     "  id: good-commissioning-hypothesis\n  position: 2\n"), 7,
+                 "part 2 of series 'good-commissioning-hypothesis' is also case_studies/essex-tender-evaluation.md",
+                 id="duplicate-series-position"),
+    pytest.param(lambda v: v.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                     "  id: good-commissioning-hypothesis\n  position: 4\n"), 7,
+                 "this is part 4 of series 'good-commissioning-hypothesis', but it jumps from part 2",
+                 id="series-gap"),
+    pytest.param(lambda v: v.replace("Tenants chose the provider.",
+                                     "As in [[thurrock-direct-payment]], tenants chose."),
+                 25, "'[[thurrock-direct-payment]]' links to a case study that does not exist — "
+                     "did you mean 'thurrock-direct-payments'?", id="wikilink-missing"),
+    pytest.param(lambda v: v.replace("Tenants chose the provider.", "Tenants chose [[ broken | this provider]]."),
+                 25, "'[[broken|this provider]]' links this case study to itself", id="wikilink-self"),
+    pytest.param(lambda v: v.replace("Tenants chose the provider.", "Tenants chose.\n\nSee [[|the other one]]."),
+                 27, "'[[|the other one]]' does not name a case study", id="wikilink-empty"),
 ]
 
 
@@ -117,6 +133,81 @@ def test_bad_input_is_reported_with_file_line_and_fix(hub, capsys, break_it, lin
     assert all(" — " in row for row in problems), "every problem says how to fix it"
     assert "Traceback" not in "\n".join(out) + err
     assert err.startswith("cohub: ")
+
+
+DRAFT = VALID.replace("date: 2025-03-31", "date: 2025-03-31\ndraft: true")
+
+# Problems that need more than one file: (files to write, the file and line, the message).
+CROSS_FILE_INPUTS = [
+    pytest.param({"broken.md": VALID.replace("Tenants chose the provider.", "See [[panel]]."), "panel.md": DRAFT},
+                 "case_studies/broken.md:25:", "'[[panel]]' links to a draft case study, which is not on the site — "
+                 "publish 'panel' first", id="wikilink-to-draft"),
+    pytest.param({"broken.md": VALID.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                             "  id: good-commissioning-hypothesis\n  position: 3\n"),
+                  "later.md": VALID.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                            "  id: good-commissioning-hypothesis\n  position: 3\n")},
+                 "case_studies/later.md:7:", "part 3 of series 'good-commissioning-hypothesis' is also "
+                 "case_studies/broken.md", id="duplicate-series-position-both-files"),
+]
+
+
+@pytest.mark.parametrize(("files", "where", "message"), CROSS_FILE_INPUTS)
+def test_problems_between_case_studies_are_reported_with_file_line_and_fix(hub, capsys, files, where, message):
+    for name, text in files.items():
+        write(hub, text, name)
+    code, out, err = check(hub, capsys)
+    assert code == 1
+    assert any(row.startswith(f"{where} ") and message in row for row in out), out
+    assert err.startswith("cohub: ")
+
+
+# Drafts are checked, but they neither break a series nor trip a wikilink from another draft.
+ACCEPTED_INPUTS = [
+    pytest.param({"panel.md": DRAFT.replace("Tenants chose the provider.", "See [[later]]."), "later.md": DRAFT},
+                 id="draft-links-to-draft"),
+    pytest.param({"panel.md": VALID.replace("Tenants chose the provider.", "See [[thurrock-direct-payments|the "
+                                            "Thurrock story]] and `[[not-a-link]]`.\n\n```\n[[nor-this]]\n```")},
+                 id="wikilinks-and-code"),
+    pytest.param({"panel.md": DRAFT.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
+                                            "  id: good-commissioning-hypothesis\n  position: 9\n")},
+                 id="draft-series-part"),
+]
+
+
+@pytest.mark.parametrize("files", ACCEPTED_INPUTS)
+def test_good_cross_links_pass(hub, capsys, files):
+    for name, text in files.items():
+        write(hub, text, name)
+    code, out, _err = check(hub, capsys)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(("text", "line", "warning"), [
+    pytest.param("The ULO helped.", 25, "'ULO' is used before it is spelled out — the first time, write "
+                 "'user-led organisation (ULO)'", id="acronym-first"),
+    pytest.param("Tenants chose.\n\nThen the NHS (National Health Service) and the ULO helped.", 27,
+                 "'ULO' is used before it is spelled out", id="one-of-two"),
+])
+def test_acronyms_used_before_they_are_spelled_out_are_warned_about(hub, capsys, text, line, warning):
+    write(hub, VALID.replace("Tenants chose the provider.", text), "valid.md")
+    code, out, _err = check(hub, capsys)
+    assert code == 0, "a warning does not stop the build"
+    warnings = [row for row in out if ": warning: " in row]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"case_studies/valid.md:{line}: warning: {warning}")
+
+
+@pytest.mark.parametrize("text", [
+    "A user-led organisation (ULO) helped. Later the ULO met again.",
+    "The ULO (user-led organisation) helped.",
+    "Two User-Led Organisations (ULOs) and a ULO helped.",
+    "The disabled people’s organisation (DPO) helped.",
+    "Nothing here is an acronym, not even ulo or Ulo.",
+])
+def test_acronyms_spelled_out_first_are_not_warned_about(hub, capsys, text):
+    write(hub, VALID.replace("Tenants chose the provider.", text), "valid.md")
+    _code, out, _err = check(hub, capsys)
+    assert not [row for row in out if ": warning: " in row]
 
 
 def test_every_problem_in_every_file_is_reported(hub, capsys):

@@ -41,13 +41,14 @@ def test_a_case_study_page_shows_its_facts_credit_and_tags(built_site):
     html = read(built_site, "case-studies/thurrock-direct-payments")
     assert "<title>Designing direct payment support with a user-led organisation - Co-production hub</title>" in html
     assert html.count("<h1") == 1
-    assert "Thurrock, East of England" in html
+    assert re.search(r'<a href="../../places/thurrock/">Thurrock</a>,\s*'
+                     r'<a href="../../browse/regions/east-of-england/">East of England</a>', html)
     assert "Ian Kennard" in html and "Commissioning Manager, Thurrock Council" in html
     assert ('href="https://www.thinklocalactpersonal.org.uk/Blog/'
             'Good-commissioning-is-dependent-on-co-production-a-hypothesis/"') in html
-    assert "Think Local Act Personal (TLAP) blog" in html
+    assert 'Think Local Act Personal (<abbr title="Think Local Act Personal">TLAP</abbr>) blog' in html
     assert re.search(r'<a href="../../tags/#tag:direct-payments" class="md-tag">Direct payments</a>', html)
-    assert "Purple: Won the contract" in html
+    assert '<a href="../../organisations/purple/">Purple</a>: Won the contract' in html
     assert '<meta name="description" content="Thurrock Council worked with' in html
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks for cohub, and the synthetic corpus they run on."""
