@@ -8,15 +8,18 @@ only reads MkDocs objects, calls those functions and writes back the results.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from material.plugins.tags.structure.tag import Tag
 
+from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
@@ -117,6 +120,8 @@ class SiteHooks:
                 config, src_uri, abs_src_path=str(hub.root / case_study.path),
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
+        for name in COMMENT_ASSETS:
+            files.append(File.generated(config, f"assets/cohub/{name}", abs_src_path=str(comment_asset(name))))
         if files.get_file_from_path(LISTING_PAGE) is None:
             files.append(File.generated(
                 config, LISTING_PAGE, content=f"---\ntemplate: {LISTING_TEMPLATE}\n---\n\n# Case studies\n",
@@ -163,6 +168,8 @@ class SiteHooks:
 
     def on_env(self, env: Environment) -> Environment:
         """Let templates read the hub and the links between its pages."""
+        # The comment form is one template, shared with the comment service.
+        env.loader = ChoiceLoader([env.loader, PackageLoader("cohub.comments", "templates")])
         env.globals["cohub"] = self.hub
         env.globals["cohub_site"] = self.website
         return env
@@ -173,6 +180,15 @@ class SiteHooks:
         generated = self.generated.get(page.file.src_uri)
         context["cohub_page"] = generated.content if generated is not None else None
         return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Write the comments approved so far into the built case studies, if there is a comments database."""
+        db_path = comments_db_path(hub_root(config), os.environ)
+        if self.hub is None or not db_path.is_file():
+            return
+        slugs = [case_study.slug for case_study in self.hub.case_studies if case_study.comments]
+        count = publish_approved_comments(Path(config.site_dir), db_path, slugs)
+        log.info(f"Wrote {count} approved comment{'s' if count != 1 else ''} from {db_path} into the site")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
         """Rebuild when a case study or the taxonomy changes."""

@@ -1,0 +1,301 @@
+"""Load the comment service with concurrent submissions and check none is lost.
+
+    python -m bench.comments --clients 50 --requests-per-client 20 --seconds 60
+
+The real service runs under uvicorn in its own process, on a loopback port,
+with a fresh SQLite database and a one-page fake site. First every client
+sends the same number of GETs of the service's stylesheet, as a baseline
+measured in the same run; then every client posts the same number of valid
+comments, each with a body no other has. Each phase stops when its requests
+are sent or after ``--seconds``, whichever comes first, and every request has
+a timeout. After the load the service is stopped and the database is read:
+every comment the service acknowledged (a 303 redirect to /comments/thanks)
+must be in it. The figures are printed one ``name=value`` a line; on a busy
+shared machine read them as ratios to the baseline. The exit code is 1 if any
+acknowledged comment is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import math
+import multiprocessing
+import socket
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import urlencode
+
+import uvicorn
+
+from cohub.comments import APPROVED_COMMENTS_MARKER, CommentSettings, CommentStore, create_app
+
+HOST = "127.0.0.1"
+PAGE = "bench-case"
+BASELINE_PATH = "/comments/static/comments.css"
+
+# Seconds one request may take before it counts as an error.
+REQUEST_TIMEOUT = 30.0
+# Seconds the service may take to start, and to stop.
+SERVER_START_TIMEOUT = 60.0
+SERVER_STOP_TIMEOUT = 30.0
+
+CASE_STUDY_PAGE = f"""<!doctype html>
+<html lang="en-GB"><head><title>Bench case</title></head>
+<body><main><h1>Bench case</h1>
+<section><h2>Comments</h2><div id="approved-comments">{APPROVED_COMMENTS_MARKER}</div></section>
+</main></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one request.
+
+    Attributes:
+        status: The HTTP status code, or the name of the exception that ended the request.
+        ok: True if the service did what was asked (acknowledged the comment, or served the file).
+        seconds: From opening the connection to reading the whole answer, or to the failure.
+        body: The comment sent, for submissions.
+    """
+
+    status: str
+    ok: bool
+    seconds: float
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The outcomes of one phase of the load and how long it took."""
+
+    outcomes: tuple[Outcome, ...]
+    seconds: float
+
+    @property
+    def ok(self) -> tuple[Outcome, ...]:
+        """The requests that succeeded."""
+        return tuple(outcome for outcome in self.outcomes if outcome.ok)
+
+    @property
+    def rate(self) -> float:
+        """Successful requests per second."""
+        return len(self.ok) / self.seconds
+
+    def latency_ms(self, fraction: float) -> float:
+        """A latency percentile (nearest rank) over every request, in milliseconds; NaN when none was sent."""
+        latencies = sorted(outcome.seconds for outcome in self.outcomes)
+        if not latencies:
+            return math.nan
+        return 1000 * latencies[max(0, math.ceil(fraction * len(latencies)) - 1)]
+
+    def errors(self) -> str:
+        """Failed requests counted by status, such as ``429:3 TimeoutError:1``, or ``none``."""
+        counts = Counter(outcome.status for outcome in self.outcomes if not outcome.ok)
+        return " ".join(f"{status}:{count}" for status, count in sorted(counts.items())) or "none"
+
+
+def get_parser() -> argparse.ArgumentParser:
+    """The argument parser for the benchmark."""
+    parser = argparse.ArgumentParser(prog="python -m bench.comments", description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=_positive_int, default=50, help="concurrent clients (default: 50)")
+    parser.add_argument(
+        "--requests-per-client",
+        type=_positive_int,
+        default=20,
+        help="requests each client sends in each phase (default: 20)",
+    )
+    parser.add_argument(
+        "--seconds", type=_positive_float, default=60.0, help="time cap for each phase (default: 60)"
+    )
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def write_site(site_dir: Path) -> None:
+    """Write a fake built site with one case study that takes comments."""
+    page_dir = site_dir / "case-studies" / PAGE
+    page_dir.mkdir(parents=True)
+    (page_dir / "index.html").write_text(CASE_STUDY_PAGE, encoding="utf-8")
+
+
+def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
+    """Run the comment service on a free loopback port until told to stop.
+
+    Runs in the server process. Sends the port on ``control`` once the
+    service is accepting connections, then stops when anything arrives on
+    ``control`` or the other end is closed.
+
+    Raises:
+        RuntimeError: uvicorn did not start.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    port = sock.getsockname()[1]
+    app = create_app(
+        site_dir=site_dir,
+        store=CommentStore(db_path),
+        site_url=f"http://{HOST}:{port}/",
+        known_pages=frozenset({PAGE}),
+        settings=CommentSettings(site_name="cohub bench", rate_limit_count=1_000_000),
+    )
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the comment service did not start")
+        time.sleep(0.01)
+    control.send(port)
+    try:
+        control.recv()
+    except EOFError:
+        pass
+    server.should_exit = True
+    thread.join(timeout=SERVER_STOP_TIMEOUT)
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> Outcome:
+    """Send one request over a new loopback connection and read the whole answer.
+
+    ``ok`` is True for a 200, or for a 303 to /comments/thanks.
+    """
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        location = response.getheader("location") or ""
+        status = str(response.status)
+        ok = response.status == 200 or (response.status == 303 and location.startswith("/comments/thanks"))
+    except (OSError, http.client.HTTPException) as error:
+        status, ok = type(error).__name__, False
+    finally:
+        connection.close()
+    return Outcome(status=status, ok=ok, seconds=time.perf_counter() - started)
+
+
+def submit(port: int, client: int, number: int) -> Outcome:
+    """Post one valid comment, as a browser would send the form, with a body no other request has."""
+    body = f"bench comment {client}-{number}: we tried this in our day centre and it worked well."
+    fields = {"page": PAGE, "comment": body, "name": "Bench", "email": "", "consent": "yes", "website": ""}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{HOST}:{port}"}
+    outcome = request(port, "POST", "/comments", urlencode(fields).encode("utf-8"), headers)
+    return Outcome(status=outcome.status, ok=outcome.ok, seconds=outcome.seconds, body=body)
+
+
+def run_phase(clients: int, requests_per_client: int, seconds: float, send: Callable[[int, int], Outcome]) -> Phase:
+    """Run ``clients`` threads, each calling ``send(client, number)`` until done or out of time."""
+    deadline = time.monotonic() + seconds
+
+    def one_client(client: int) -> list[Outcome]:
+        outcomes = []
+        for number in range(requests_per_client):
+            if time.monotonic() >= deadline:
+                break
+            outcomes.append(send(client, number))
+        return outcomes
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        per_client = list(pool.map(one_client, range(clients)))
+    return Phase(
+        outcomes=tuple(outcome for outcomes in per_client for outcome in outcomes),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def count_missing(db_path: Path, acknowledged: Sequence[Outcome]) -> int:
+    """How many acknowledged comments are not in the database."""
+    stored = {comment.body for comment in CommentStore(db_path).list(page=PAGE)}
+    return sum(1 for outcome in acknowledged if outcome.body not in stored)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the baseline and the submissions, print the figures, and check the database.
+
+    Returns:
+        0, or 1 if any acknowledged comment is missing from the database.
+    """
+    args = get_parser().parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="cohub-bench-comments-") as folder:
+        db_path = Path(folder) / "comments.sqlite3"
+        site_dir = Path(folder) / "site"
+        write_site(site_dir)
+        context = multiprocessing.get_context("spawn")
+        control, server_end = context.Pipe()
+        process = context.Process(target=serve, args=(db_path, site_dir, server_end), daemon=True)
+        process.start()
+        server_end.close()
+        try:
+            if not control.poll(SERVER_START_TIMEOUT):
+                raise SystemExit("bench: the comment service did not start in time")
+            try:
+                port = control.recv()
+            except EOFError:
+                raise SystemExit("bench: the comment service failed to start") from None
+            baseline = run_phase(
+                args.clients,
+                args.requests_per_client,
+                args.seconds,
+                lambda _client, _number: request(port, "GET", BASELINE_PATH),
+            )
+            submissions = run_phase(
+                args.clients,
+                args.requests_per_client,
+                args.seconds,
+                lambda client, number: submit(port, client, number),
+            )
+        finally:
+            control.close()
+            process.join(timeout=SERVER_STOP_TIMEOUT)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        missing = count_missing(db_path, submissions.ok)
+    print(f"clients={args.clients}")
+    print(f"requests_per_client={args.requests_per_client}")
+    print(f"submissions_sent={len(submissions.outcomes)}")
+    print(f"acknowledged={len(submissions.ok)}")
+    print(f"submission_errors={submissions.errors()}")
+    print(f"submissions_per_second={submissions.rate:.1f}")
+    print(f"submission_p50_ms={submissions.latency_ms(0.50):.1f}")
+    print(f"submission_p99_ms={submissions.latency_ms(0.99):.1f}")
+    print(f"baseline_get_sent={len(baseline.outcomes)}")
+    print(f"baseline_get_ok={len(baseline.ok)}")
+    print(f"baseline_get_errors={baseline.errors()}")
+    print(f"baseline_gets_per_second={baseline.rate:.1f}")
+    print(f"baseline_get_p50_ms={baseline.latency_ms(0.50):.1f}")
+    print(f"baseline_get_p99_ms={baseline.latency_ms(0.99):.1f}")
+    print(f"submission_p50_over_get_p50={submissions.latency_ms(0.50) / baseline.latency_ms(0.50):.2f}")
+    print(f"missing_acknowledged={missing}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

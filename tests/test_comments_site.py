@@ -1,0 +1,141 @@
+"""The comment form on the real hub's case studies, with ``cohub serve``'s app and Debian Chromium."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import pytest
+
+from cohub.cli import main
+from cohub.serve import hub_app
+from tests.comments.helpers import _free_socket, _ServerThread
+from tests.conftest import build_hub
+from tests.test_site_wide import _violations
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CASE = "case-studies/essex-tender-evaluation/"
+EMAIL = "commenter@example.org"
+
+
+@pytest.fixture
+def served_hub(hub, tmp_path) -> Iterator[tuple[str, object]]:
+    """The hub built and served as ``cohub serve`` serves it, on a free loopback port."""
+    site = build_hub(hub)
+    sock = _free_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    db = tmp_path / "comments.sqlite3"
+    server = _ServerThread(hub_app(hub, site_dir=site, db_path=db, site_url=url), sock)
+    server.start()
+    yield url, db
+    server.stop()
+
+
+def fill_and_send(page, comment: str, *, name: str = "Jo", email: str = EMAIL) -> None:
+    page.fill("#comment", comment)
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.check("#consent")
+    page.click("button:has-text('Send comment')")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
+def test_a_comment_waits_for_a_moderator_then_appears(browser, served_hub, javascript):
+    url, db = served_hub
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(url + CASE)
+    fill_and_send(page, "We ran a tenants' panel too.\n\nIt changed our minds.")
+    assert "/comments/thanks" in page.url
+    assert "once a moderator has checked it" in page.content()
+    page.click("text=Back to the case study")
+    assert "We ran a tenants' panel too." not in page.content()
+
+    assert main(["comments", "--db", str(db), "approve", "1"]) == 0
+    page.goto(url + CASE)
+    comments = page.locator("#approved-comments")
+    assert "We ran a tenants' panel too." in comments.inner_text()
+    assert "It changed our minds." in comments.inner_text()
+    assert "Jo" in comments.inner_text()
+    assert EMAIL not in page.content()
+    if javascript:
+        # axe runs as a script in the page, so it can only run where scripts do.
+        assert _violations(page) == []
+    context.close()
+
+
+def test_mistakes_come_back_with_a_summary_and_the_typed_text(page, served_hub):
+    url, _db = served_hub
+    page.goto(url + CASE)
+    page.fill("#name", "Jo <b>bold</b>")
+    page.check("#consent")
+    page.click("button:has-text('Send comment')")
+    assert page.locator(".cohub-error-summary").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('cohub-error-summary')")
+    assert page.input_value("#name") == "Jo <b>bold</b>"
+    page.click(".cohub-error-summary a[href='#comment']")
+    assert page.evaluate("document.activeElement.id") == "comment"
+    long_text = "a" * 5001
+    page.fill("#comment", long_text)
+    page.click("button:has-text('Send comment')")
+    assert "5,000 characters or fewer" in page.locator(".cohub-error-summary").inner_text()
+    assert page.input_value("#comment") == long_text
+    assert _violations(page) == []
+
+
+def test_the_character_count_counts_down_as_people_type(page, served_hub):
+    url, _db = served_hub
+    page.goto(url + CASE)
+    assert page.locator("#comment-count").inner_text() == "You have 5,000 characters remaining"
+    page.fill("#comment", "a" * 5003)
+    page.wait_for_function("document.getElementById('comment-count').textContent.includes('too many')")
+    assert page.locator("#comment-count").inner_text() == "You have 3 characters too many"
+
+
+def test_the_whole_journey_works_from_the_keyboard(page, served_hub):
+    url, db = served_hub
+    page.goto(url + CASE)
+    page.focus("#comment")
+    page.keyboard.type("Keyboard only, start to finish.")
+    for _field in ("#name", "#email", "#consent"):
+        page.keyboard.press("Tab")
+        # The consent hint's privacy link sits between the checkbox and the button.
+    assert page.evaluate("document.activeElement.id") == "consent"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send comment"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/comments/thanks**")
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select body, status from comments").fetchall() == [
+            ("Keyboard only, start to finish.", "pending"),
+        ]
+
+
+def test_the_honeypot_is_hidden_from_everyone(page, served_hub):
+    url, _db = served_hub
+    page.goto(url + CASE)
+    assert page.locator(".cohub-honeypot").evaluate("element => getComputedStyle(element).display") == "none"
+    tree = page.accessibility.snapshot(interesting_only=False)
+    assert "Leave this field empty" not in str(tree)
+
+
+def test_cohub_build_writes_approved_comments_into_static_pages(hub, tmp_path, monkeypatch):
+    db = tmp_path / "comments.sqlite3"
+    monkeypatch.setenv("COHUB_COMMENTS_DB", str(db))
+    from cohub.comments import CommentStore
+
+    store = CommentStore(db)
+    kept = store.add("essex-tender-evaluation", "Sam", EMAIL, "Published in the static site.", "client")
+    store.add("essex-tender-evaluation", "Pat", "", "Still waiting for a moderator.", "client")
+    store.approve(kept.id)
+    site = build_hub(hub)
+    html = (site / CASE / "index.html").read_text(encoding="utf-8")
+    assert "Published in the static site." in html
+    assert "Still waiting for a moderator." not in html
+    assert EMAIL not in html
+    assert "Published in the static site." not in (site / "case-studies/thurrock-direct-payments/index.html").read_text(
+        encoding="utf-8")
