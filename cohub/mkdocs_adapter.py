@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from material.plugins.tags.structure.tag import Tag
 
 from cohub.hub import Hub, load_hub
+from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
@@ -108,9 +109,24 @@ class SiteHooks:
         return env
 
     def on_page_context(self, context: dict, page: Page) -> dict:
-        """Give a case-study page's template its case study."""
-        context["case_study"] = self._case_study(page)
+        """Give a case-study page's template its case study, and every page what it adds to search."""
+        case_study = self._case_study(page)
+        context["case_study"] = case_study
+        if self.hub is not None:
+            context["cohub_search"] = (
+                case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None
+                else page_search(page.markdown or "", self.hub.taxonomy)
+            )
         return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Index the built site for search (on every build, 'mkdocs serve' rebuilds too)."""
+        try:
+            report = build_index(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"Search: indexed {report.pages} pages and {report.words} words "
+                 f"in {report.seconds:.1f} s")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
         """Rebuild when a case study or the taxonomy changes."""

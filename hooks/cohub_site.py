@@ -40,5 +40,9 @@ def on_page_context(context, page, config, nav):
     return _site.on_page_context(context, page)
 
 
+def on_post_build(config):
+    return _site.on_post_build(config)
+
+
 def on_serve(server, config, builder):
     return _site.on_serve(server, config)
