@@ -1,0 +1,1 @@
+"""Benchmarks for the hub, and the synthetic corpus they are measured on."""
