@@ -173,8 +173,8 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         What was indexed.
 
     Raises:
-        SearchIndexError: When Pagefind is missing, fails, or finds no page
-            to index.
+        SearchIndexError: When Pagefind is missing or fails (an empty site
+            fails), or when no page marks its text for indexing.
     """
     program = executable or _pagefind_program()
     bundle = site_dir / BUNDLE_DIR
@@ -192,21 +192,22 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         ) from None
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        detail = " ".join((result.stderr or result.stdout).split())[-500:]
+        # Pagefind can print the same error line more than once.
+        lines = dict.fromkeys(line.strip() for line in (result.stderr or result.stdout).splitlines())
+        detail = " ".join(line for line in lines if line)[-500:]
         raise SearchIndexError(f"the search index was not built: Pagefind failed: {detail}")
-    report = IndexReport(
-        bundle=bundle,
-        pages=_count(result.stdout, "pages"),
-        words=_count(result.stdout, "words"),
-        filters=_count(result.stdout, "filters"),
-        seconds=seconds,
-    )
-    if report.pages == 0:
+    if "Did not find a data-pagefind-body" in result.stdout:
         raise SearchIndexError(
-            "the search index is empty: no page has a data-pagefind-body element; "
+            "the search index was not built: no page marks its text with data-pagefind-body; "
             "check that overrides/main.html is in place",
         )
-    return report
+    return IndexReport(
+        bundle=bundle,
+        pages=_count(result.stdout, "page"),
+        words=_count(result.stdout, "word"),
+        filters=_count(result.stdout, "filter"),
+        seconds=seconds,
+    )
 
 
 def _pagefind_program() -> Path:
@@ -226,5 +227,5 @@ def _pagefind_program() -> Path:
 
 
 def _count(output: str, what: str) -> int:
-    match = re.search(rf"Indexed (\d+) {what}\b", output)
+    match = re.search(rf"Indexed (\d+) {what}s?\b", output)
     return int(match.group(1)) if match else 0
