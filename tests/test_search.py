@@ -367,14 +367,15 @@ def test_filters_alone_narrow_the_list(page, panel_site):
     assert "Essex, London. Added 31 March 2025." in page.locator(".cohub-result__details").inner_text()
 
 
-def test_searching_asks_only_the_site_itself(page, site_url):
+def test_searching_asks_only_the_site_itself_and_the_header_skips_filters(page, site_url):
     own = urlsplit(site_url).netloc
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(site_url)
     header_search(page, "direct payment")
     page.wait_for_load_state("networkidle")
-    assert any("/pagefind/" in url for url in requested)
+    assert any("/pagefind/index/" in url for url in requested)
+    assert not any("/pagefind/filter/" in url for url in requested)
     assert [url for url in requested if urlsplit(url).netloc != own] == []
 
 
