@@ -68,7 +68,7 @@ ROLES = (
 GROUPS = (
     "people with learning disabilities", "autistic adults", "unpaid carers", "older people",
     "tenants of supported housing", "young adults moving on from children's services",
-    "people who use direct payments", "Deaf people who use British Sign Language",
+    "people who arrange their own support", "Deaf people who use British Sign Language",
     "people with mental health needs", "people living with dementia", "disabled people",
     "personal assistants and the people who employ them", "family carers", "people who use day services",
     "people with sensory impairments", "people recovering from a stroke", "people who are homeless",
@@ -82,7 +82,7 @@ ACTIVITIES = (
     "chaired the steering group", "planned the budget line by line", "held drop-in sessions every fortnight",
 )
 OUTCOMES = (
-    "waiting times fell", "more people took up direct payments", "complaints dropped",
+    "waiting times fell", "more people took up the new offer", "complaints dropped",
     "people said they felt listened to", "staff turnover went down", "the new service started on time",
     "fewer people reached a crisis", "the council saved money in the second year",
     "people chose support that suited their lives", "providers began to work together",
@@ -105,13 +105,37 @@ ORGANISATION_ROLES = (
 GAPS = (
     "we did not record how many people took part", "some groups were not reached",
     "meetings were held in working hours, which shut some people out",
-    "we ran out of time before the tender", "the budget for interpreters was too small",
+    "we ran out of time before the deadline", "the budget for interpreters was too small",
     "we should have involved providers earlier", "the feedback loop broke down after a year",
     "not everyone was paid the same for their time", "we relied too much on a few voices",
 )
 ADJECTIVES = (
     "honest", "practical", "difficult", "useful", "patient", "open", "careful", "unexpected",
     "regular", "small", "bold", "steady", "local", "shared", "fair", "clear", "slow", "rewarding",
+)
+# Topic words (direct payments, tenders ...) come only from a story's own
+# terms, so each appears in a realistic share of the corpus, not in all of it.
+VENUES = (
+    "the library", "a community centre", "the town hall", "a church hall", "a cafe run by volunteers",
+    "the leisure centre", "a housing scheme's lounge", "the football club", "a college", "the market hall",
+    "a Gurdwara's community kitchen", "the museum", "a garden centre", "the fire station", "a mosque",
+)
+EVENTS = (
+    "first meeting", "walkabout", "budget workshop", "storytelling afternoon", "bid scoring day",
+    "open evening", "review meeting", "training day", "celebration lunch", "online drop-in",
+    "site visit", "planning session", "photography project", "peer support group", "board meeting",
+)
+FEELINGS = (
+    "nervous", "hopeful", "frustrated", "surprised", "proud", "tired", "curious", "relieved",
+    "sceptical", "welcome", "excited", "uncertain",
+)
+DETAILS = (
+    "{person} remembers the {event} at {venue} in {place}, where everyone felt {feeling} at first.",
+    "The {event} was held at {venue}, with transport paid for and a quiet room available.",
+    "Some people came to the {event} feeling {feeling}; by the end most wanted to stay involved.",
+    "{person} brought photographs to the {event} to show what a good day looks like.",
+    "Interpreters, easy read papers and large print were ready before the {event} at {venue}.",
+    "After the {event}, {person} wrote up what people said and shared it within {number} days.",
 )
 CONNECTIVES = ("At first", "Over time", "Later", "In the end", "Soon", "Meanwhile", "After that", "By then")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -125,12 +149,13 @@ SENTENCES = {
         "The work was part of a wider plan about {theme}.",
         "People said the old arrangements for {service} felt {adjective} and hard to change.",
         "{person}, {role}, led the work and {activity} with local people.",
-        "The team looked closely at {stage}, and at how the tender would be judged.",
+        "The team looked closely at {stage}, and at how decisions would be made.",
         "A budget of {number} thousand pounds was set aside for the new service.",
         "Local people {activity} and told the council what mattered most to them.",
         "The council wanted {theme} to be at the heart of the new contract.",
         "{about_theme}",
         "{about_service}",
+        *DETAILS,
     ),
     "Who was involved": (
         "{person}, {role} at {org}, brought the group together.",
@@ -140,6 +165,7 @@ SENTENCES = {
         "Staff from {org} joined in, as did providers of {service}.",
         "{person} and {person2} {activity}.",
         "Advocates supported people who wanted help to speak up.",
+        *DETAILS,
     ),
     "What changed": (
         "{Connective}, {outcome}.",
@@ -220,7 +246,8 @@ class _Story:
             "outcome2": rng.choice(OUTCOMES), "lesson": rng.choice(LESSONS), "lesson2": rng.choice(LESSONS),
             "gap": rng.choice(GAPS), "adjective": rng.choice(ADJECTIVES), "person": people[0],
             "person2": people[1], "role": rng.choice(ROLES),
-            "Connective": rng.choice(CONNECTIVES), **about,
+            "Connective": rng.choice(CONNECTIVES), "venue": rng.choice(VENUES), "event": rng.choice(EVENTS),
+            "feeling": rng.choice(FEELINGS), **about,
         }
         sentence = template.format(**values)
         return sentence[0].upper() + sentence[1:]
