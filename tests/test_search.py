@@ -358,6 +358,14 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
     page.wait_for_url(panel_site + ESSEX)
 
 
+def test_with_no_words_the_search_page_lists_case_studies_newest_first(page, panel_site):
+    page.goto(panel_site + "search/")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 3")
+    assert set(result_addresses(page)[:2]) == {ESSEX, THURROCK}
+    assert result_addresses(page)[2] == PANEL
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "3 results"
+
+
 def test_filters_alone_narrow_the_list(page, panel_site):
     page.goto(panel_site + "search/")
     page.locator("summary", has_text="Ladder of co-production").click()
