@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bench.corpus import DEFAULT_SEED, make_hub
 from cohub.search import BUNDLE_DIR, SearchIndexError, build_index
@@ -66,6 +67,7 @@ class Result:
     index_files: int
     ui_bytes: int
     query_fetches: tuple[Fetch, ...]
+    search_page_bytes: int
     material_bytes: int
     material_gzip_bytes: int
 
@@ -162,12 +164,14 @@ def folder_bytes(folder: Path, *, skip: tuple[str, ...] = ()) -> tuple[int, int]
     return sum(sizes), len(sizes)
 
 
-def first_query(url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
+def first_query(url: str, query: str) -> tuple[int, tuple[Fetch, ...], int]:
     """Load the home page in a fresh browser, then search from the header.
 
     Returns:
         The bytes of the Component UI's own files fetched when the page
-        loaded, and every response fetched for the query.
+        loaded, every response fetched for the query, and the bytes of search
+        data (under pagefind/) that the search page fetches as it opens, in a
+        fresh tab.
     """
     from playwright.sync_api import sync_playwright
 
@@ -190,14 +194,26 @@ def first_query(url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
             page.wait_for_selector(".cohub-search [role=listbox] a[role=option]", timeout=60_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)
-            # Playwright gives no body size for a worker's own script; the page's
-            # Resource Timing entry for it has the bytes transferred.
-            timing = dict(page.evaluate(
-                "performance.getEntriesByType('resource').map(entry => [entry.name, entry.transferSize])"))
-            return ui_bytes, tuple(Fetch(fetch.url, max(fetch.bytes, timing.get(fetch.url, 0)))
-                                   for fetch in fetches[loaded:])
+            query_fetches = _with_worker_script(page, fetches[loaded:])
+            search_page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page_fetches: list[Fetch] = []
+            search_page.on("requestfinished", lambda request: page_fetches.append(
+                Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
+            search_page.goto(url + "search/", wait_until="networkidle")
+            search_page.wait_for_selector(".pf-filter-group", timeout=60_000)
+            search_page.wait_for_load_state("networkidle")
+            search_page_bytes = sum(fetch.bytes for fetch in _with_worker_script(search_page, page_fetches)
+                                    if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES)
+            return ui_bytes, query_fetches, search_page_bytes
         finally:
             browser.close()
+
+
+def _with_worker_script(page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
+    # Playwright gives no body size for a worker's own script; the page's
+    # Resource Timing entry for it has the bytes transferred.
+    timing = dict(page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.transferSize])"))
+    return tuple(Fetch(fetch.url, max(fetch.bytes, timing.get(fetch.url, 0))) for fetch in fetches)
 
 
 def measure(cases: int, work: Path, query: str, seed: int) -> Result:
@@ -211,7 +227,7 @@ def measure(cases: int, work: Path, query: str, seed: int) -> Result:
     index_bytes, index_files = folder_bytes(bundle, skip=tuple(path.name for path in bundle.glob("*.js")) +
                                             tuple(path.name for path in bundle.glob("*.css")))
     with serve(site) as url:
-        ui_bytes, fetches = first_query(url, query)
+        ui_bytes, fetches, search_page_bytes = first_query(url, query)
     with_material_search(root)
     material_site = work / f"material-{cases}"
     build(root, material_site)
@@ -222,6 +238,7 @@ def measure(cases: int, work: Path, query: str, seed: int) -> Result:
     return Result(
         cases=cases, build_seconds=build_seconds, index_seconds=report.seconds, bundle_bytes=bundle_bytes,
         index_bytes=index_bytes, index_files=index_files, ui_bytes=ui_bytes, query_fetches=fetches,
+        search_page_bytes=search_page_bytes,
         material_bytes=material_bytes, material_gzip_bytes=material_gzip_bytes,
     )
 
@@ -234,34 +251,39 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:,.1f} MB"
 
 
-def report(results: list[Result], query: str) -> str:
-    """The figures as a plain-text table, with ratios against Material's search."""
-    lines = [
-        f'First query: "{query}", typed into the header search box on the home page.',
+def header(query: str) -> str:
+    """The table's heading."""
+    return "\n".join((
+        f'First query: "{query}", typed into the header search box of the home page, in a fresh browser.',
+        "Material's index is search/search_index.json, which its search downloads whole before any result.",
         "",
-        f"{'cases':>6}  {'build':>7}  {'index':>6}  {'index on disk':>19}  {'first query':>16}  "
-        f"{'Material index (gzip)':>22}  {'Material / query':>16}",
-    ]
-    for result in results:
-        within = "under" if result.query_bytes < TARGET_BYTES else "OVER"
-        lines.append(
-            f"{result.cases:>6}  {result.build_seconds:>6.0f}s  {result.index_seconds:>5.1f}s  "
-            f"{_mb(result.index_bytes):>8} {result.index_files:>5} files  "
-            f"{_kb(result.query_bytes):>9} {len(result.query_fetches):>2} req  "
-            f"{_mb(result.material_bytes):>8} ({_mb(result.material_gzip_bytes)})  "
-            f"{result.material_gzip_bytes / result.query_bytes:>11.0f} x gz  "
-            f"[{within} {_kb(TARGET_BYTES)}]",
-        )
-    largest = results[-1]
-    lines += [
-        "",
-        f"Whole bundle with its UI files at {largest.cases} cases: {_mb(largest.bundle_bytes)}. Every page also "
-        f"loads the Component UI once (then cached): {_kb(largest.ui_bytes)} gzipped.",
-        f"What the first query fetched at {largest.cases} cases:",
-        *(f"  {_kb(fetch.bytes):>9}  {fetch.url.split('/' + BUNDLE_DIR + '/', 1)[-1]}"
-          for fetch in largest.query_fetches),
-    ]
-    return "\n".join(lines)
+        f"{'cases':>6}  {'build':>6}  {'index':>6}  {'index on disk':>20}  {'first query':>17}  "
+        f"{'Material index (gzip)':>21}  {'ratio':>6}  target",
+        "(ratio: Material's gzipped index over the first query's bytes)",
+    ))
+
+
+def row(result: Result) -> str:
+    """One corpus size's figures, on one line."""
+    within = "under" if result.query_bytes < TARGET_BYTES else "OVER"
+    return (
+        f"{result.cases:>6}  {result.build_seconds:>5.0f}s  {result.index_seconds:>5.1f}s  "
+        f"{_mb(result.index_bytes):>8} {result.index_files:>6} files  "
+        f"{_kb(result.query_bytes):>9} {len(result.query_fetches):>2} files  "
+        f"{_mb(result.material_bytes):>8} ({_mb(result.material_gzip_bytes):>7})  "
+        f"{result.material_gzip_bytes / result.query_bytes:>5.1f}x  {within} {_kb(TARGET_BYTES)}"
+    )
+
+
+def details(result: Result) -> str:
+    """Where the bytes went, for one corpus size."""
+    return "\n".join((
+        f"At {result.cases} cases: the whole bundle, UI files included, is {_mb(result.bundle_bytes)} on disk.",
+        f"Every page loads the Component UI once (then cached): {_kb(result.ui_bytes)}.",
+        f"The search page fetches {_kb(result.search_page_bytes)} of search data as it opens (filters included).",
+        "The first query fetched:",
+        *(f"  {_kb(fetch.bytes):>9}  {urlsplit(fetch.url).path.lstrip('/')}" for fetch in result.query_fetches),
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,17 +301,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     work = args.keep or Path(tempfile.mkdtemp(prefix="cohub-bench-"))
     results = []
+    print(header(args.query), flush=True)
     try:
         for cases in sizes:
-            print(f"Building and measuring {cases} case studies...", file=sys.stderr, flush=True)
             results.append(measure(cases, work, args.query, args.seed))
+            print(row(results[-1]), flush=True)
     except (SearchIndexError, OSError, ValueError) as error:
         print(f"bench.search: {error}", file=sys.stderr)
         return 1
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(report(results, args.query))
+    print()
+    print(details(results[-1]))
     return 0
 
 
