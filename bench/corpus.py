@@ -323,7 +323,9 @@ def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) ->
         "---",
     ))
     shares = (0.25, 0.15, 0.25, 0.2, 0.15)
-    body = "\n\n".join(story.section(name, int(WORDS_PER_CASE * share)) for name, share in zip(SECTIONS, shares, strict=True))
+    body = "\n\n".join(
+        story.section(name, int(WORDS_PER_CASE * share)) for name, share in zip(SECTIONS, shares, strict=True)
+    )
     name = f"synthetic-{index:05d}-{slugify(story.place)}.md"
     return name, f"{front}\n\n{body}\n"
 
