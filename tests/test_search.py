@@ -352,6 +352,12 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
     page.wait_for_function("window.announced.some(text => text === '1 result for tender')")
     assert _violations(page) == []
 
+    tab_to(page, "el.id === 'cohub-order'")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#cohub-order").input_value() == "date"
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 1")
+    assert result_addresses(page) == [ESSEX]
+
     tab_to(page, f"el.matches('{PAGE_RESULT}')")
     page.keyboard.press("Enter")
     page.wait_for_url(panel_site + ESSEX)
