@@ -67,6 +67,7 @@ class Result:
     index_files: int
     ui_bytes: int
     query_fetches: tuple[Fetch, ...]
+    other_queries: tuple[tuple[str, int], ...]
     search_page_bytes: int
     material_bytes: int
     material_gzip_bytes: int
@@ -164,15 +165,9 @@ def folder_bytes(folder: Path, *, skip: tuple[str, ...] = ()) -> tuple[int, int]
     return sum(sizes), len(sizes)
 
 
-def first_query(url: str, query: str) -> tuple[int, tuple[Fetch, ...], int]:
-    """Load the home page in a fresh browser, then search from the header.
-
-    Returns:
-        The bytes of the Component UI's own files fetched when the page
-        loaded, every response fetched for the query, and the bytes of search
-        data (under pagefind/) that the search page fetches as it opens, in a
-        fresh tab.
-    """
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -181,32 +176,56 @@ def first_query(url: str, query: str) -> tuple[int, tuple[Fetch, ...], int]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            fetches: list[Fetch] = []
-            # sizes() reads the bytes received from Chromium's network log (headers and body as sent).
-            page.on("requestfinished", lambda request: fetches.append(
-                Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
-            page.goto(url, wait_until="networkidle")
-            ui_bytes = sum(fetch.bytes for fetch in fetches if fetch.url.rsplit("/", 1)[-1] in UI_FILES)
-            loaded = len(fetches)
-            page.keyboard.press("Control+k")
-            page.keyboard.type(query)
-            page.wait_for_selector(".cohub-search [role=listbox] a[role=option]", timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            query_fetches = _with_worker_script(page, fetches[loaded:])
-            search_page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page_fetches: list[Fetch] = []
-            search_page.on("requestfinished", lambda request: page_fetches.append(
-                Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
-            search_page.goto(url + "search/", wait_until="networkidle")
-            search_page.wait_for_selector(".pf-filter-group", timeout=60_000)
-            search_page.wait_for_load_state("networkidle")
-            search_page_bytes = sum(fetch.bytes for fetch in _with_worker_script(search_page, page_fetches)
-                                    if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES)
-            return ui_bytes, query_fetches, search_page_bytes
+            yield browser
         finally:
             browser.close()
+
+
+def _record(page) -> list[Fetch]:
+    fetches: list[Fetch] = []
+    # sizes() reads what Chromium's network log says was received: headers and body as sent.
+    page.on("requestfinished", lambda request: fetches.append(
+        Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
+    return fetches
+
+
+def first_query(browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
+    """Load the home page in a fresh context (an empty cache), then search from the header.
+
+    Returns:
+        The bytes of the Component UI's own files fetched as the page loaded,
+        and every response fetched for the query.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        fetches = _record(page)
+        page.goto(url, wait_until="networkidle")
+        ui_bytes = sum(fetch.bytes for fetch in fetches if fetch.url.rsplit("/", 1)[-1] in UI_FILES)
+        loaded = len(fetches)
+        page.keyboard.press("Control+k")
+        page.keyboard.type(query)
+        page.wait_for_selector(".cohub-search [role=listbox] a[role=option]", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        return ui_bytes, _with_worker_script(page, fetches[loaded:])
+    finally:
+        context.close()
+
+
+def search_page_data(browser, url: str) -> int:
+    """The bytes of search data (under pagefind/, UI files aside) the search page fetches as it opens."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        fetches = _record(page)
+        page.goto(url + "search/", wait_until="networkidle")
+        page.wait_for_selector(".pf-filter-group", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        return sum(fetch.bytes for fetch in _with_worker_script(page, fetches)
+                   if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES)
+    finally:
+        context.close()
 
 
 def _with_worker_script(page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
@@ -216,7 +235,7 @@ def _with_worker_script(page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
     return tuple(Fetch(fetch.url, max(fetch.bytes, timing.get(fetch.url, 0))) for fetch in fetches)
 
 
-def measure(cases: int, work: Path, query: str, seed: int) -> Result:
+def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Result:
     """Every figure for one corpus size."""
     root = make_hub(work / f"hub-{cases}", cases, seed)
     site = work / f"site-{cases}"
@@ -226,8 +245,9 @@ def measure(cases: int, work: Path, query: str, seed: int) -> Result:
     bundle_bytes, _ = folder_bytes(bundle)
     index_bytes, index_files = folder_bytes(bundle, skip=tuple(path.name for path in bundle.glob("*.js")) +
                                             tuple(path.name for path in bundle.glob("*.css")))
-    with serve(site) as url:
-        ui_bytes, fetches, search_page_bytes = first_query(url, query)
+    with serve(site) as url, chromium() as browser:
+        measured = [first_query(browser, url, query) for query in queries]
+        search_page_bytes = search_page_data(browser, url)
     with_material_search(root)
     material_site = work / f"material-{cases}"
     build(root, material_site)
@@ -237,7 +257,10 @@ def measure(cases: int, work: Path, query: str, seed: int) -> Result:
     shutil.rmtree(material_site)
     return Result(
         cases=cases, build_seconds=build_seconds, index_seconds=report.seconds, bundle_bytes=bundle_bytes,
-        index_bytes=index_bytes, index_files=index_files, ui_bytes=ui_bytes, query_fetches=fetches,
+        index_bytes=index_bytes, index_files=index_files, ui_bytes=measured[0][0],
+        query_fetches=measured[0][1], other_queries=tuple(
+            (query, sum(fetch.bytes for fetch in fetches)) for query, (_, fetches) in zip(queries[1:], measured[1:],
+                                                                                          strict=True)),
         search_page_bytes=search_page_bytes,
         material_bytes=material_bytes, material_gzip_bytes=material_gzip_bytes,
     )
@@ -264,15 +287,19 @@ def header(query: str) -> str:
 
 
 def row(result: Result) -> str:
-    """One corpus size's figures, on one line."""
+    """One corpus size's figures: a line, and a second for the other queries."""
     within = "under" if result.query_bytes < TARGET_BYTES else "OVER"
-    return (
+    line = (
         f"{result.cases:>6}  {result.build_seconds:>5.0f}s  {result.index_seconds:>5.1f}s  "
         f"{_mb(result.index_bytes):>8} {result.index_files:>6} files  "
         f"{_kb(result.query_bytes):>9} {len(result.query_fetches):>2} files  "
         f"{_mb(result.material_bytes):>8} ({_mb(result.material_gzip_bytes):>7})  "
         f"{result.material_gzip_bytes / result.query_bytes:>5.1f}x  {within} {_kb(TARGET_BYTES)}"
     )
+    if result.other_queries:
+        others = "; ".join(f'"{query}" {_kb(size)}' for query, size in result.other_queries)
+        line += f"\n{'':>8}other first queries: {others}"
+    return line
 
 
 def details(result: Result) -> str:
@@ -291,20 +318,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append",
                         help="a corpus size; give it more than once (default: 1000, 5000 and 10000)")
-    parser.add_argument("--query", default="direct payments", help="what to search for (default: %(default)s)")
+    parser.add_argument("--query", action="append",
+                        help="what to search for; give it more than once: the first is in the table's main column "
+                             "(default: 'direct payments', then 'tender' and 'supported living co-design')")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default: %(default)s)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
     sizes = sorted(args.cases or (1000, 5000, 10000))
+    queries = tuple(args.query or ("direct payments", "tender", "supported living co-design"))
     if not Path(CHROMIUM).exists():
         print(f"bench.search: {CHROMIUM} is missing: install Debian's chromium (make chromium)", file=sys.stderr)
         return 1
     work = args.keep or Path(tempfile.mkdtemp(prefix="cohub-bench-"))
     results = []
-    print(header(args.query), flush=True)
+    print(header(queries[0]), flush=True)
     try:
         for cases in sizes:
-            results.append(measure(cases, work, args.query, args.seed))
+            results.append(measure(cases, work, queries, args.seed))
             print(row(results[-1]), flush=True)
     except (SearchIndexError, OSError, ValueError) as error:
         print(f"bench.search: {error}", file=sys.stderr)
