@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 BUNDLE_DIR = "pagefind"
 ORGANISATION_TYPES = "organisation_types"
-# Parts of the article that are not its text: the "¶" links beside headings.
-UNINDEXED_SELECTORS = (".headerlink",)
+# Parts of the article that are not its text, and would make every case study
+# match words like "ladder" or "told": the "¶" links beside headings, the
+# labels of a case study's facts and the heading of its credit.
+UNINDEXED_SELECTORS = (".headerlink", ".cohub-facts dt", "#cohub-credit-heading")
 
 
 @dataclass(frozen=True)
