@@ -187,7 +187,8 @@ def test_a_case_study_carries_its_filters_sort_date_and_acronyms_hidden(built_si
 
 def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript(built_site):
     html = read(built_site, "about-co-production")
-    assert '<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k">' in html
+    assert ('<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k" '
+            'debounce="300">') in html
     noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S).group(1)
     assert "Search needs JavaScript" in noscript
     assert 'href="../case-studies/"' in noscript and 'href="../tags/"' in noscript
