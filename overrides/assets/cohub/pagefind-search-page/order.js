@@ -4,8 +4,9 @@ import { setOrder } from "./pagefind.js";
 const select = document.getElementById("cohub-order");
 select.addEventListener("change", () => {
   setOrder(select.value);
-  const search = window.PagefindComponents.getInstanceManager().getInstance("default");
-  if (search.searchTerm) {
+  // Search again with the same words, if the Component UI has loaded and there are any.
+  const search = window.PagefindComponents?.getInstanceManager().getInstance("default");
+  if (search?.searchTerm) {
     search.triggerSearch(search.searchTerm);
   }
 });
