@@ -242,7 +242,9 @@ def header_search(page, query: str) -> list[str]:
     """Search from the header with the keyboard; return the results' addresses, best first."""
     page.keyboard.press("Control+k")
     page.keyboard.type(query)
-    page.wait_for_selector(HEADER_RESULT)
+    # Results load one by one into placeholders: wait until the best one has.
+    page.wait_for_function("document.querySelector('.cohub-search [role=listbox]')?.firstElementChild"
+                           "?.matches('a[role=option]')")
     page.wait_for_timeout(200)
     return [urlsplit(href).path.lstrip("/") for href in page.eval_on_selector_all(HEADER_RESULT,
                                                                                    "els => els.map(e => e.href)")]
