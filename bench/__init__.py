@@ -1,1 +1,1 @@
-"""Benchmarks for cohub, and the synthetic corpus they run on."""
+"""Benchmarks for the hub, and the synthetic corpus they are measured on."""

@@ -1,147 +1,383 @@
-"""A seeded, synthetic hub: the real taxonomy plus any number of valid case studies.
+"""A synthetic corpus: valid case studies from the real taxonomy, for benchmarks.
 
-The same seed and size always give the same files, so timings can be compared
-between runs and machines.
+Each case study has front matter that ``cohub check`` accepts and about 800
+words of varied prose in the five sections of ``case_studies/_template.md``.
+Generation is deterministic: case study ``i`` of seed ``s`` is the same bytes
+whatever the corpus size, so a 1,000-case corpus is the first 1,000 of a
+10,000-case one.
+
+    python -m bench.corpus /tmp/hub --cases 1000
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
 import shutil
+import sys
 from datetime import date as Date
-from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from cohub.corpus import CASE_STUDIES_DIR, slugify
 from cohub.taxonomy import load_taxonomy
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from cohub.taxonomy import Taxonomy
+
 REPO = Path(__file__).resolve().parent.parent
-FIRST_DAY = Date(2015, 1, 1)
-SUMMARY = "People who use services and commissioners worked together as equals to change a service."
-DAYS = 3650
+# The parts of the real hub a benchmark hub needs; its case studies are generated.
+HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides")
+DEFAULT_SEED = 2024
+FIRST_DATE = Date(2015, 1, 1)
+WORDS_PER_CASE = 800
+SECTIONS = ("What happened", "Who was involved", "What changed", "What we learned", "What could be better")
 
-# Sentences to build bodies from: plain English, acronyms spelled out first.
-OPENINGS = (
-    "The council wanted to change how people get support, and asked the people who use it to help.",
-    "A user-led organisation (ULO) brought people with lived experience and commissioners together.",
-    "People who use services said the old service did not fit their lives.",
-    "Staff and local people met every month for a year to plan the new service.",
+# Word banks. Place and person names are built from parts, so the corpus has
+# the long tail of rare words (names, places) that real stories have.
+PLACE_STARTS = (
+    "Ash", "Bram", "Church", "Dal", "Elm", "Fern", "Glen", "Hart", "Ivy", "Kings", "Lang", "Mill",
+    "Nor", "Oak", "Pen", "Queens", "Red", "Stan", "Thorn", "Upper", "Wal", "West", "Whit", "York",
+    "Brad", "Cal", "Dun", "Eas", "Fair", "Gold", "Hol", "Kirk", "Lee", "Marl", "New", "Old", "Rother",
 )
-MIDDLES = (
-    "They talked over tea, listened to each other and agreed what mattered most.",
-    "People with lived experience helped write the service specification and score the bids.",
-    "The group checked every document for jargon and rewrote it in plain English.",
-    "Carers and disabled people sat on the panel that chose the provider.",
-    "The ULO ran sessions so that everyone could take part on equal terms.",
-    "The council paid people for their time and covered their travel.",
+PLACE_ENDS = (
+    "bridge", "brook", "bury", "by", "caster", "cliffe", "combe", "dale", "field", "ford", "gate",
+    "ham", "hill", "holme", "hurst", "ley", "mere", "minster", "mouth", "port", "stead", "stow",
+    "thorpe", "ton", "wick", "wood", "worth",
 )
-ENDINGS = (
-    "More people now ask for help early, before a crisis.",
-    "The service is reviewed every year by the people who use it.",
-    "Commissioners say they now start with a conversation, not a plan.",
-    "Trust between the council and local people has grown.",
+FIRST_NAMES = (
+    "Aisha", "Alan", "Amara", "Ben", "Bethan", "Carys", "Chidi", "Claire", "Dan", "Deepa", "Eilidh",
+    "Emma", "Farah", "Fiona", "Gareth", "Grace", "Hamza", "Helen", "Imran", "Isla", "Jack", "Jasmine",
+    "Kemi", "Kieran", "Leah", "Liam", "Maria", "Mohammed", "Nadia", "Niamh", "Olu", "Owen", "Priya",
+    "Rachel", "Rhys", "Ruth", "Sam", "Sana", "Sean", "Tariq", "Tom", "Una", "Viktor", "Wendy", "Yusuf",
 )
+LAST_NAMES = (
+    "Adebayo", "Ahmed", "Bailey", "Begum", "Campbell", "Chen", "Clarke", "Davies", "Evans", "Fraser",
+    "Green", "Hughes", "Hussain", "Jones", "Kaur", "Kelly", "Khan", "Lewis", "MacDonald", "Mensah",
+    "Morgan", "Murphy", "Nowak", "O'Brien", "Okafor", "Patel", "Price", "Roberts", "Robinson", "Shah",
+    "Singh", "Smith", "Taylor", "Thomas", "Walker", "Watson", "Williams", "Wilson", "Wright", "Young",
+)
+ROLES = (
+    "Commissioning Manager", "Commissioner", "Head of Adult Social Care", "Co-production Lead",
+    "Social Worker", "Service Manager", "Expert by Experience", "Chief Executive", "Project Worker",
+    "Carers Lead", "Market Development Officer", "Procurement Officer", "Advocate", "Trustee",
+)
+GROUPS = (
+    "people with learning disabilities", "autistic adults", "unpaid carers", "older people",
+    "tenants of supported housing", "young adults moving on from children's services",
+    "people who arrange their own support", "Deaf people who use British Sign Language",
+    "people with mental health needs", "people living with dementia", "disabled people",
+    "personal assistants and the people who employ them", "family carers", "people who use day services",
+    "people with sensory impairments", "people recovering from a stroke", "people who are homeless",
+)
+ACTIVITIES = (
+    "ran a series of workshops", "held listening events in libraries and community centres",
+    "co-wrote the service specification", "scored the written bids", "interviewed the bidders",
+    "visited every day centre in the area", "mapped what already existed", "tested new ideas for six months",
+    "agreed a shared set of outcomes", "set up a reference group", "wrote an easy read version of the plan",
+    "reviewed the contract together", "trained as peer researchers", "designed a feedback survey",
+    "chaired the steering group", "planned the budget line by line", "held drop-in sessions every fortnight",
+)
+OUTCOMES = (
+    "waiting times fell", "more people took up the new offer", "complaints dropped",
+    "people said they felt listened to", "staff turnover went down", "the new service started on time",
+    "fewer people reached a crisis", "the council saved money in the second year",
+    "people chose support that suited their lives", "providers began to work together",
+    "the reference group became permanent", "new micro-providers opened", "carers got breaks sooner",
+    "the contract was rewritten in plain English", "people moved into homes of their own",
+)
+LESSONS = (
+    "start early, before anything is decided", "pay people for their time and expertise",
+    "meet where people already feel comfortable", "share power, not just information",
+    "explain every acronym and avoid jargon", "budget for accessible information from the start",
+    "give feedback on what changed because of people's views", "expect to be challenged",
+    "keep meeting after the contract is awarded", "build trust before you ask for ideas",
+    "let people set the agenda", "check you have understood before you act",
+    "make room for people who cannot come to meetings", "measure what matters to people",
+)
+ORGANISATION_ROLES = (
+    "Commissioned the service", "Ran the engagement", "Won the contract", "Supported people to take part",
+    "Published the story",
+)
+GAPS = (
+    "we did not record how many people took part", "some groups were not reached",
+    "meetings were held in working hours, which shut some people out",
+    "we ran out of time before the deadline", "the budget for interpreters was too small",
+    "we should have involved providers earlier", "the feedback loop broke down after a year",
+    "not everyone was paid the same for their time", "we relied too much on a few voices",
+)
+ADJECTIVES = (
+    "honest", "practical", "difficult", "useful", "patient", "open", "careful", "unexpected",
+    "regular", "small", "bold", "steady", "local", "shared", "fair", "clear", "slow", "rewarding",
+)
+# Topic words (direct payments, tenders ...) come only from a story's own
+# terms, so each appears in a realistic share of the corpus, not in all of it.
+VENUES = (
+    "the library", "a community centre", "the town hall", "a church hall", "a cafe run by volunteers",
+    "the leisure centre", "a housing scheme's lounge", "the football club", "a college", "the market hall",
+    "a Gurdwara's community kitchen", "the museum", "a garden centre", "the fire station", "a mosque",
+)
+EVENTS = (
+    "first meeting", "walkabout", "budget workshop", "storytelling afternoon", "bid scoring day",
+    "open evening", "review meeting", "training day", "celebration lunch", "online drop-in",
+    "site visit", "planning session", "photography project", "peer support group", "board meeting",
+)
+FEELINGS = (
+    "nervous", "hopeful", "frustrated", "surprised", "proud", "tired", "curious", "relieved",
+    "sceptical", "welcome", "excited", "uncertain",
+)
+DETAILS = (
+    "{person} remembers the {event} at {venue} in {place}, where everyone felt {feeling} at first.",
+    "The {event} was held at {venue}, with transport paid for and a quiet room available.",
+    "Some people came to the {event} feeling {feeling}; by the end most wanted to stay involved.",
+    "{person} brought photographs to the {event} to show what a good day looks like.",
+    "Interpreters, easy read papers and large print were ready before the {event} at {venue}.",
+    "After the {event}, {person} wrote up what people said and shared it within {number} days.",
+)
+CONNECTIVES = ("At first", "Over time", "Later", "In the end", "Soon", "Meanwhile", "After that", "By then")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+SENTENCES = {
+    "What happened": (
+        "In {month} {year}, {org} set out to change how it commissioned {service} in {place}.",
+        "{Connective}, the council asked {group} what good {service} would look like.",
+        "Together they {activity}, which took {number} weeks.",
+        "The work was part of a wider plan about {theme}.",
+        "People said the old arrangements for {service} felt {adjective} and hard to change.",
+        "{person}, {role}, led the work and {activity} with local people.",
+        "The team looked closely at {stage}, and at how decisions would be made.",
+        "A budget of {number} thousand pounds was set aside for the new service.",
+        "Local people {activity} and told the council what mattered most to them.",
+        "The council wanted {theme} to be at the heart of the new contract.",
+        "{about_theme}",
+        "{about_service}",
+        *DETAILS,
+    ),
+    "Who was involved": (
+        "{person}, {role} at {org}, brought the group together.",
+        "{group} from across {place} took part, and {number} of them stayed involved throughout.",
+        "A local user-led organisation helped people take part on equal terms.",
+        "{person}, an expert by experience, co-chaired every meeting.",
+        "Staff from {org} joined in, as did providers of {service}.",
+        "{person} and {person2} {activity}.",
+        "Advocates supported people who wanted help to speak up.",
+        *DETAILS,
+    ),
+    "What changed": (
+        "{Connective}, {outcome}.",
+        "Because of the work, {outcome} and {outcome2}.",
+        "{group} now sit on the panel that reviews {service}.",
+        "The council changed its approach to {theme}.",
+        "The new contract for {service} was shaped by what people said.",
+        "Within {number} months, {outcome}.",
+        "{person} said the {adjective} conversations changed how the team works.",
+        "The way the council handles {stage} is now more open.",
+    ),
+    "What we learned": (
+        "The biggest lesson was to {lesson}.",
+        "We learned to {lesson}, and to {lesson2}.",
+        "Co-production takes time, and it is worth it.",
+        "{person} says the most {adjective} moment came when {group} challenged the plan.",
+        "Good commissioning of {service} depends on listening to {group}.",
+        "It helps to {lesson}.",
+        "{about_stage}",
+    ),
+    "What could be better": (
+        "Looking back, {gap}.",
+        "We know that {gap}, and we want to put that right.",
+        "Next time we would {lesson} from the very first meeting.",
+        "Other councils may want to know more about how {outcome}.",
+        "If you were part of this work, please add what you know.",
+    ),
+}
 
 
-def _pick(rng: random.Random, values: tuple[str, ...], low: int, high: int) -> list[str]:
-    # Earlier terms are picked more often, as in a real hub where a few themes are common.
-    count = rng.randint(low, min(high, len(values)))
-    picked: list[str] = []
-    while len(picked) < count:
-        value = rng.choices(values, weights=[1 / (rank + 1) for rank in range(len(values))])[0]
-        if value not in picked:
-            picked.append(value)
-    return picked
+def place_name(rng: random.Random) -> str:
+    """A made-up English place name, such as "Ashbrook"."""
+    return rng.choice(PLACE_STARTS) + rng.choice(PLACE_ENDS)
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def person_name(rng: random.Random) -> str:
+    """A made-up person's name."""
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def write_synthetic_hub(root: Path, cases: int, seed: int = 1) -> Path:
-    """Write a hub with ``cases`` valid case studies under ``root``.
+class _Story:
+    """The facts of one synthetic case study, and prose written from them."""
 
-    The taxonomy is the real one, with one synthetic organisation for every
-    eight case studies and one synthetic series for every twenty, so that
-    organisations and series are as spread out as in a large real hub.
+    def __init__(self, rng: random.Random, taxonomy: Taxonomy) -> None:
+        self.rng = rng
+        self.taxonomy = taxonomy
+        facets = taxonomy.facets
+        self.place = place_name(rng)
+        self.region = rng.choice(facets["regions"].terms)
+        self.services = rng.sample(facets["service_types"].terms, rng.randint(1, 3))
+        self.stages = rng.sample(facets["commissioning_stages"].terms, rng.randint(1, 4))
+        self.rung = rng.choice(facets["ladder_rungs"].terms)
+        self.themes = rng.sample(facets["themes"].terms, rng.randint(1, 4))
+        self.organisations = rng.sample(sorted(taxonomy.organisations), rng.randint(1, 3))
+        self.people = [person_name(rng) for _ in range(rng.randint(2, 5))]
+        self.date = Date.fromordinal(FIRST_DATE.toordinal() + rng.randrange(4000))
 
-    Args:
-        root: An empty or missing folder.
-        cases: How many case studies to write.
-        seed: Picks every choice; the same seed gives the same hub.
+    def _term_words(self, terms: list) -> str:
+        term = self.rng.choice(terms)
+        return self.rng.choice((term.label.lower(), *term.synonyms)) if term.synonyms else term.label.lower()
+
+    def _fill(self, template: str) -> str:
+        rng = self.rng
+        # The taxonomy's own definitions are real prose, and vary the vocabulary.
+        about = {
+            "about_theme": rng.choice(self.themes).description,
+            "about_service": rng.choice(self.services).description,
+            "about_stage": rng.choice(self.stages).description,
+        }
+        people = rng.sample(self.people, 2)
+        organisation = self.taxonomy.organisations[rng.choice(self.organisations)].name
+        values = {
+            "month": rng.choice(MONTHS), "year": str(rng.randint(2012, 2025)),
+            "org": organisation, "place": self.place, "number": str(rng.randint(3, 60)),
+            "service": self._term_words(self.services), "theme": self._term_words(self.themes),
+            "stage": self._term_words(self.stages), "group": rng.choice(GROUPS),
+            "activity": rng.choice(ACTIVITIES), "outcome": rng.choice(OUTCOMES),
+            "outcome2": rng.choice(OUTCOMES), "lesson": rng.choice(LESSONS), "lesson2": rng.choice(LESSONS),
+            "gap": rng.choice(GAPS), "adjective": rng.choice(ADJECTIVES), "person": people[0],
+            "person2": people[1], "role": rng.choice(ROLES),
+            "Connective": rng.choice(CONNECTIVES), "venue": rng.choice(VENUES), "event": rng.choice(EVENTS),
+            "feeling": rng.choice(FEELINGS), **about,
+        }
+        sentence = template.format(**values)
+        return sentence[0].upper() + sentence[1:]
+
+    def section(self, name: str, words: int) -> str:
+        """One section of prose, about ``words`` long, sometimes with a list."""
+        paragraphs: list[str] = []
+        count = 0
+        while count < words - 20:
+            if name in ("What we learned", "Who was involved") and self.rng.random() < 0.3:
+                items = [self._fill(self.rng.choice(SENTENCES[name])) for _ in range(self.rng.randint(2, 4))]
+                text = "\n".join(f"- {item}" for item in items)
+            else:
+                sentences = [self._fill(self.rng.choice(SENTENCES[name])) for _ in range(self.rng.randint(2, 5))]
+                text = " ".join(sentences)
+            paragraphs.append(text)
+            count += len(text.split())
+        return f"## {name}\n\n" + "\n\n".join(paragraphs)
+
+    def title(self) -> str:
+        service = self.services[0].label.lower()
+        return self.rng.choice((
+            f"How {self.place} co-designed {service}",
+            f"Commissioning {service} with people in {self.place}",
+            f"{self.place}: {self.themes[0].label.lower()} and {service}",
+            f"What {self.place} learned about {self.themes[0].label.lower()}",
+        ))
+
+    def summary(self) -> str:
+        return (f"{self.taxonomy.organisations[self.organisations[0]].name} worked with "
+                f"{self.rng.choice(GROUPS)} in {self.place} on {self.services[0].label.lower()}. "
+                f"They {self.rng.choice(ACTIVITIES)}, and {self.rng.choice(OUTCOMES)}.")
+
+
+def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) -> tuple[str, str]:
+    """Case study number ``index`` of the corpus for ``seed``.
 
     Returns:
-        ``root``.
+        Its file name and its text (front matter and body).
     """
-    rng = random.Random(seed)
-    shutil.copytree(REPO / "taxonomy", root / "taxonomy")
-    taxonomy, _problems = load_taxonomy(REPO)
-    facets = {facet_id: tuple(facet.term_ids) for facet_id, facet in taxonomy.facets.items()}
-    regions = facets["regions"]
+    rng = random.Random(f"{seed}:{index}")
+    story = _Story(rng, taxonomy)
+    title = story.title()
 
-    organisation_ids = list(taxonomy.organisations)
-    with (root / "taxonomy" / "organisations.yml").open("a", encoding="utf-8") as handle:
-        for number in range(1, cases // 8 + 2):
-            org_id = f"synthetic-organisation-{number}"
-            organisation_ids.append(org_id)
-            handle.write(
-                f"{org_id}:\n  name: Synthetic Organisation {number}\n"
-                f"  type: {rng.choice(facets['organisation_types'])}\n"
-                f"  description: An organisation made up for the benchmark.\n"
-                f"  region: {rng.choice(regions)}\n"
-            )
-    series_parts: list[tuple[str, int]] = []
-    with (root / "taxonomy" / "series.yml").open("a", encoding="utf-8") as handle:
-        for number in range(1, cases // 20 + 1):
-            series_id = f"synthetic-series-{number}"
-            handle.write(f"{series_id}:\n  title: Synthetic series {number}\n")
-            series_parts.extend((series_id, position) for position in range(1, rng.randint(2, 4) + 1))
-    series_parts = series_parts[:cases]
-    rng.shuffle(series_parts)
+    def quoted(text: str) -> str:
+        # JSON strings are valid YAML double-quoted strings.
+        return json.dumps(text)
 
-    folder = root / "case_studies"
-    folder.mkdir(parents=True)
-    for number in range(1, cases + 1):
-        slug = f"case-{number:05d}"
-        region = rng.choice(regions)
-        organisations = _pick(rng, tuple(organisation_ids), 1, 4)
-        paragraphs = [
-            rng.choice(OPENINGS),
-            " ".join(rng.sample(MIDDLES, 3)),
-            rng.choice(ENDINGS),
-        ]
-        if number > 1 and rng.random() < 0.2:
-            paragraphs.append(f"This builds on [[case-{rng.randint(1, number - 1):05d}]].")
-        lines = [
-            "---",
-            f"title: {_quote(f'Synthetic case study {number}: working together on services')}",
-            f"summary: {_quote(SUMMARY)}",
-            f"date: {(FIRST_DAY + timedelta(days=rng.randrange(DAYS))).isoformat()}",
-            "authors:",
-            f"  - name: Author {number}",
-            "    role: Commissioner",
-            "organisations:",
-            *(line for org_id in organisations for line in (f"  - id: {org_id}", "    role: Took part")),
-            f"place: Place {rng.randint(1, max(1, cases // 10))}",
-            f"region: {region}",
-            f"service_types: [{', '.join(_pick(rng, facets['service_types'], 1, 3))}]",
-            f"commissioning_stages: [{', '.join(_pick(rng, facets['commissioning_stages'], 1, 4))}]",
-            f"ladder_rung: {rng.choice(facets['ladder_rungs'])}",
-            f"themes: [{', '.join(_pick(rng, facets['themes'], 2, 5))}]",
-        ]
-        if number <= len(series_parts):
-            series_id, position = series_parts[number - 1]
-            lines += ["series:", f"  id: {series_id}", f"  position: {position}"]
-        lines += [
-            "source:",
-            f"  title: Synthetic source {number}",
-            "  publisher: The benchmark",
-            f"  url: https://example.org/{slug}",
-            "---",
-            "",
-            "## What happened",
-            "",
-            "\n\n".join(paragraphs),
-            "",
-        ]
-        (folder / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
-    return root
+    organisations = "\n".join(
+        f"  - id: {org_id}\n    role: {quoted(rng.choice(ORGANISATION_ROLES))}" for org_id in story.organisations
+    )
+    front = "\n".join((
+        "---",
+        f"title: {quoted(title)}",
+        f"summary: {quoted(story.summary())}",
+        f'date: "{story.date.isoformat()}"',
+        "authors:",
+        f"  - name: {quoted(story.people[0])}",
+        f"    role: {quoted(rng.choice(ROLES))}",
+        "organisations:",
+        organisations,
+        f"place: {quoted(story.place)}",
+        f"region: {story.region.id}",
+        f"service_types: [{', '.join(term.id for term in story.services)}]",
+        f"commissioning_stages: [{', '.join(term.id for term in story.stages)}]",
+        f"ladder_rung: {story.rung.id}",
+        f"themes: [{', '.join(term.id for term in story.themes)}]",
+        "source:",
+        f"  title: {quoted(title)}",
+        f"  publisher: {quoted(story.place + ' Council')}",
+        f"  url: https://example.org/stories/{index}",
+        f"comments: {'true' if rng.random() < 0.8 else 'false'}",
+        "---",
+    ))
+    shares = (0.25, 0.15, 0.25, 0.2, 0.15)
+    body = "\n\n".join(
+        story.section(name, int(WORDS_PER_CASE * share)) for name, share in zip(SECTIONS, shares, strict=True)
+    )
+    name = f"synthetic-{index:05d}-{slugify(story.place)}.md"
+    return name, f"{front}\n\n{body}\n"
+
+
+def generate(count: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) -> Iterator[tuple[str, str]]:
+    """The first ``count`` case studies of the corpus for ``seed``, as (file name, text)."""
+    for index in range(count):
+        yield case_study_text(index, taxonomy, seed)
+
+
+def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
+    """A hub at ``target``: the real hub's settings and pages, and ``count`` synthetic case studies.
+
+    Args:
+        target: An empty or missing folder.
+        count: How many case studies to generate.
+        seed: Which corpus.
+
+    Returns:
+        ``target``.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for part in HUB_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    folder = target / CASE_STUDIES_DIR
+    folder.mkdir()
+    taxonomy, problems = load_taxonomy(target)
+    if problems:
+        raise ValueError(f"the taxonomy has problems: {problems[0]}")
+    for name, text in generate(count, taxonomy, seed):
+        (folder / name).write_text(text, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write a synthetic hub: ``python -m bench.corpus FOLDER --cases N``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="where to write the hub (must not exist yet)")
+    parser.add_argument("--cases", type=int, default=1000, help="how many case studies (default 1000)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default %(default)s)")
+    args = parser.parse_args(argv)
+    if args.folder.exists():
+        print(f"bench.corpus: {args.folder} already exists: choose a new folder", file=sys.stderr)
+        return 1
+    make_hub(args.folder, args.cases, args.seed)
+    print(f"Wrote a hub with {args.cases} case studies to {args.folder}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,7 @@
 
     python -m bench.related --cases 500 --cases 2000 --cases 5000
 
-Each size gets a fresh synthetic hub (``bench/corpus.py``). For each it
+Each size gets a fresh synthetic hub (``bench/linked_corpus.py``). For each it
 prints how long it takes to read and check every case study, to find every
 case study's related case studies, and to work out every generated page and
 link; then the related time per case study, which stays flat when the cost
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import write_synthetic_hub
+from bench.linked_corpus import write_synthetic_hub
 from cohub.hub import load_hub
 from cohub.related import RelatedConfig, document_for, find_related
 from cohub.website import build_website

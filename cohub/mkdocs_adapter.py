@@ -23,6 +23,7 @@ from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_pa
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
+from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.taxonomy import load_taxonomy
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
 from cohub.wikilinks import resolve_wikilinks
@@ -175,14 +176,30 @@ class SiteHooks:
         return env
 
     def on_page_context(self, context: dict, page: Page) -> dict:
-        """Give a case study's template its case study, and a generated page's template what it lists."""
-        context["case_study"] = self._case_study(page)
+        """Give a case study's template its case study, a generated page's template what it lists,
+        and every page what it adds to search."""
+        case_study = self._case_study(page)
+        context["case_study"] = case_study
         generated = self.generated.get(page.file.src_uri)
         context["cohub_page"] = generated.content if generated is not None else None
+        if self.hub is not None:
+            context["cohub_search"] = (
+                case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None
+                else page_search(page.markdown or "", self.hub.taxonomy)
+            )
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Write the comments approved so far into the built case studies, if there is a comments database."""
+        """Index the built site for search, then write in the comments approved so far.
+
+        Indexing comes first so that comments, which are not the hub's own
+        words, are not searched.
+        """
+        try:
+            report = build_index(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
         db_path = comments_db_path(hub_root(config), os.environ)
         if self.hub is None or not db_path.is_file():
             return

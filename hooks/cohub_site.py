@@ -45,7 +45,7 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
-    _site.on_post_build(config)
+    return _site.on_post_build(config)
 
 
 def on_serve(server, config, builder):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.corpus import write_synthetic_hub
+from bench.linked_corpus import write_synthetic_hub
 from bench.related import main
 from cohub.hub import load_hub
 

@@ -1,0 +1,233 @@
+"""Site search: what each page tells Pagefind, and indexing the built site.
+
+Pagefind reads ``data-pagefind-*`` attributes from the built pages and writes
+a static search bundle into ``site/pagefind/``; the browser then fetches only
+the parts of the index that a query needs. This module works out the filter
+values, sort date and extra search words each page carries (the templates
+write them), and runs the Pagefind program that the ``pagefind-bin`` package
+ships, so nothing is downloaded at build time. It does not import MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cohub.taxonomy import FACET_FIELDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from cohub.model import CaseStudy
+    from cohub.taxonomy import Acronym, Facet, Taxonomy
+
+BUNDLE_DIR = "pagefind"
+ORGANISATION_TYPES = "organisation_types"
+# Parts of the article that are not its text, and would make every case study
+# match words like "ladder" or "told": the "¶" links beside headings, the
+# labels of a case study's facts and the heading of its credit.
+UNINDEXED_SELECTORS = (".headerlink", ".cohub-facts dt", "#cohub-credit-heading")
+
+
+@dataclass(frozen=True)
+class PageSearch:
+    """What a page adds to the search index besides its visible text.
+
+    Attributes:
+        filters: ``(filter name, value)`` pairs: a facet's label and one of
+            its terms' labels, such as ``("Themes", "Direct payments")``.
+        date: The ISO date results can be sorted by; empty for pages
+            without one.
+        details: A line shown under the page's title in search results.
+        terms: Words the page implies but never spells out, such as the
+            expansion of an acronym it uses, so that searching for either
+            finds it.
+    """
+
+    filters: tuple[tuple[str, str], ...] = ()
+    date: str = ""
+    details: str = ""
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What Pagefind made of the built site.
+
+    Attributes:
+        bundle: The folder holding the search bundle.
+        pages: How many pages were indexed.
+        words: How many distinct words were indexed.
+        filters: How many filters were indexed.
+        seconds: How long indexing took.
+    """
+
+    bundle: Path
+    pages: int
+    words: int
+    filters: int
+    seconds: float
+
+
+class SearchIndexError(Exception):
+    """The search index could not be built; the message says why and what to do."""
+
+
+def filter_name(facet: Facet) -> str:
+    """The name a facet's filter has in the index and on the search page.
+
+    Pagefind reads ``name:value`` and splits names on commas, so neither a
+    colon nor a comma may appear in one.
+    """
+    return re.sub(r"\s*[:,]\s*", " ", facet.label).strip() or facet.id
+
+
+def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> PageSearch:
+    """What a case-study page adds to the search index.
+
+    Its filters are the terms it is tagged with (declared and found in the
+    text, as on its tags), plus the kinds of organisation it names.
+
+    Args:
+        case_study: The case study.
+        taxonomy: The controlled vocabulary, for labels and acronyms.
+        text: The page's Markdown, searched for acronyms.
+    """
+    filters: list[tuple[str, str]] = []
+    for facet_id, (field, _many) in FACET_FIELDS.items():
+        facet = taxonomy.facets[facet_id]
+        term_ids = (*case_study.declared(field), *case_study.detected_for(field))
+        filters.extend(_labelled(facet, term_ids))
+    organisation_types = tuple(
+        taxonomy.organisations[role.id].type
+        for role in case_study.organisations
+        if role.id in taxonomy.organisations
+    )
+    filters.extend(_labelled(taxonomy.facets[ORGANISATION_TYPES], organisation_types))
+    added = case_study.date
+    return PageSearch(
+        filters=tuple(dict.fromkeys(filters)),
+        date=added.isoformat(),
+        details=f"{case_study.place}, {taxonomy.label('regions', case_study.region)}. "
+                f"Added {added.day} {added:%B %Y}.",
+        terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
+    )
+
+
+def page_search(text: str, taxonomy: Taxonomy) -> PageSearch:
+    """What a hand-written page adds to the search index: its acronyms only."""
+    return PageSearch(terms=acronym_terms(text, taxonomy.acronyms))
+
+
+def _labelled(facet: Facet, term_ids: Iterable[str]) -> list[tuple[str, str]]:
+    name = filter_name(facet)
+    return [(name, term.label) for term_id in term_ids if (term := facet.term(term_id)) is not None]
+
+
+def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]:
+    """The other half of every acronym that ``text`` uses only one half of.
+
+    Where the text says "ULO" but never "user-led organisation", the
+    expansion is returned, and the other way round, so that a search for
+    either finds the page. Abbreviations match whole words with their case
+    ("PA", not "pa"); expansions match in any case, with hyphens or spaces
+    and an optional plural "s".
+
+    Args:
+        text: The page's text or Markdown.
+        acronyms: The hub's acronyms, by abbreviation.
+
+    Returns:
+        The missing halves, in the order of ``acronyms``.
+    """
+    # Typographic apostrophes are common in pasted text ("people’s").
+    text = text.replace("\u2019", "'")
+    terms: list[str] = []
+    for acronym in acronyms.values():
+        has_abbreviation = re.search(rf"(?<![\w-]){re.escape(acronym.abbreviation)}s?(?![\w-])", text)
+        has_expansion = re.search(_phrase_pattern(acronym.expansion), text, re.IGNORECASE)
+        if has_abbreviation and not has_expansion:
+            terms.append(acronym.expansion)
+        elif has_expansion and not has_abbreviation:
+            terms.append(acronym.abbreviation)
+    return tuple(dict.fromkeys(terms))
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = re.split(r"[\s-]+", phrase.replace("\u2019", "'").strip())
+    return r"(?<!\w)" + r"[\s-]+".join(map(re.escape, words)) + r"s?(?!\w)"
+
+
+def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
+    """Index the built site with Pagefind, replacing any earlier bundle.
+
+    Args:
+        site_dir: The built site.
+        executable: The Pagefind program; by default the one that the
+            ``pagefind-bin`` package installed.
+
+    Returns:
+        What was indexed.
+
+    Raises:
+        SearchIndexError: When Pagefind is missing or fails (an empty site
+            fails), or when no page marks its text for indexing.
+    """
+    program = executable or _pagefind_program()
+    bundle = site_dir / BUNDLE_DIR
+    shutil.rmtree(bundle, ignore_errors=True)
+    command = [str(program), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
+               *(f"--exclude-selectors={selector}" for selector in UNINDEXED_SELECTORS)]
+    started = time.perf_counter()
+    try:
+        # Run inside the site, so a stray pagefind.yml elsewhere cannot change the index.
+        result = subprocess.run(command, cwd=site_dir, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchIndexError(
+            f"the search index was not built: Pagefind could not run ({error.strerror or error}); "
+            "reinstall cohub with 'pip install -e .'",
+        ) from None
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        # Pagefind can print the same error line more than once.
+        lines = dict.fromkeys(line.strip() for line in (result.stderr or result.stdout).splitlines())
+        detail = " ".join(line for line in lines if line)[-500:]
+        raise SearchIndexError(f"the search index was not built: Pagefind failed: {detail}")
+    if "Did not find a data-pagefind-body" in result.stdout:
+        raise SearchIndexError(
+            "the search index was not built: no page marks its text with data-pagefind-body; "
+            "check that overrides/main.html is in place",
+        )
+    return IndexReport(
+        bundle=bundle,
+        pages=_count(result.stdout, "page"),
+        words=_count(result.stdout, "word"),
+        filters=_count(result.stdout, "filter"),
+        seconds=seconds,
+    )
+
+
+def _pagefind_program() -> Path:
+    missing = SearchIndexError(
+        "the search index was not built: the Pagefind program is missing; "
+        "reinstall cohub with 'pip install -e .', which installs pagefind[bin]",
+    )
+    # Imported here so that a broken install gives that message, not a traceback.
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise missing from None
+    program = get_executable()
+    if program is None or not program.is_file():
+        raise missing
+    return program
+
+
+def _count(output: str, what: str) -> int:
+    match = re.search(rf"Indexed (\d+) {what}s?\b", output)
+    return int(match.group(1)) if match else 0

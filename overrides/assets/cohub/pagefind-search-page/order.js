@@ -1,0 +1,12 @@
+// The search page's "Order" control: best match first, or newest first.
+import { setOrder } from "./pagefind.js";
+
+const select = document.getElementById("cohub-order");
+select.addEventListener("change", () => {
+  setOrder(select.value);
+  // Search again with the same words, if the Component UI has loaded and there are any.
+  const search = window.PagefindComponents?.getInstanceManager().getInstance("default");
+  if (search?.searchTerm) {
+    search.triggerSearch(search.searchTerm);
+  }
+});

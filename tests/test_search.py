@@ -1,0 +1,417 @@
+"""Search: what pages tell Pagefind, the index build, and searching in a real browser."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import logging
+import re
+import textwrap
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from cohub.cli import main
+from cohub.hub import load_hub
+from cohub.search import SearchIndexError, acronym_terms, build_index, case_study_search, filter_name
+from cohub.taxonomy import Facet, load_taxonomy
+from tests.conftest import REPO, build_hub, copy_hub
+from tests.test_check import VALID
+from tests.test_site_wide import _violations
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+TAXONOMY, _ = load_taxonomy(REPO)
+HEADER_BOX = ".cohub-search pagefind-searchbox input[role=combobox]"
+HEADER_RESULT = ".cohub-search [role=listbox] a[role=option]"
+PAGE_INPUT = ".cohub-search-page pagefind-input input"
+PAGE_RESULT = ".cohub-search-page .cohub-result__title a"
+ESSEX = "case-studies/essex-tender-evaluation/"
+THURROCK = "case-studies/thurrock-direct-payments/"
+PANEL = "case-studies/panel/"
+
+# A third case study, at another rung of the ladder, that uses acronyms
+# without spelling them out, and spells out one without its acronym.
+PANEL_TEXT = (
+    VALID.replace("ladder_rung: co-production", "ladder_rung: co-design")
+    .replace("region: east-of-england", "region: london")
+    .replace("Tenants chose the provider.", textwrap.dedent("""\
+        Tenants chose the provider after a tender. The CQC had rated the old
+        service as requiring improvement. The integrated care board paid for
+        half of the new contract.
+        """))
+)
+
+
+# Pure functions.
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("This is Thurrock's ULO.", ("user-led organisation",)),
+    ("A user-led organisation (ULO) helped.", ()),
+    ("Two user led organisations helped.", ("ULO",)),
+    ("Local PAs were paid the living wage.", ("personal assistant",)),
+    ("She had a pa and a spa.", ()),
+    ("The disabled people\u2019s organisation spoke up.", ("DPO",)),
+    ("The ICBs and the NHS agreed.", ("integrated care board", "National Health Service")),
+    ("NHS-funded care", ()),
+    ("", ()),
+])
+def test_acronym_terms_add_the_missing_half(text, expected):
+    assert acronym_terms(text, TAXONOMY.acronyms) == expected
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Themes", "Themes"),
+    ("Ladder of co-production", "Ladder of co-production"),
+    ("Topics: all, by name", "Topics all by name"),
+])
+def test_filter_names_never_hold_the_characters_pagefind_splits_on(label, expected):
+    assert filter_name(Facet(id="x", label=label, description="", terms=())) == expected
+
+
+def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
+    hub = load_hub(REPO)
+    thurrock = hub.case_study("thurrock-direct-payments")
+    search = case_study_search(thurrock, hub.taxonomy, thurrock.body)
+    assert ("Themes", "Direct payments") in search.filters
+    assert ("Service types", "Direct payment support services") in search.filters
+    assert ("Commissioning stages", "Review") in search.filters
+    assert ("Ladder of co-production", "Co-production") in search.filters
+    assert ("Regions", "East of England") in search.filters
+    assert ("Organisation types", "User-led organisation") in search.filters
+    assert len(search.filters) == len(set(search.filters))
+    assert search.date == "2026-11-23"
+    assert search.details == "Thurrock, East of England. Added 23 November 2026."
+    assert "CIL" in search.terms
+
+
+# Building the index.
+
+def test_a_missing_program_is_a_clear_error(tmp_path):
+    with pytest.raises(SearchIndexError, match="Pagefind could not run"):
+        build_index(tmp_path, executable=tmp_path / "missing")
+
+
+def test_a_failing_program_is_a_clear_error(tmp_path):
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: the disk is full' >&2\nexit 3\n", encoding="utf-8")
+    program.chmod(0o755)
+    with pytest.raises(SearchIndexError, match="Pagefind failed: Error: the disk is full"):
+        build_index(tmp_path, executable=program)
+
+
+def test_pages_without_a_marked_body_are_not_indexed_whole(tmp_path):
+    (tmp_path / "index.html").write_text("<html lang='en'><body><nav>Menu</nav><p>Text</p></body></html>",
+                                         encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
+        build_index(tmp_path)
+
+
+def test_an_empty_site_is_a_clear_error(tmp_path):
+    with pytest.raises(SearchIndexError, match=r"Pagefind failed: Error: Pagefind was not able to build an index\. "
+                                               r"Most likely, the directory passed to Pagefind was empty[^.]*\.$"):
+        build_index(tmp_path)
+
+
+def test_the_index_replaces_the_last_one(tmp_path):
+    (tmp_path / "index.html").write_text(
+        "<html lang='en'><body><main data-pagefind-body><h1>Tenders</h1></main></body></html>", encoding="utf-8")
+    stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old", encoding="utf-8")
+    report = build_index(tmp_path)
+    assert report.pages == 1
+    assert (report.bundle / "pagefind.js").is_file()
+    assert not stale.exists()
+
+
+def test_a_failed_index_fails_the_build_with_its_reason(hub, tmp_path, monkeypatch, caplog, capfd):
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+        build_hub(hub)
+    assert "the search index was not built: Pagefind failed: Error: out of memory" in caplog.text
+    assert main(["--root", str(hub), "build"]) == 1
+    captured = capfd.readouterr()
+    assert "Pagefind failed: Error: out of memory" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+
+
+# The built site.
+
+def read(site, address: str) -> str:
+    return (site / address / "index.html").read_text(encoding="utf-8")
+
+
+def test_material_search_is_off_and_the_pagefind_bundle_is_served_from_the_site(built_site):
+    assert not (built_site / "search" / "search_index.json").exists()
+    for name in ("pagefind.js", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-entry.json"):
+        assert (built_site / "pagefind" / name).is_file(), name
+    html = read(built_site, "")
+    assert '<script src="pagefind/pagefind-component-ui.js" defer></script>' in html
+
+
+@pytest.mark.parametrize(("address", "indexed"), [
+    ("", True),
+    ("about-co-production", True),
+    (THURROCK, True),
+    ("case-studies", False),
+    ("tags", False),
+    ("search", False),
+])
+def test_only_content_pages_are_indexed(built_site, address, indexed):
+    assert ("data-pagefind-body" in read(built_site, address)) is indexed
+
+
+def test_the_not_found_page_is_not_indexed(built_site):
+    assert "data-pagefind-body" not in (built_site / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_case_study_carries_its_filters_sort_date_and_acronyms_hidden(built_site):
+    html = read(built_site, THURROCK)
+    hidden = re.search(r"<div hidden>(.*?)</div>", html, re.S).group(1)
+    assert '<span data-pagefind-filter="Ladder of co-production:Co-production"></span>' in hidden
+    assert '<span data-pagefind-filter="Service types:Direct payment support services"></span>' in hidden
+    assert '<span data-pagefind-filter="Organisation types:User-led organisation"></span>' in hidden
+    assert '<span data-pagefind-sort="date:2026-11-23"></span>' in hidden
+    assert "<p>CIL. DP</p>" in hidden
+
+
+def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript(built_site):
+    html = read(built_site, "about-co-production")
+    assert ('<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k" '
+            'debounce="300">') in html
+    noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S).group(1)
+    assert "Search needs JavaScript" in noscript
+    assert 'href="../case-studies/"' in noscript and 'href="../tags/"' in noscript
+
+
+# In a real browser.
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve a built site over HTTP on a free loopback port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def panel_site(tmp_path_factory) -> Iterator[str]:
+    """The real hub plus PANEL_TEXT, built and served."""
+    root = tmp_path_factory.mktemp("panel") / "hub"
+    root.mkdir()
+    copy_hub(root)
+    (root / "case_studies" / "panel.md").write_text(PANEL_TEXT, encoding="utf-8")
+    with serve(build_hub(root)) as url:
+        yield url
+
+
+def listen_for_announcements(page) -> None:
+    """Record every text that appears in Pagefind's live regions (it clears them soon after)."""
+    page.evaluate("""() => {
+        window.announced = [];
+        new MutationObserver(() => {
+            for (const region of document.querySelectorAll('[data-pagefind-announcer] [aria-live]')) {
+                if (region.textContent && region.getAttribute('role') === 'status') {
+                    window.announced.push(region.textContent);
+                }
+            }
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""")
+
+
+def header_search(page, query: str) -> list[str]:
+    """Search from the header with the keyboard; return the results' addresses, best first."""
+    page.keyboard.press("Control+k")
+    page.keyboard.type(query)
+    # Results load one by one into placeholders: wait until the best one has.
+    page.wait_for_function("document.querySelector('.cohub-search [role=listbox]')?.firstElementChild"
+                           "?.matches('a[role=option]')")
+    page.wait_for_timeout(200)
+    return [urlsplit(href).path.lstrip("/") for href in page.eval_on_selector_all(HEADER_RESULT,
+                                                                                   "els => els.map(e => e.href)")]
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("tender evaluation", ESSEX),
+    ("direct payment", THURROCK),
+])
+def test_the_best_match_comes_first(page, site_url, query, first):
+    page.goto(site_url)
+    assert header_search(page, query)[0] == first
+
+
+@pytest.mark.parametrize("query", ["ULO", "user-led organisation"])
+def test_an_acronym_and_its_expansion_both_find_the_story(page, site_url, query):
+    page.goto(site_url)
+    assert THURROCK in header_search(page, query)
+
+
+@pytest.mark.parametrize("query", ["Care Quality Commission", "ICB"])
+def test_the_hidden_half_of_an_acronym_is_searchable(page, panel_site, query):
+    page.goto(panel_site)
+    assert header_search(page, query) == [PANEL]
+
+
+def test_the_result_count_is_announced_in_a_live_region(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    listen_for_announcements(page)
+    header_search(page, "tender evaluation")
+    page.wait_for_function("window.announced.some(text => /result/.test(text))")
+    assert "1 result for tender evaluation" in page.evaluate("window.announced")
+    regions = page.eval_on_selector_all("[data-pagefind-announcer] [role=status]",
+                                        "els => els.map(e => e.getAttribute('aria-live'))")
+    assert "polite" in regions
+
+
+def test_the_header_search_works_from_the_keyboard_alone(page, site_url):
+    page.goto(site_url + THURROCK)
+    for _ in range(20):
+        if page.evaluate("document.activeElement.getAttribute('role')") == "combobox":
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("Tab never reached the search box")
+    page.keyboard.type("tender evaluation")
+    page.wait_for_selector(HEADER_RESULT)
+    box = page.locator(HEADER_BOX)
+    assert box.get_attribute("aria-expanded") == "true"
+    selected = box.get_attribute("aria-activedescendant")
+    assert page.locator(f"#{selected}").get_attribute("aria-selected") == "true"
+    assert _violations(page) == []
+    page.keyboard.press("Enter")
+    page.wait_for_url(site_url + ESSEX)
+
+
+def test_the_shortcut_focuses_the_search_box_from_anywhere(page, site_url):
+    page.goto(site_url + "about-co-production/")
+    page.keyboard.press("Control+k")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "combobox"
+    assert page.locator(HEADER_BOX).get_attribute("aria-keyshortcuts") == "Control+k"
+
+
+def tab_to(page, script: str, limit: int = 60) -> None:
+    """Press Tab until ``script`` (about ``el``, the focused element) is true."""
+    for _ in range(limit):
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return Boolean({script}); }})()"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached: {script}")
+
+
+def result_addresses(page) -> list[str]:
+    return [urlsplit(href).path.lstrip("/")
+            for href in page.eval_on_selector_all(PAGE_RESULT, "els => els.map(e => e.href)")]
+
+
+def count_beside(page, value: str) -> str:
+    label = page.locator(".pf-filter-checkbox", has=page.locator(f"input[value='{value}']"))
+    return label.locator(".pf-filter-checkbox-count").text_content()
+
+
+def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
+    page.goto(panel_site + "search/")
+    listen_for_announcements(page)
+    tab_to(page, "el.matches('pagefind-input input')")
+    page.keyboard.type("tender")
+    page.wait_for_function("document.querySelector('.cohub-search-page .pf-summary').textContent"
+                           ".includes('for tender')")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 3")
+    assert {ESSEX, THURROCK, PANEL} <= set(result_addresses(page))
+    assert count_beside(page, "Co-design") == "1"
+    assert count_beside(page, "Co-production") == "2"
+
+    tab_to(page, "el.matches('summary') && el.textContent.includes('Ladder of co-production')")
+    page.keyboard.press("Enter")
+    tab_to(page, "el.matches('input[type=checkbox]') && el.value === 'Co-production'")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 2")
+    assert set(result_addresses(page)) == {ESSEX, THURROCK}
+
+    tab_to(page, "el.matches('summary') && el.textContent.includes('Service types')")
+    page.keyboard.press("Enter")
+    tab_to(page, "el.matches('input[type=checkbox]') && el.value === 'Supported living'")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 1")
+    assert result_addresses(page) == [ESSEX]
+    page.wait_for_function("window.announced.some(text => text === '1 result for tender')")
+    assert _violations(page) == []
+
+    tab_to(page, "el.id === 'cohub-order'")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#cohub-order").input_value() == "date"
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 1")
+    assert result_addresses(page) == [ESSEX]
+
+    tab_to(page, f"el.matches('{PAGE_RESULT}')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(panel_site + ESSEX)
+
+
+def test_results_can_be_ordered_newest_first(page, panel_site):
+    page.goto(panel_site + "search/")
+    summary = page.locator(".cohub-search-page .pf-summary")
+    assert summary.inner_text() == "Type a word or two, then narrow the results with the filters."
+    page.locator(PAGE_INPUT).fill("tender")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 4")
+    best = result_addresses(page)
+    assert "about-co-production/" in best
+    page.get_by_label("Order").select_option(label="Newest case studies first")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 3")
+    newest = result_addresses(page)
+    assert set(newest[:2]) == {ESSEX, THURROCK}
+    assert newest[2] == PANEL
+
+
+def test_searching_asks_only_the_site_itself_and_the_header_skips_filters(page, site_url):
+    own = urlsplit(site_url).netloc
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url)
+    header_search(page, "direct payment")
+    page.wait_for_load_state("networkidle")
+    assert any("/pagefind/index/" in url for url in requested)
+    assert not any("/pagefind/filter/" in url for url in requested)
+    assert [url for url in requested if urlsplit(url).netloc != own] == []
+
+
+def test_without_javascript_the_search_area_points_to_the_browse_pages(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(site_url)
+        message = page.locator(".cohub-search__off")
+        assert message.is_visible()
+        assert "Search needs JavaScript" in message.inner_text()
+        links = message.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
+        assert links == [["case studies", "case-studies/"], ["tags", "tags/"]]
+        page.goto(site_url + "search/")
+        # Playwright's text selectors skip <noscript>, even when it is shown: use CSS.
+        notice = page.locator("noscript .admonition")
+        assert notice.is_visible()
+        assert "JavaScript is switched off in your browser" in notice.inner_text()
+        links = notice.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
+        assert links == [["browse all case studies, newest first", "../case-studies/"],
+                         ["browse case studies by tag", "../tags/"]]
+        assert not page.locator(".cohub-search-page").is_visible()
+    finally:
+        context.close()
+
