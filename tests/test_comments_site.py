@@ -139,3 +139,19 @@ def test_cohub_build_writes_approved_comments_into_static_pages(hub, tmp_path, m
     assert EMAIL not in html
     assert "Published in the static site." not in (site / "case-studies/thurrock-direct-payments/index.html").read_text(
         encoding="utf-8")
+
+
+def test_script_in_a_comment_or_name_is_shown_as_text_and_never_runs(page, served_hub):
+    url, db = served_hub
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url + CASE)
+    fill_and_send(page, "<script>alert('comment')</script> and <img src=x onerror=alert('img')>",
+                  name="<script>alert('name')</script>")
+    assert main(["comments", "--db", str(db), "approve", "1"]) == 0
+    page.goto(url + CASE)
+    shown = page.locator("#approved-comments").inner_text()
+    assert "<script>alert('comment')</script>" in shown
+    assert "<script>alert('name')</script>" in shown
+    assert page.locator("#approved-comments script, #approved-comments img").count() == 0
+    assert dialogs == []
