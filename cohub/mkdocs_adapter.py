@@ -182,6 +182,8 @@ class SiteHooks:
         context["case_study"] = case_study
         generated = self.generated.get(page.file.src_uri)
         context["cohub_page"] = generated.content if generated is not None else None
+        # Generated pages only list other pages, so search leaves them out.
+        context["cohub_unindexed"] = generated is not None
         if self.hub is not None:
             context["cohub_search"] = (
                 case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None

@@ -160,12 +160,15 @@ def test_material_search_is_off_and_the_pagefind_bundle_is_served_from_the_site(
 
 
 @pytest.mark.parametrize(("address", "indexed"), [
-    ("", True),
+    ("", False),
     ("about-co-production", True),
     (THURROCK, True),
     ("case-studies", False),
     ("tags", False),
     ("search", False),
+    ("glossary", False),
+    ("browse", False),
+    ("organisations/purple", False),
 ])
 def test_only_content_pages_are_indexed(built_site, address, indexed):
     assert ("data-pagefind-body" in read(built_site, address)) is indexed
