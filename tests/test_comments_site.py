@@ -38,7 +38,13 @@ def fill_and_send(page, comment: str, *, name: str = "Jo", email: str = EMAIL) -
     page.fill("#name", name)
     page.fill("#email", email)
     page.check("#consent")
-    page.click("button:has-text('Send comment')")
+    follow(page, "button:has-text('Send comment')")
+
+
+def follow(page, selector: str) -> None:
+    """Click a button or link that loads a new page, and wait until that page has loaded."""
+    with page.expect_navigation():
+        page.click(selector)
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
@@ -50,7 +56,7 @@ def test_a_comment_waits_for_a_moderator_then_appears(browser, served_hub, javas
     fill_and_send(page, "We ran a tenants' panel too.\n\nIt changed our minds.")
     assert "/comments/thanks" in page.url
     assert "once a moderator has checked it" in page.content()
-    page.click("text=Back to the case study")
+    follow(page, "text=Back to the case study")
     assert "We ran a tenants' panel too." not in page.content()
 
     assert main(["comments", "--db", str(db), "approve", "1"]) == 0
@@ -71,7 +77,7 @@ def test_mistakes_come_back_with_a_summary_and_the_typed_text(page, served_hub):
     page.goto(url + CASE)
     page.fill("#name", "Jo <b>bold</b>")
     page.check("#consent")
-    page.click("button:has-text('Send comment')")
+    follow(page, "button:has-text('Send comment')")
     assert page.locator(".cohub-error-summary").is_visible()
     assert page.evaluate("document.activeElement.classList.contains('cohub-error-summary')")
     assert page.input_value("#name") == "Jo <b>bold</b>"
@@ -79,7 +85,7 @@ def test_mistakes_come_back_with_a_summary_and_the_typed_text(page, served_hub):
     assert page.evaluate("document.activeElement.id") == "comment"
     long_text = "a" * 5001
     page.fill("#comment", long_text)
-    page.click("button:has-text('Send comment')")
+    follow(page, "button:has-text('Send comment')")
     assert "5,000 characters or fewer" in page.locator(".cohub-error-summary").inner_text()
     assert page.input_value("#comment") == long_text
     assert _violations(page) == []
