@@ -1,7 +1,12 @@
 """A synthetic corpus: valid case studies from the real taxonomy, for benchmarks.
 
 Each case study has front matter that ``cohub check`` accepts and about 800
-words of varied prose in the five sections of ``case_studies/_template.md``.
+words of varied prose in the five sections of ``case_studies/_template.md``,
+with acronyms spelled out on first use, wikilinks to earlier case studies,
+and parts of series. Besides the real organisations there is one synthetic
+organisation for every eight case studies, so organisation pages are as
+spread out as in a large real hub.
+
 Generation is deterministic: case study ``i`` of seed ``s`` is the same bytes
 whatever the corpus size, so a 1,000-case corpus is the first 1,000 of a
 10,000-case one.
@@ -34,6 +39,13 @@ HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides")
 DEFAULT_SEED = 2024
 FIRST_DATE = Date(2015, 1, 1)
 WORDS_PER_CASE = 800
+# One synthetic organisation per this many case studies.
+CASES_PER_ORGANISATION = 8
+# Case studies come in blocks of this many; the first two to four of each
+# block are the parts of one series.
+SERIES_BLOCK = 20
+# The share of case studies that link to an earlier one.
+WIKILINK_SHARE = 0.2
 SECTIONS = ("What happened", "Who was involved", "What changed", "What we learned", "What could be better")
 
 # Word banks. Place and person names are built from parts, so the corpus has
@@ -97,6 +109,11 @@ LESSONS = (
     "keep meeting after the contract is awarded", "build trust before you ask for ideas",
     "let people set the agenda", "check you have understood before you act",
     "make room for people who cannot come to meetings", "measure what matters to people",
+)
+ORGANISATION_KINDS = (
+    ("Council", "local-authority"), ("Centre for Independent Living", "user-led-organisation"),
+    ("Carers Centre", "voluntary-sector"), ("Care Services", "provider"),
+    ("People's Forum", "user-led-organisation"), ("Integrated Care Board", "nhs-organisation"),
 )
 ORGANISATION_ROLES = (
     "Commissioned the service", "Ran the engagement", "Won the contract", "Supported people to take part",
@@ -175,6 +192,7 @@ SENTENCES = {
         "The new contract for {service} was shaped by what people said.",
         "Within {number} months, {outcome}.",
         "{person} said the {adjective} conversations changed how the team works.",
+        "People said the {acronym} made a real difference to {service}.",
         "The way the council handles {stage} is now more open.",
     ),
     "What we learned": (
@@ -184,6 +202,7 @@ SENTENCES = {
         "{person} says the most {adjective} moment came when {group} challenged the plan.",
         "Good commissioning of {service} depends on listening to {group}.",
         "It helps to {lesson}.",
+        "Talking to the {acronym} early helped us {lesson}.",
         "{about_stage}",
     ),
     "What could be better": (
@@ -209,7 +228,7 @@ def person_name(rng: random.Random) -> str:
 class _Story:
     """The facts of one synthetic case study, and prose written from them."""
 
-    def __init__(self, rng: random.Random, taxonomy: Taxonomy) -> None:
+    def __init__(self, rng: random.Random, taxonomy: Taxonomy, organisations: dict[str, str]) -> None:
         self.rng = rng
         self.taxonomy = taxonomy
         facets = taxonomy.facets
@@ -219,13 +238,17 @@ class _Story:
         self.stages = rng.sample(facets["commissioning_stages"].terms, rng.randint(1, 4))
         self.rung = rng.choice(facets["ladder_rungs"].terms)
         self.themes = rng.sample(facets["themes"].terms, rng.randint(1, 4))
-        self.organisations = rng.sample(sorted(taxonomy.organisations), rng.randint(1, 3))
+        self.organisations = rng.sample(sorted(organisations), rng.randint(1, 3))
+        self.organisation_names = organisations
         self.people = [person_name(rng) for _ in range(rng.randint(2, 5))]
         self.date = Date.fromordinal(FIRST_DATE.toordinal() + rng.randrange(4000))
+        self.acronyms = rng.sample(sorted(taxonomy.acronyms.values(), key=lambda acronym: acronym.abbreviation), 2)
 
     def _term_words(self, terms: list) -> str:
         term = self.rng.choice(terms)
-        return self.rng.choice((term.label.lower(), *term.synonyms)) if term.synonyms else term.label.lower()
+        # Acronym synonyms ("ULO") are left out: the story spells out only its own two.
+        words = [synonym for synonym in term.synonyms if synonym not in self.taxonomy.acronyms]
+        return self.rng.choice((term.label.lower(), *words))
 
     def _fill(self, template: str) -> str:
         rng = self.rng
@@ -236,7 +259,8 @@ class _Story:
             "about_stage": rng.choice(self.stages).description,
         }
         people = rng.sample(self.people, 2)
-        organisation = self.taxonomy.organisations[rng.choice(self.organisations)].name
+        organisation = self.organisation_names[rng.choice(self.organisations)]
+        acronym = rng.choice(self.acronyms).abbreviation
         values = {
             "month": rng.choice(MONTHS), "year": str(rng.randint(2012, 2025)),
             "org": organisation, "place": self.place, "number": str(rng.randint(3, 60)),
@@ -247,15 +271,20 @@ class _Story:
             "gap": rng.choice(GAPS), "adjective": rng.choice(ADJECTIVES), "person": people[0],
             "person2": people[1], "role": rng.choice(ROLES),
             "Connective": rng.choice(CONNECTIVES), "venue": rng.choice(VENUES), "event": rng.choice(EVENTS),
-            "feeling": rng.choice(FEELINGS), **about,
+            "feeling": rng.choice(FEELINGS), "acronym": acronym, **about,
         }
         sentence = template.format(**values)
         return sentence[0].upper() + sentence[1:]
 
-    def section(self, name: str, words: int) -> str:
+    def introduction(self) -> str:
+        """The opening sentence, which spells out the acronyms the story uses later."""
+        first, second = (f"{acronym.expansion} ({acronym.abbreviation})" for acronym in self.acronyms)
+        return f"This story is about {self.place}, and involves the {first} and the {second}."
+
+    def section(self, name: str, words: int, opening: str = "") -> str:
         """One section of prose, about ``words`` long, sometimes with a list."""
-        paragraphs: list[str] = []
-        count = 0
+        paragraphs: list[str] = [opening] if opening else []
+        count = len(opening.split())
         while count < words - 20:
             if name in ("What we learned", "Who was involved") and self.rng.random() < 0.3:
                 items = [self._fill(self.rng.choice(SENTENCES[name])) for _ in range(self.rng.randint(2, 4))]
@@ -277,9 +306,39 @@ class _Story:
         ))
 
     def summary(self) -> str:
-        return (f"{self.taxonomy.organisations[self.organisations[0]].name} worked with "
+        return (f"{self.organisation_names[self.organisations[0]]} worked with "
                 f"{self.rng.choice(GROUPS)} in {self.place} on {self.services[0].label.lower()}. "
                 f"They {self.rng.choice(ACTIVITIES)}, and {self.rng.choice(OUTCOMES)}.")
+
+
+def synthetic_organisation(number: int, seed: int = DEFAULT_SEED) -> tuple[str, str, str]:
+    """Synthetic organisation ``number`` (from 1): its id, name and organisation type."""
+    rng = random.Random(f"{seed}:organisation:{number}")
+    kind, org_type = rng.choice(ORGANISATION_KINDS)
+    return f"synthetic-organisation-{number}", f"{place_name(rng)} {kind}", org_type
+
+
+def case_study_name(index: int, seed: int = DEFAULT_SEED) -> str:
+    """The file name of case study ``index``: its number and its place, the first thing its story picks."""
+    place = place_name(random.Random(f"{seed}:{index}"))
+    return f"synthetic-{index:05d}-{slugify(place)}.md"
+
+
+def series_part(index: int) -> tuple[str, int] | None:
+    """The series id and part number of case study ``index``, if it is part of a series."""
+    block, offset = divmod(index, SERIES_BLOCK)
+    parts = 2 + block % 3
+    return (f"synthetic-series-{block + 1}", offset + 1) if offset < parts else None
+
+
+def _organisations_for(index: int, taxonomy: Taxonomy, seed: int) -> dict[str, str]:
+    # The real organisations, and the synthetic ones that exist by this case study.
+    names = {org_id: organisation.name for org_id, organisation in taxonomy.organisations.items()
+             if not org_id.startswith("synthetic-")}
+    for number in range(1, index // CASES_PER_ORGANISATION + 2):
+        org_id, name, _type = synthetic_organisation(number, seed)
+        names[org_id] = name
+    return names
 
 
 def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) -> tuple[str, str]:
@@ -289,13 +348,15 @@ def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) ->
         Its file name and its text (front matter and body).
     """
     rng = random.Random(f"{seed}:{index}")
-    story = _Story(rng, taxonomy)
+    story = _Story(rng, taxonomy, _organisations_for(index, taxonomy, seed))
     title = story.title()
 
     def quoted(text: str) -> str:
         # JSON strings are valid YAML double-quoted strings.
         return json.dumps(text)
 
+    part = series_part(index)
+    series_lines = [] if part is None else ["series:", f"  id: {part[0]}", f"  position: {part[1]}"]
     organisations = "\n".join(
         f"  - id: {org_id}\n    role: {quoted(rng.choice(ORGANISATION_ROLES))}" for org_id in story.organisations
     )
@@ -315,6 +376,7 @@ def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) ->
         f"commissioning_stages: [{', '.join(term.id for term in story.stages)}]",
         f"ladder_rung: {story.rung.id}",
         f"themes: [{', '.join(term.id for term in story.themes)}]",
+        *series_lines,
         "source:",
         f"  title: {quoted(title)}",
         f"  publisher: {quoted(story.place + ' Council')}",
@@ -323,11 +385,15 @@ def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) ->
         "---",
     ))
     shares = (0.25, 0.15, 0.25, 0.2, 0.15)
+    openings = [story.introduction(), "", "", "", ""]
+    if index > 0 and rng.random() < WIKILINK_SHARE:
+        earlier = slugify(Path(case_study_name(rng.randrange(index), seed)).stem)
+        openings[3] = f"We learned a lot from [[{earlier}]]."
     body = "\n\n".join(
-        story.section(name, int(WORDS_PER_CASE * share)) for name, share in zip(SECTIONS, shares, strict=True)
+        story.section(name, int(WORDS_PER_CASE * share), opening)
+        for name, share, opening in zip(SECTIONS, shares, openings, strict=True)
     )
-    name = f"synthetic-{index:05d}-{slugify(story.place)}.md"
-    return name, f"{front}\n\n{body}\n"
+    return case_study_name(index, seed), f"{front}\n\n{body}\n"
 
 
 def generate(count: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) -> Iterator[tuple[str, str]]:
@@ -354,6 +420,14 @@ def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    with (target / "taxonomy" / "organisations.yml").open("a", encoding="utf-8") as handle:
+        for number in range(1, max(0, count - 1) // CASES_PER_ORGANISATION + 2):
+            org_id, name, org_type = synthetic_organisation(number, seed)
+            handle.write(f"{org_id}:\n  name: {json.dumps(name)}\n  type: {org_type}\n"
+                         "  description: An organisation made up for the benchmarks.\n")
+    with (target / "taxonomy" / "series.yml").open("a", encoding="utf-8") as handle:
+        for block in range((count + SERIES_BLOCK - 1) // SERIES_BLOCK):
+            handle.write(f"synthetic-series-{block + 1}:\n  title: Synthetic series {block + 1}\n")
     folder = target / CASE_STUDIES_DIR
     folder.mkdir()
     taxonomy, problems = load_taxonomy(target)

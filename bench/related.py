@@ -2,7 +2,7 @@
 
     python -m bench.related --cases 500 --cases 2000 --cases 5000
 
-Each size gets a fresh synthetic hub (``bench/linked_corpus.py``). For each it
+Each size gets a fresh synthetic hub (``bench/corpus.py``). For each it
 prints how long it takes to read and check every case study, to find every
 case study's related case studies, and to work out every generated page and
 link; then the related time per case study, which stays flat when the cost
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.linked_corpus import write_synthetic_hub
+from bench.corpus import DEFAULT_SEED, make_hub
 from cohub.hub import load_hub
 from cohub.related import RelatedConfig, document_for, find_related
 from cohub.website import build_website
@@ -27,14 +27,15 @@ def get_parser() -> argparse.ArgumentParser:
     """The argument parser for the benchmark."""
     parser = argparse.ArgumentParser(prog="python -m bench.related", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append", help="how many case studies (give it more than once)")
-    parser.add_argument("--seed", type=int, default=1, help="picks the synthetic corpus (default: 1)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="picks the synthetic corpus (default: %(default)s)")
     return parser
 
 
 def run(cases: int, seed: int) -> tuple[float, float, float, int]:
     """Seconds to read the corpus, find related case studies, and build every link; and how many were related."""
     with tempfile.TemporaryDirectory(prefix="cohub-bench-") as folder:
-        root = write_synthetic_hub(Path(folder) / "hub", cases, seed)
+        root = make_hub(Path(folder) / "hub", cases, seed)
         started = time.perf_counter()
         hub = load_hub(root)
         read = time.perf_counter() - started

@@ -1,0 +1,227 @@
+"""Build benchmark: the whole hub against a stock Material build of the same corpus.
+
+    python -m bench.build --cases 2000 --cases 5000
+
+For each size it writes one synthetic hub (``bench/corpus.py``) and, from the
+same case studies, a stock Material site: the hub's own pages and Markdown
+settings, each case study as an ordinary page carrying the tags the hub gives
+it, Material's tags plugin, case studies out of the nav, and no hooks,
+template overrides or Pagefind. Then it builds the two in turn, alternating,
+``--rounds`` times each, every build a fresh process writing a fresh folder:
+
+- stock: ``mkdocs build --strict`` of the stock site;
+- hub: ``cohub build`` of the hub, which indexes the site with Pagefind at
+  the end. Pagefind's time, read from the build's log, is printed apart and
+  left out of the hub's time, since indexing is a separate step.
+
+Each build prints its pages, wall time, milliseconds per page and peak memory
+(the largest resident size of the build or any process it ran). The last
+lines, one per size, give the fastest round of each and the largest peak:
+
+    N=2000 stock=12.3s hub=13.1s ratio=1.07 hub_peak_mb=410
+
+``--profile FOLDER`` also runs one hub build per size under cProfile, saves
+the profile as ``FOLDER/hub-N.prof`` and prints where the time went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.corpus import DEFAULT_SEED, make_hub
+from cohub.hub import load_hub
+from cohub.wikilinks import resolve_wikilinks
+
+TARGET_RATIO = 1.15
+TARGET_SCALING = 2.6
+TARGET_PEAK_MB = 1024
+PAGEFIND_LINE = re.compile(r"Search: indexed \d+ pages and \d+ words in ([\d.]+) s")
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+# Pages the hub writes from its own templates; the stock site gets plain
+# stand-ins so that links to them from the hub's pages still resolve.
+STAND_INS = {"glossary.md": "# Glossary\n", "case-studies/index.md": "# Case studies\n"}
+
+
+@dataclass(frozen=True)
+class Build:
+    """One timed build."""
+
+    pages: int
+    seconds: float
+    pagefind_seconds: float
+    peak_mb: float
+
+    @property
+    def build_seconds(self) -> float:
+        """The build's time without search indexing."""
+        return self.seconds - self.pagefind_seconds
+
+    @property
+    def ms_per_page(self) -> float:
+        return self.build_seconds / self.pages * 1000
+
+
+def write_stock_site(hub_root: Path, target: Path) -> Path:
+    """Write a stock Material site with the same pages, case studies and tags as the hub at ``hub_root``."""
+    hub = load_hub(hub_root)
+    if hub.problems:
+        raise SystemExit(f"bench.build: the synthetic hub has problems, first: {hub.problems[0]}")
+    docs = target / "docs"
+    shutil.copytree(hub_root / "docs", docs)
+    for page in docs.rglob("*.md"):
+        # Stock Material has none of the hub's page templates.
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"(?m)^template: .*\n", "", text), encoding="utf-8")
+    for name, text in STAND_INS.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    titles = {case_study.slug: case_study.title for case_study in hub.case_studies}
+    for case_study in hub.case_studies:
+        front = "\n".join((
+            "---",
+            f"title: {json.dumps(case_study.title)}",
+            f"description: {json.dumps(case_study.summary)}",
+            f"tags: [{', '.join(json.dumps(tag) for tag in hub.tags(case_study))}]",
+            "---",
+        ))
+        body = resolve_wikilinks(case_study.body, titles)
+        (docs / "case-studies" / f"{case_study.slug}.md").write_text(f"{front}\n{body}", encoding="utf-8")
+
+    config = yaml.safe_load((hub_root / "mkdocs.yml").read_text(encoding="utf-8"))
+    for key in ("hooks", "extra_templates"):
+        config.pop(key, None)
+    config["theme"].pop("custom_dir", None)
+    config["extra"].pop("cohub", None)
+    config["plugins"] = ["tags"]
+    config["nav"] = [entry for entry in config["nav"] if (docs / next(iter(entry.values()))).is_file()]
+    config["not_in_nav"] = "/tags.md\n/case-studies/\n"
+    (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
+    """Run one build in a fresh process; stop the benchmark with its output if it fails."""
+    shutil.rmtree(site, ignore_errors=True)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
+    environment.pop("COHUB_COMMENTS_DB", None)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read() if process.stdout else ""
+    # wait4, not wait: its resource usage is this build's own, and covers the
+    # processes it ran and waited for (MkDocs under cohub, Pagefind under MkDocs).
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"bench.build: {' '.join(command)} failed:\n{output}")
+    pagefind = PAGEFIND_LINE.search(output)
+    pages = sum(1 for path in site.rglob("*.html") if "pagefind" not in path.relative_to(site).parts)
+    return Build(pages=pages, seconds=seconds, pagefind_seconds=float(pagefind[1]) if pagefind else 0.0,
+                 peak_mb=usage.ru_maxrss / 1024)
+
+
+def stock_command(stock: Path, site: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict",
+            "--config-file", str(stock / "mkdocs.yml"), "--site-dir", str(site)]
+
+
+def hub_command(hub: Path) -> list[str]:
+    return [sys.executable, "-m", "cohub", "--root", str(hub), "build"]
+
+
+def describe(cases: int, round_number: int, name: str, build: Build) -> str:
+    search = f" + Pagefind {build.pagefind_seconds:.1f} s" if build.pagefind_seconds else ""
+    return (f"N={cases} round {round_number} {name:>5}: {build.pages} pages in {build.build_seconds:.1f} s"
+            f"{search}, {build.ms_per_page:.1f} ms per page, peak {build.peak_mb:.0f} MB")
+
+
+def profile_hub(hub: Path, cases: int, folder: Path) -> str:
+    """Build the hub once under cProfile; save the profile and return the top of it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    output = folder / f"hub-{cases}.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(hub / "mkdocs.yml"), "--site-dir", str(hub / "site")]
+    timed_build(command, hub, hub / "site")
+    text = io.StringIO()
+    stats = pstats.Stats(str(output), stream=text)
+    stats.sort_stats("cumulative").print_stats(r"cohub|hooks|mkdocs/|material/|markdown/|jinja2/", 35)
+    stats.sort_stats("tottime").print_stats(25)
+    return f"Profile of the hub build at N={cases}, saved as {output}:\n{text.getvalue()}"
+
+
+def run(cases: int, rounds: int, seed: int, profile: Path | None) -> tuple[Build, Build]:
+    """Build stock and hub ``rounds`` times each; the fastest of each, with the largest peak."""
+    with tempfile.TemporaryDirectory(prefix="cohub-bench-build-") as folder:
+        hub = make_hub(Path(folder) / "hub", cases, seed)
+        stock = write_stock_site(hub, Path(folder) / "stock")
+        stock_builds: list[Build] = []
+        hub_builds: list[Build] = []
+        for round_number in range(1, rounds + 1):
+            stock_builds.append(timed_build(stock_command(stock, stock / "site"), stock, stock / "site"))
+            print(describe(cases, round_number, "stock", stock_builds[-1]), flush=True)
+            hub_builds.append(timed_build(hub_command(hub), hub, hub / "site"))
+            print(describe(cases, round_number, "hub", hub_builds[-1]), flush=True)
+        if profile is not None:
+            print(profile_hub(hub, cases, profile), flush=True)
+    return _fastest(stock_builds), _fastest(hub_builds)
+
+
+def _fastest(builds: list[Build]) -> Build:
+    best = min(builds, key=lambda build: build.build_seconds)
+    return Build(pages=best.pages, seconds=best.seconds, pagefind_seconds=best.pagefind_seconds,
+                 peak_mb=max(build.peak_mb for build in builds))
+
+
+def get_parser() -> argparse.ArgumentParser:
+    """The benchmark's command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, action="append",
+                        help="how many case studies (give it more than once; default 2000 and 5000)")
+    parser.add_argument("--rounds", type=int, default=2, help="builds of each kind per size (default 2)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default %(default)s)")
+    parser.add_argument("--profile", type=Path, metavar="FOLDER",
+                        help="also profile one hub build per size, saving the profiles here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print each build, then one summary line per size."""
+    args = get_parser().parse_args(argv)
+    sizes = args.cases or [2000, 5000]
+    if args.rounds < 1 or min(sizes) < 1:
+        print("bench.build: --cases and --rounds must be 1 or more", file=sys.stderr)
+        return 1
+    results = {cases: run(cases, args.rounds, args.seed, args.profile) for cases in sizes}
+    for cases, (stock, hub) in results.items():
+        print(f"N={cases} Pagefind indexing (separate step): {hub.pagefind_seconds:.1f} s; "
+              f"hub/stock {hub.build_seconds / stock.build_seconds:.2f} (target at most {TARGET_RATIO}); "
+              f"hub peak {hub.peak_mb:.0f} MB (target at most {TARGET_PEAK_MB} MB)")
+    ordered = sorted(results)
+    for smaller, larger in zip(ordered, ordered[1:]):
+        growth = results[larger][1].build_seconds / results[smaller][1].build_seconds
+        linear = larger / smaller
+        print(f"hub({larger})/hub({smaller}) = {growth:.2f} (linear is {linear:.2f}"
+              + (f"; target at most {TARGET_SCALING})" if (smaller, larger) == (2000, 5000) else ")"))
+    for cases, (stock, hub) in results.items():
+        print(f"N={cases} stock={stock.build_seconds:.1f}s hub={hub.build_seconds:.1f}s "
+              f"ratio={hub.build_seconds / stock.build_seconds:.2f} hub_peak_mb={hub.peak_mb:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
