@@ -57,6 +57,18 @@ _StrictLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+class _FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same loader over libyaml, which PyYAML's wheels include.
+
+    A large hub reads thousands of files, and libyaml parses them several
+    times faster. Its error messages leave out the character at fault, so a
+    file it rejects is parsed again with :class:`_StrictLoader` to say what is wrong.
+    """
+
+
+_FastStrictLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+
 _YAML_HINTS = (
     ("'\\t'", "found a tab character", "indent with spaces, not tabs"),
     ("mapping values are not allowed", "a colon where YAML does not expect one",
@@ -131,8 +143,27 @@ def parse_yaml_mapping(
     Raises:
         ProblemError: When the YAML is wrong, repeats a key or is not a mapping.
     """
+    try:
+        try:
+            return _parse_mapping(_FastStrictLoader, yaml_text, path, first_line, what)
+        except yaml.YAMLError:
+            return _parse_mapping(_StrictLoader, yaml_text, path, first_line, what)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else 1
+        raise ProblemError(_yaml_problem(path, line, error, what)) from None
+    except yaml.YAMLError as error:
+        raise ProblemError(Problem(
+            path, first_line, f"{what} is not valid YAML ({error})",
+            "check it against case_studies/_template.md",
+        )) from None
+
+
+def _parse_mapping(
+    loader_class: type[yaml.SafeLoader], yaml_text: str, path: str, first_line: int, what: str,
+) -> tuple[dict[str, Any], dict[Path_, int]]:
     offset = first_line
-    loader = _StrictLoader(yaml_text)
+    loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -148,15 +179,6 @@ def parse_yaml_mapping(
             ))
         key_lines: dict[Path_, int] = {(): max(first_line - 1, 1)}
         data = _construct(loader, node, (), key_lines, path, offset)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + offset if mark else 1
-        raise ProblemError(_yaml_problem(path, line, error, what)) from None
-    except yaml.YAMLError as error:
-        raise ProblemError(Problem(
-            path, first_line, f"{what} is not valid YAML ({error})",
-            "check it against case_studies/_template.md",
-        )) from None
     finally:
         loader.dispose()
     return data, key_lines

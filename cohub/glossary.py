@@ -163,6 +163,9 @@ def acronym_warnings(case_study: CaseStudy, acronyms: Mapping[str, Acronym]) -> 
     body = case_study.body
     warnings = []
     for acronym in acronyms.values():
+        # Most case studies use few of the acronyms: a substring test rules the others out cheaply.
+        if acronym.abbreviation not in body:
+            continue
         first = re.search(rf"\b{re.escape(acronym.abbreviation)}\b", body)
         if first is None:
             continue

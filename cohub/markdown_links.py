@@ -15,6 +15,7 @@ Elements are built with ElementTree, never from strings of HTML.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Container, Iterable, Iterator, Mapping
 
     from markdown import Markdown
 
@@ -39,61 +40,121 @@ def is_external(href: str, site_url: str) -> bool:
     return urlsplit(href).scheme in ("http", "https") and not (site_url and href.startswith(site_url))
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+class PhraseFinder:
+    """Finds whole-word, case-sensitive mentions of many phrases in one pass over a text.
+
+    Each phrase is filed under its first word, so a text costs one look-up per
+    word however many phrases there are (a large hub names hundreds of
+    organisations). A phrase without a letter or digit cannot be told apart
+    from punctuation and is never found.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first_word: dict[str, list[tuple[str, int]]] = {}
+        # Longest first, so "Thurrock Council" wins over "Thurrock" where both start.
+        for phrase in sorted(phrases, key=len, reverse=True):
+            word = _WORD.search(phrase)
+            if word is not None:
+                self._by_first_word.setdefault(word.group(), []).append((phrase, word.start()))
+
+    def mentions(self, text: str, wanted: Container[str]) -> Iterator[tuple[int, str]]:
+        """The start and phrase of each mention in ``text`` of a phrase in ``wanted``, left to right."""
+        searched_to = 0
+        for word in _WORD.finditer(text):
+            for phrase, offset in self._by_first_word.get(word.group(), ()):
+                start = word.start() - offset
+                end = start + len(phrase)
+                if (phrase in wanted and start >= searched_to and text.startswith(phrase, start)
+                        and (start == 0 or not _is_word_character(text[start - 1]))
+                        and (end == len(text) or not _is_word_character(text[end]))):
+                    yield start, phrase
+                    searched_to = end
+                    break
+
+
+@lru_cache(maxsize=4)
+def _finder_for(phrases: tuple[str, ...]) -> PhraseFinder:
+    # MkDocs makes a new Markdown converter, and so this extension, for every
+    # page; the phrases are the same for the whole build.
+    return PhraseFinder(phrases)
+
+
 class LinksTreeprocessor(Treeprocessor):
     """Links first mentions and marks links that leave the site."""
 
     def __init__(self, md: Markdown, first_mentions: Mapping[str, str], site_url: str, hint: str) -> None:
         super().__init__(md)
         self.first_mentions = first_mentions
+        self.finder = _finder_for(tuple(first_mentions))
         self.site_url = site_url
         self.hint = hint
 
     def run(self, root: etree.Element) -> None:
         """Change the document tree in place."""
-        for phrase, href in self.first_mentions.items():
-            pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
-            _link_first(root, phrase, pattern, href, blocked=False)
+        unlinked = dict(self.first_mentions)
+        self._link_first_mentions(root, unlinked, blocked=False)
         for link in list(root.iter("a")):
             if is_external(link.get("href", ""), self.site_url):
                 link.set("class", f"{link.get('class', '')} {EXTERNAL_CLASS}".strip())
                 hint = etree.SubElement(link, "span", {"class": HIDDEN_CLASS})
                 hint.text = AtomicString(f" {self.hint}")
 
+    def _link_first_mentions(self, element: etree.Element, unlinked: dict[str, str], *, blocked: bool) -> None:
+        """Walk ``element`` in reading order, linking each phrase in ``unlinked`` where it first appears."""
+        blocked = blocked or element.tag in _NOT_LINKED
+        children = list(element)
+        position = 0
+        if not blocked:
+            element.text, links = self._split(element.text, unlinked)
+            for link in links:
+                element.insert(position, link)
+                position += 1
+        for child in children:
+            if not unlinked:
+                return
+            if child.tag == "abbr" and not blocked and child.text in unlinked:
+                # An acronym the abbr extension has marked: the link goes round its <abbr>.
+                link = etree.Element("a", {"href": unlinked.pop(child.text)})
+                link.tail, child.tail = child.tail, None
+                element[position] = link
+                link.append(child)
+                child = link
+            else:
+                self._link_first_mentions(child, unlinked, blocked=blocked)
+            position += 1
+            if not blocked:
+                child.tail, links = self._split(child.tail, unlinked)
+                for link in links:
+                    element.insert(position, link)
+                    position += 1
 
-def _new_link(href: str, text: str) -> etree.Element:
-    link = etree.Element("a", {"href": href})
-    link.text = AtomicString(text)
-    return link
-
-
-def _link_first(element: etree.Element, phrase: str, pattern: re.Pattern[str], href: str, *, blocked: bool) -> bool:
-    """Link the first mention of ``phrase`` under ``element``; say whether one was found."""
-    blocked = blocked or element.tag in _NOT_LINKED
-    text = element.text
-    if not blocked and text and not isinstance(text, AtomicString) and (match := pattern.search(text)):
-        link = _new_link(href, match.group(0))
-        link.tail = text[match.end():]
-        element.text = text[:match.start()]
-        element.insert(0, link)
-        return True
-    for index, child in enumerate(list(element)):
-        if child.tag == "abbr" and not blocked and child.text == phrase:
-            # An acronym the abbr extension has marked: the link goes round its <abbr>.
-            link = etree.Element("a", {"href": href})
-            link.tail, child.tail = child.tail, None
-            element[index] = link
-            link.append(child)
-            return True
-        if _link_first(child, phrase, pattern, href, blocked=blocked):
-            return True
-        tail = child.tail
-        if not blocked and tail and not isinstance(tail, AtomicString) and (match := pattern.search(tail)):
-            link = _new_link(href, match.group(0))
-            link.tail = tail[match.end():]
-            child.tail = tail[:match.start()]
-            element.insert(index + 1, link)
-            return True
-    return False
+    def _split(self, text: str | None, unlinked: dict[str, str]) -> tuple[str | None, list[etree.Element]]:
+        """Cut the first mentions out of ``text``: the text before them, and a link for each with the text after it."""
+        if not text or isinstance(text, AtomicString) or not unlinked:
+            return text, []
+        before = text
+        links: list[etree.Element] = []
+        end = 0
+        # The finder reads ``unlinked`` as it goes, so a phrase linked here is not found again further on.
+        for start, phrase in self.finder.mentions(text, unlinked):
+            if links:
+                links[-1].tail = text[end:start]
+            else:
+                before = text[:start]
+            link = etree.Element("a", {"href": unlinked.pop(phrase)})
+            link.text = AtomicString(phrase)
+            links.append(link)
+            end = start + len(phrase)
+        if links:
+            links[-1].tail = text[end:]
+        return before, links
 
 
 class LinksExtension(Extension):

@@ -7,6 +7,7 @@ only reads MkDocs objects, calls those functions and writes back the results.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -25,6 +26,7 @@ from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.taxonomy import load_taxonomy
+from cohub.templating import abbreviated_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
 from cohub.wikilinks import resolve_wikilinks
 
@@ -135,6 +137,10 @@ class SiteHooks:
                     config, page.src_uri, content="",
                     inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
                 ))
+        # The hub and its links live until the build ends. Rendering thousands
+        # of pages makes Python's garbage collector run often, and each full
+        # run would walk all of them again: set them aside until on_post_build.
+        gc.freeze()
         return files
 
     def on_page_read_source(self, page: Page) -> str | None:
@@ -173,6 +179,8 @@ class SiteHooks:
         env.loader = ChoiceLoader([env.loader, PackageLoader("cohub.comments", "templates")])
         env.globals["cohub"] = self.hub
         env.globals["cohub_site"] = self.website
+        if self.website is not None:
+            env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
         return env
 
     def on_page_context(self, context: dict, page: Page) -> dict:
@@ -197,6 +205,7 @@ class SiteHooks:
         Indexing comes first so that comments, which are not the hub's own
         words, are not searched.
         """
+        gc.unfreeze()
         try:
             report = build_index(Path(config.site_dir))
         except SearchIndexError as error:

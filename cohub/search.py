@@ -147,10 +147,14 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
     """
     # Typographic apostrophes are common in pasted text ("people’s").
     text = text.replace("\u2019", "'")
+    folded = text.casefold()
     terms: list[str] = []
     for acronym in acronyms.values():
-        has_abbreviation = re.search(rf"(?<![\w-]){re.escape(acronym.abbreviation)}s?(?![\w-])", text)
-        has_expansion = re.search(_phrase_pattern(acronym.expansion), text, re.IGNORECASE)
+        # Substring tests first: they rule out most acronyms far faster than the patterns.
+        has_abbreviation = acronym.abbreviation in text and re.search(
+            rf"(?<![\w-]){re.escape(acronym.abbreviation)}s?(?![\w-])", text)
+        first_word = re.split(r"[\s-]+", acronym.expansion.replace("\u2019", "'").strip())[0].casefold()
+        has_expansion = first_word in folded and re.search(_phrase_pattern(acronym.expansion), text, re.IGNORECASE)
         if has_abbreviation and not has_expansion:
             terms.append(acronym.expansion)
         elif has_expansion and not has_abbreviation:

@@ -14,48 +14,76 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class TermPattern:
+    """Finds one term in lower-case text through its synonyms, as whole words."""
+
+    term_id: str
+    # The synonyms' first words: the term can only be in a text that contains
+    # one of them, and a substring test is far cheaper than the pattern.
+    first_words: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def from_synonyms(cls, term_id: str, synonyms: tuple[str, ...]) -> TermPattern:
+        words = [synonym.lower().split() for synonym in sorted(synonyms, key=len, reverse=True)]
+        words = [synonym for synonym in words if synonym]
+        # The pattern has no look-behind at its start, and is case-sensitive
+        # over lower-case text: either would stop the regex engine from
+        # skipping ahead to its first letters, making it many times slower.
+        pattern = re.compile("(?:" + "|".join(r"\s+".join(map(re.escape, synonym)) for synonym in words) + r")(?!\w)")
+        return cls(term_id, tuple(dict.fromkeys(synonym[0] for synonym in words)), pattern)
+
+    def find(self, lowered: str) -> int | None:
+        """Where in ``lowered`` (text in lower case) the term first occurs as whole words."""
+        if not any(word in lowered for word in self.first_words):
+            return None
+        for match in self.pattern.finditer(lowered):
+            start = match.start()
+            if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+                return start
+        return None
+
+
+@dataclass(frozen=True)
 class TermMatcher:
-    """Finds a facet's terms in text through their synonyms.
+    """Finds a facet's terms in text through their synonyms: whole words, in any case.
 
     Only facets whose field takes a list are detected: a case study has one
     ladder rung and one region, and only its author can say which.
     """
 
-    patterns: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]
+    patterns: tuple[tuple[str, tuple[TermPattern, ...]], ...]
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> TermMatcher:
-        """Compile one whole-word, case-insensitive pattern per term."""
+        """One pattern per term that has synonyms, by case-study field."""
         patterns = []
         for facet_id, (field, many) in FACET_FIELDS.items():
             if not many:
                 continue
             term_patterns = tuple(
-                (term.id, re.compile(
-                    r"(?<!\w)(?:" + "|".join(
-                        r"\s+".join(map(re.escape, synonym.split()))
-                        for synonym in sorted(term.synonyms, key=len, reverse=True)
-                    ) + r")(?!\w)",
-                    re.IGNORECASE,
-                ))
+                TermPattern.from_synonyms(term.id, term.synonyms)
                 for term in taxonomy.facets[facet_id].terms
-                if term.synonyms
+                if any(synonym.split() for synonym in term.synonyms)
             )
             patterns.append((field, term_patterns))
         return cls(tuple(patterns))
 
     def first_line(self, field: str, term_id: str, text: str) -> int | None:
         """The 0-based line of ``text`` where ``term_id`` is first found."""
+        lowered = text.lower()
         for pattern_field, term_patterns in self.patterns:
-            for pattern_term, pattern in term_patterns:
-                if (pattern_field, pattern_term) == (field, term_id) and (match := pattern.search(text)):
-                    return text.count("\n", 0, match.start())
+            for term_pattern in term_patterns:
+                if (pattern_field, term_pattern.term_id) == (field, term_id):
+                    start = term_pattern.find(lowered)
+                    return None if start is None else lowered.count("\n", 0, start)
         return None
 
     def detect(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Term ids whose synonyms occur in ``text``, by case-study field."""
+        lowered = text.lower()
         return tuple(
-            (field, tuple(term_id for term_id, pattern in term_patterns if pattern.search(text)))
+            (field, tuple(term.term_id for term in term_patterns if term.find(lowered) is not None))
             for field, term_patterns in self.patterns
         )
 

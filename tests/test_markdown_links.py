@@ -8,7 +8,7 @@ import textwrap
 import markdown
 import pytest
 
-from cohub.markdown_links import is_external
+from cohub.markdown_links import PhraseFinder, is_external
 
 FIRST_MENTIONS = {"ULO": "/glossary.md#ulo", "Purple": "/organisations/purple.md"}
 SITE = "https://hub.example.gov.uk/"
@@ -67,6 +67,27 @@ HIDDEN = '<span class="cohub-visually-hidden"> (another website)</span>'
 def test_first_mentions_are_linked(source, expected):
     html = render(source)
     assert html == expected, "\n".join(difflib.unified_diff(expected.splitlines(), html.splitlines(), lineterm=""))
+
+
+PHRASES = ("Thurrock Council", "Thurrock", "People's Forum", "(Our) Voice", "...")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thurrock Council met.", [(0, "Thurrock Council")]),
+    ("Thurrock Councils met in Thurrock.", [(0, "Thurrock"), (25, "Thurrock")]),
+    ("Thurrock Council and Thurrock.", [(0, "Thurrock Council"), (21, "Thurrock")]),
+    ("The People's Forum and (Our) Voice.", [(4, "People's Forum"), (23, "(Our) Voice")]),
+    ("ThurrockCouncil, aThurrock, Thurrock_1.", []),
+    ("Nothing... at all.", []),
+])
+def test_the_phrase_finder_finds_whole_phrases_longest_first(text, expected):
+    assert list(PhraseFinder(PHRASES).mentions(text, PHRASES)) == expected
+
+
+def test_two_first_mentions_in_one_sentence_are_both_linked():
+    html = render("Purple and the ULO met; Purple and the ULO agreed.")
+    assert html == (f'<p><a href="/organisations/purple.md">Purple</a> and the <a href="/glossary.md#ulo">{ULO}</a>'
+                    f" met; Purple and the {ULO} agreed.</p>")
 
 
 @pytest.mark.parametrize(("source", "expected"), [
