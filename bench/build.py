@@ -15,7 +15,7 @@ template overrides or Pagefind. Then it builds the two in turn, alternating,
   left out of the hub's time, since indexing is a separate step.
 
 Each build prints its pages, wall time, milliseconds per page and peak memory
-(resident size, sampled from /proc every 50 ms: the build's own processes
+(resident size, sampled from /proc every 100 ms: the build's own processes
 together, and Pagefind apart). The last lines, one per size, give the
 fastest round of each and the largest peak:
 
@@ -131,7 +131,7 @@ class MemorySampler(threading.Thread):
     other process of the build together. Reads Linux's /proc.
     """
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
@@ -156,22 +156,16 @@ class MemorySampler(threading.Thread):
         self.join()
 
     def _tree(self) -> list[tuple[int, str]]:
-        parents: dict[int, int] = {}
-        names: dict[int, str] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    stat = (entry / "stat").read_text()
-                    # "pid (name) state ppid ...": the name may hold spaces and brackets.
-                    names[int(entry.name)] = stat[stat.index("(") + 1:stat.rindex(")")]
-                    parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-        tree = {self.pid}
-        grown = True
-        while grown:
-            children = {pid for pid, parent in parents.items() if parent in tree} - tree
-            tree |= children
-            grown = bool(children)
-        return [(pid, names.get(pid, "")) for pid in tree]
+        # Each thread's "children" file lists the processes it started.
+        found: list[tuple[int, str]] = []
+        waiting = [self.pid]
+        while waiting:
+            pid = waiting.pop()
+            with contextlib.suppress(OSError):
+                found.append((pid, Path(f"/proc/{pid}/comm").read_text().strip()))
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    waiting.extend(int(child) for child in (task / "children").read_text().split())
+        return found
 
 
 def _resident_kb(pid: int) -> int:

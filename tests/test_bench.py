@@ -1,9 +1,15 @@
-"""The related-content benchmark runs on a corpus that uses every kind of link."""
+"""The benchmarks run end to end, on a synthetic corpus that uses every kind of link."""
 
 from __future__ import annotations
 
+import json
+import re
+
+from bench.build import main as build_main
+from bench.build import write_stock_site
 from bench.corpus import make_hub
 from bench.related import main
+from bench.serve import main as serve_main
 from cohub.hub import load_hub
 
 
@@ -26,3 +32,35 @@ def test_the_benchmark_prints_a_row_per_size(capsys):
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].split()[:3] == ["cases", "read", "corpus"]
     assert [row.split()[0] for row in rows[1:]] == ["20", "40"]
+
+
+def test_the_build_benchmark_builds_both_sites_and_ends_with_a_line_per_size(capsys):
+    assert build_main(["--cases", "12", "--cases", "24", "--rounds", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[-2:]] == ["N=12", "N=24"]
+    for line in lines[-2:]:
+        assert re.fullmatch(r"N=\d+ stock=\d+\.\ds hub=\d+\.\ds ratio=\d+\.\d\d hub_peak_mb=\d+", line), line
+    hub_runs = [line for line in lines if " hub: " in line]
+    assert len(hub_runs) == 2
+    assert all("+ Pagefind" in line for line in hub_runs)
+    assert any(line.startswith("hub(24)/hub(12) = ") for line in lines)
+
+
+def test_the_stock_site_has_the_same_case_studies_and_tags(tmp_path):
+    hub_root = make_hub(tmp_path / "hub", 5)
+    stock = write_stock_site(hub_root, tmp_path / "stock")
+    hub = load_hub(hub_root)
+    for case_study in hub.case_studies:
+        text = (stock / "docs" / "case-studies" / f"{case_study.slug}.md").read_text()
+        assert f"tags: [{', '.join(json.dumps(tag) for tag in hub.tags(case_study))}]" in text
+        assert "[[" not in text
+    config = (stock / "mkdocs.yml").read_text()
+    assert "hooks" not in config
+    assert "custom_dir" not in config
+
+
+def test_the_preview_benchmark_times_an_edit_until_the_page_shows_it(capsys):
+    assert serve_main(["--cases", "8", "--edits", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("N=8 edit 1: page shown after ")
+    assert re.fullmatch(r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds", lines[-1]), lines[-1]

@@ -1,0 +1,119 @@
+"""Preview benchmark: how long ``mkdocs serve`` takes to show an edited case study.
+
+    python -m bench.serve --cases 1000
+
+It writes a synthetic hub (``bench/corpus.py``), starts ``mkdocs serve`` on
+it as a contributor would, waits for the first build, then edits one case
+study ``--edits`` times. For each edit it prints two times from the moment
+the file is saved: until the edited page is served with the new text, and
+until the whole rebuild (search index included) has finished and MkDocs
+tells browsers to reload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.corpus import DEFAULT_SEED, make_hub
+from cohub.corpus import CASE_STUDIES_DIR, slugify
+
+FIRST_BUILD_LIMIT = 1800
+EDIT_LIMIT = 600
+RELOADED = "Reloading browsers"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _page_text(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(condition, limit: float, what: str, log: Path) -> float:
+    """Poll ``condition`` every 50 ms; the seconds it took, or stop the benchmark with the server's log."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > limit:
+            raise SystemExit(f"bench.serve: gave up waiting for {what}; the server said:\n{log.read_text()}")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def run(cases: int, edits: int, seed: int) -> tuple[float, list[tuple[float, float]]]:
+    """The first build's seconds, and (page shown, rebuild done) seconds for each edit."""
+    with tempfile.TemporaryDirectory(prefix="cohub-bench-serve-") as folder:
+        hub = make_hub(Path(folder) / "hub", cases, seed)
+        edited = sorted((hub / CASE_STUDIES_DIR).glob("*.md"))[cases // 2]
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/case-studies/{slugify(edited.stem)}/"
+        log = Path(folder) / "serve.log"
+        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
+        environment.pop("COHUB_COMMENTS_DB", None)
+        started = time.perf_counter()
+        with log.open("w") as log_file:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(hub / "mkdocs.yml"),
+                 "--dev-addr", f"127.0.0.1:{port}"],
+                cwd=hub, env=environment, stdout=log_file, stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_for(lambda: "Serving on" in log.read_text(), FIRST_BUILD_LIMIT, "the first build", log)
+            first_build = time.perf_counter() - started
+            _wait_for(lambda: _page_text(url), 60, "the case study's page", log)
+            timings = []
+            original = edited.read_text(encoding="utf-8")
+            for number in range(1, edits + 1):
+                marker = f"Edited for the benchmark, edit {number}."
+                reloads = log.read_text().count(RELOADED)
+                saved = time.perf_counter()
+                edited.write_text(f"{original}\n{marker}\n", encoding="utf-8")
+                shown = _wait_for(lambda marker=marker: marker in _page_text(url), EDIT_LIMIT, "the edit", log)
+                _wait_for(lambda reloads=reloads: log.read_text().count(RELOADED) > reloads, EDIT_LIMIT,
+                          "the rebuild to finish", log)
+                timings.append((shown, time.perf_counter() - saved))
+                print(f"N={cases} edit {number}: page shown after {shown:.1f} s, "
+                      f"rebuild done after {timings[-1][1]:.1f} s", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return first_build, timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print a summary line per size."""
+    parser = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, action="append", help="how many case studies (default 1000)")
+    parser.add_argument("--edits", type=int, default=3, help="edits to time per size (default 3)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default %(default)s)")
+    args = parser.parse_args(argv)
+    sizes = args.cases or [1000]
+    if args.edits < 1 or min(sizes) < 1:
+        print("bench.serve: --cases and --edits must be 1 or more", file=sys.stderr)
+        return 1
+    for cases in sizes:
+        first_build, timings = run(cases, args.edits, args.seed)
+        print(f"N={cases} first_build={first_build:.1f}s "
+              f"edit_shown={statistics.median(shown for shown, _done in timings):.1f}s "
+              f"edit_rebuilt={statistics.median(done for _shown, done in timings):.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
