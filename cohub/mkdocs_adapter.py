@@ -140,6 +140,9 @@ class SiteHooks:
         # The hub and its links live until the build ends. Rendering thousands
         # of pages makes Python's garbage collector run often, and each full
         # run would walk all of them again: set them aside until on_post_build.
+        # Collect first, or 'mkdocs serve' would set aside the last build's
+        # garbage too, and grow with every rebuild.
+        gc.collect()
         gc.freeze()
         return files
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -11,6 +12,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+
+from cohub.hub import Hub
+from tests.conftest import build_hub
 
 
 def free_port() -> int:
@@ -51,3 +55,13 @@ def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_rebuild_in_one_process_lets_the_last_build_go(hub):
+    # 'mkdocs serve' rebuilds in one long-lived process, so nothing of an
+    # earlier build may outlive the next one.
+    build_hub(hub)
+    build_hub(hub)
+    hubs = [item for item in gc.get_objects() if isinstance(item, Hub) and item.root == hub]
+    assert len(hubs) <= 1
+    assert gc.get_freeze_count() == 0
