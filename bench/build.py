@@ -53,7 +53,6 @@ TARGET_RATIO = 1.15
 TARGET_SCALING = 2.6
 TARGET_PEAK_MB = 1024
 PAGEFIND_LINE = re.compile(r"Search: indexed \d+ pages and \d+ words in ([\d.]+) s")
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 # Pages the hub writes from its own templates; the stock site gets plain
 # stand-ins so that links to them from the hub's pages still resolve.
 STAND_INS = {"glossary.md": "# Glossary\n", "case-studies/index.md": "# Case studies\n"}
@@ -112,8 +111,7 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
         (docs / "case-studies" / f"{case_study.slug}.md").write_text(f"{front}\n{body}", encoding="utf-8")
 
     config = yaml.safe_load((hub_root / "mkdocs.yml").read_text(encoding="utf-8"))
-    for key in ("hooks", "extra_templates"):
-        config.pop(key, None)
+    config.pop("hooks", None)
     config["theme"].pop("custom_dir", None)
     config["extra"].pop("cohub", None)
     config["plugins"] = ["tags"]

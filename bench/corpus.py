@@ -22,6 +22,7 @@ import random
 import shutil
 import sys
 from datetime import date as Date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -311,6 +312,7 @@ class _Story:
                 f"They {self.rng.choice(ACTIVITIES)}, and {self.rng.choice(OUTCOMES)}.")
 
 
+@cache
 def synthetic_organisation(number: int, seed: int = DEFAULT_SEED) -> tuple[str, str, str]:
     """Synthetic organisation ``number`` (from 1): its id, name and organisation type."""
     rng = random.Random(f"{seed}:organisation:{number}")

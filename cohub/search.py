@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,10 +152,9 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
     terms: list[str] = []
     for acronym in acronyms.values():
         # Substring tests first: they rule out most acronyms far faster than the patterns.
-        has_abbreviation = acronym.abbreviation in text and re.search(
-            rf"(?<![\w-]){re.escape(acronym.abbreviation)}s?(?![\w-])", text)
-        first_word = re.split(r"[\s-]+", acronym.expansion.replace("\u2019", "'").strip())[0].casefold()
-        has_expansion = first_word in folded and re.search(_phrase_pattern(acronym.expansion), text, re.IGNORECASE)
+        has_abbreviation = acronym.abbreviation in text and _abbreviation_pattern(acronym.abbreviation).search(text)
+        first_word, expansion = _expansion_pattern(acronym.expansion)
+        has_expansion = first_word in folded and expansion.search(text)
         if has_abbreviation and not has_expansion:
             terms.append(acronym.expansion)
         elif has_expansion and not has_abbreviation:
@@ -162,9 +162,17 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
     return tuple(dict.fromkeys(terms))
 
 
-def _phrase_pattern(phrase: str) -> str:
-    words = re.split(r"[\s-]+", phrase.replace("\u2019", "'").strip())
-    return r"(?<!\w)" + r"[\s-]+".join(map(re.escape, words)) + r"s?(?!\w)"
+@cache
+def _abbreviation_pattern(abbreviation: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(abbreviation)}s?(?![\w-])")
+
+
+@cache
+def _expansion_pattern(expansion: str) -> tuple[str, re.Pattern[str]]:
+    """The expansion's first word in folded case, for a quick test, and its pattern in any case."""
+    words = re.split(r"[\s-]+", expansion.replace("\u2019", "'").strip())
+    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, words)) + r"s?(?!\w)", re.IGNORECASE)
+    return words[0].casefold(), pattern
 
 
 def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:

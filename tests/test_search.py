@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import logging
 import re
 import textwrap
-import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -19,13 +15,12 @@ from cohub.cli import main
 from cohub.hub import load_hub
 from cohub.search import SearchIndexError, acronym_terms, build_index, case_study_search, filter_name
 from cohub.taxonomy import Facet, load_taxonomy
-from tests.conftest import REPO, build_hub, copy_hub
+from tests.conftest import REPO, build_hub, copy_hub, serve_site
 from tests.test_check import VALID
 from tests.test_site_wide import _violations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 TAXONOMY, _ = load_taxonomy(REPO)
 HEADER_BOX = ".cohub-search pagefind-searchbox input[role=combobox]"
@@ -199,23 +194,6 @@ def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript
 
 # In a real browser.
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve a built site over HTTP on a free loopback port."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def panel_site(tmp_path_factory) -> Iterator[str]:
     """The real hub plus PANEL_TEXT, built and served."""
@@ -223,7 +201,7 @@ def panel_site(tmp_path_factory) -> Iterator[str]:
     root.mkdir()
     copy_hub(root)
     (root / "case_studies" / "panel.md").write_text(PANEL_TEXT, encoding="utf-8")
-    with serve(build_hub(root)) as url:
+    with serve_site(build_hub(root)) as url:
         yield url
 
 
