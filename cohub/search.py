@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cohub.taxonomy import FACET_FIELDS
+from cohub.wholewords import WholeWordPattern
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -151,10 +152,10 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
     folded = text.casefold()
     terms: list[str] = []
     for acronym in acronyms.values():
-        # Substring tests first: they rule out most acronyms far faster than the patterns.
-        has_abbreviation = acronym.abbreviation in text and _abbreviation_pattern(acronym.abbreviation).search(text)
-        first_word, expansion = _expansion_pattern(acronym.expansion)
-        has_expansion = first_word in folded and expansion.search(text)
+        abbreviation, expansion = _acronym_patterns(acronym.abbreviation, acronym.expansion)
+        # Few acronyms, so substring tests rule them out quicker than sets of words would.
+        has_abbreviation = abbreviation.find(text, text) is not None
+        has_expansion = expansion.find(folded, folded) is not None
         if has_abbreviation and not has_expansion:
             terms.append(acronym.expansion)
         elif has_expansion and not has_abbreviation:
@@ -163,16 +164,13 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
 
 
 @cache
-def _abbreviation_pattern(abbreviation: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(abbreviation)}s?(?![\w-])")
-
-
-@cache
-def _expansion_pattern(expansion: str) -> tuple[str, re.Pattern[str]]:
-    """The expansion's first word in folded case, for a quick test, and its pattern in any case."""
-    words = re.split(r"[\s-]+", expansion.replace("\u2019", "'").strip())
-    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, words)) + r"s?(?!\w)", re.IGNORECASE)
-    return words[0].casefold(), pattern
+def _acronym_patterns(abbreviation: str, expansion: str) -> tuple[WholeWordPattern, WholeWordPattern]:
+    """The abbreviation, in its case and not part of a hyphenated word, and the expansion in folded case."""
+    return (
+        WholeWordPattern.of_phrases([abbreviation], plural=True, joiners="-"),
+        WholeWordPattern.of_phrases([expansion.replace("\u2019", "'").strip().casefold()],
+                                    between=r"[\s-]+", plural=True),
+    )
 
 
 def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cohub.taxonomy import FACET_FIELDS
+from cohub.wholewords import WholeWordPattern, words_of
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from cohub.model import CaseStudy
     from cohub.taxonomy import Taxonomy
 
@@ -18,30 +21,15 @@ class TermPattern:
     """Finds one term in lower-case text through its synonyms, as whole words."""
 
     term_id: str
-    # The synonyms' first words: the term can only be in a text that contains
-    # one of them, and a substring test is far cheaper than the pattern.
-    first_words: tuple[str, ...]
-    pattern: re.Pattern[str]
+    synonyms: WholeWordPattern
 
     @classmethod
     def from_synonyms(cls, term_id: str, synonyms: tuple[str, ...]) -> TermPattern:
-        words = [synonym.lower().split() for synonym in sorted(synonyms, key=len, reverse=True)]
-        words = [synonym for synonym in words if synonym]
-        # The pattern has no look-behind at its start, and is case-sensitive
-        # over lower-case text: either would stop the regex engine from
-        # skipping ahead to its first letters, making it many times slower.
-        pattern = re.compile("(?:" + "|".join(r"\s+".join(map(re.escape, synonym)) for synonym in words) + r")(?!\w)")
-        return cls(term_id, tuple(dict.fromkeys(synonym[0] for synonym in words)), pattern)
+        return cls(term_id, WholeWordPattern.of_phrases(synonym.lower() for synonym in synonyms))
 
-    def find(self, lowered: str) -> int | None:
-        """Where in ``lowered`` (text in lower case) the term first occurs as whole words."""
-        if not any(word in lowered for word in self.first_words):
-            return None
-        for match in self.pattern.finditer(lowered):
-            start = match.start()
-            if start == 0 or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-                return start
-        return None
+    def find(self, lowered: str, words: Collection[str]) -> int | None:
+        """Where in ``lowered`` (text in lower case, with its ``words_of``) the term first occurs."""
+        return self.synonyms.find(lowered, words)
 
 
 @dataclass(frozen=True)
@@ -64,7 +52,7 @@ class TermMatcher:
             term_patterns = tuple(
                 TermPattern.from_synonyms(term.id, term.synonyms)
                 for term in taxonomy.facets[facet_id].terms
-                if any(synonym.split() for synonym in term.synonyms)
+                if any(re.search(r"\w", synonym) for synonym in term.synonyms)
             )
             patterns.append((field, term_patterns))
         return cls(tuple(patterns))
@@ -75,15 +63,16 @@ class TermMatcher:
         for pattern_field, term_patterns in self.patterns:
             for term_pattern in term_patterns:
                 if (pattern_field, term_pattern.term_id) == (field, term_id):
-                    start = term_pattern.find(lowered)
+                    start = term_pattern.find(lowered, words_of(lowered))
                     return None if start is None else lowered.count("\n", 0, start)
         return None
 
     def detect(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Term ids whose synonyms occur in ``text``, by case-study field."""
         lowered = text.lower()
+        words = words_of(lowered)
         return tuple(
-            (field, tuple(term.term_id for term in term_patterns if term.find(lowered) is not None))
+            (field, tuple(term.term_id for term in term_patterns if term.find(lowered, words) is not None))
             for field, term_patterns in self.patterns
         )
 
