@@ -216,9 +216,14 @@ SENTENCES = {
 }
 
 
+# A hub's case studies come from the same council areas again and again:
+# there are about 210 UK councils (and trusts) with duties for adult social care.
+PLACES = tuple(random.Random("places").sample(sorted(start + end for start in PLACE_STARTS for end in PLACE_ENDS), 210))
+
+
 def place_name(rng: random.Random) -> str:
-    """A made-up English place name, such as "Ashbrook"."""
-    return rng.choice(PLACE_STARTS) + rng.choice(PLACE_ENDS)
+    """A made-up English place name, such as "Ashbrook", one of ``PLACES``."""
+    return rng.choice(PLACES)
 
 
 def person_name(rng: random.Random) -> str:
@@ -234,7 +239,8 @@ class _Story:
         self.taxonomy = taxonomy
         facets = taxonomy.facets
         self.place = place_name(rng)
-        self.region = rng.choice(facets["regions"].terms)
+        # Each place lies in one region.
+        self.region = facets["regions"].terms[PLACES.index(self.place) % len(facets["regions"].terms)]
         self.services = rng.sample(facets["service_types"].terms, rng.randint(1, 3))
         self.stages = rng.sample(facets["commissioning_stages"].terms, rng.randint(1, 4))
         self.rung = rng.choice(facets["ladder_rungs"].terms)

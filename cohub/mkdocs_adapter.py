@@ -26,7 +26,7 @@ from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.taxonomy import load_taxonomy
-from cohub.templating import abbreviated_filter
+from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
 from cohub.wikilinks import resolve_wikilinks
 
@@ -184,6 +184,7 @@ class SiteHooks:
         env.globals["cohub_site"] = self.website
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
+            env.filters["case_study_item"] = case_study_item_filter(env)
         return env
 
     def on_page_context(self, context: dict, page: Page) -> dict:

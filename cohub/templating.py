@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from jinja2 import Environment
+    from jinja2.runtime import Context
 
     from cohub.glossary import TextPiece
+    from cohub.model import CaseStudy
 
 ABBREVIATED_TEMPLATE = "partials/abbreviated.html"
+CASE_STUDY_ITEM_TEMPLATE = "partials/case-study-item.html"
 
 
 def abbreviated_filter(env: Environment, split: Callable[[str], tuple[TextPiece, ...]]) -> Callable[[str], Markup]:
@@ -21,7 +25,8 @@ def abbreviated_filter(env: Environment, split: Callable[[str], tuple[TextPiece,
 
     The markup comes from ``partials/abbreviated.html``. A title or summary
     appears on many pages (its own, every list it is in, related sections),
-    so each distinct text is rendered once and the result reused.
+    so each distinct text is rendered once and the result reused. Most texts
+    have no acronym; they are only escaped, which is far quicker than a render.
 
     Args:
         env: The environment holding the template.
@@ -33,7 +38,36 @@ def abbreviated_filter(env: Environment, split: Callable[[str], tuple[TextPiece,
     def abbreviated(value: str) -> Markup:
         text = "" if value is None else str(value)
         if text not in rendered:
-            rendered[text] = Markup(template.render(pieces=split(text)))
+            pieces = split(text)
+            if any(piece.expansion for piece in pieces):
+                rendered[text] = Markup(template.render(pieces=pieces))
+            else:
+                rendered[text] = escape(text)
         return rendered[text]
 
     return abbreviated
+
+
+def case_study_item_filter(env: Environment) -> Callable[..., Markup]:
+    """The ``case_study_item`` filter: a case study as an item of a list of case studies.
+
+    The markup comes from ``partials/case-study-item.html``. A case study is
+    listed on many pages (one per term it carries, its place, the list of
+    all case studies), so its item is rendered once per heading level and
+    per depth of page, and the result reused: the item's link is relative to
+    the page, and so is the same on every page as deep as the first.
+
+    Args:
+        env: The environment holding the template.
+    """
+    template = env.get_template(CASE_STUDY_ITEM_TEMPLATE)
+    rendered: dict[tuple[str, str, str], Markup] = {}
+
+    @pass_context
+    def case_study_item(context: Context, case_study: CaseStudy, heading: str = "h2") -> Markup:
+        key = (case_study.slug, heading, str(context.get("base_url", "")))
+        if key not in rendered:
+            rendered[key] = Markup(template.render(context.get_all(), cs=case_study, heading=heading))
+        return rendered[key]
+
+    return case_study_item

@@ -1,0 +1,35 @@
+"""The 'abbreviated' filter: escaped text, with an <abbr> round each acronym."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+
+from cohub.glossary import split_acronyms
+from cohub.taxonomy import Acronym
+from cohub.templating import abbreviated_filter
+from tests.conftest import REPO
+
+ACRONYMS = {"ULO": Acronym("ULO", "user-led organisation", "")}
+
+
+@pytest.fixture(scope="module")
+def abbreviated():
+    env = Environment(loader=FileSystemLoader(REPO / "overrides"))
+    return abbreviated_filter(env, partial(split_acronyms, acronyms=ACRONYMS))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Plain words", "Plain words"),
+    ("<script>alert('x')</script> & \"more\"", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;more&#34;"),
+    ("The ULO & us", 'The <abbr title="user-led organisation">ULO</abbr> &amp; us'),
+    ("ULOs and ULO-like", "ULOs and <abbr title=\"user-led organisation\">ULO</abbr>-like"),
+    ("", ""),
+    (None, ""),
+])
+def test_text_is_escaped_and_acronyms_are_marked(abbreviated, text, expected):
+    assert str(abbreviated(text)) == expected
+    # The second time comes from the cache, and is the same.
+    assert str(abbreviated(text)) == expected
