@@ -17,6 +17,7 @@ from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html
 from cohub.glossary import acronym_warnings
 from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPart, Source
 from cohub.problems import Problem, ProblemError, did_you_mean
+from cohub.readers import read_all
 from cohub.schema import field_name, schema_problems
 from cohub.series import series_problems
 from cohub.tagging import TermMatcher
@@ -70,12 +71,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_corpus(root: Path, taxonomy: Taxonomy) -> Corpus:
+def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -> Corpus:
     """Read and check every case study under ``root``.
 
     Args:
         root: The hub's root folder.
         taxonomy: The controlled vocabulary the case studies are checked against.
+        workers: How many processes besides this one read files (see
+            ``readers.read_all``); by default, as many as there are spare
+            cores for a large hub.
 
     Returns:
         The corpus: valid case studies and all problems.
@@ -83,9 +87,8 @@ def load_corpus(root: Path, taxonomy: Taxonomy) -> Corpus:
     matcher = TermMatcher.from_taxonomy(taxonomy)
     case_studies: list[CaseStudy] = []
     problems: list[Problem] = []
-    for file in case_study_files(root):
-        relative = file.relative_to(root).as_posix()
-        case_study, file_problems = read_case_study(file.read_bytes(), relative, taxonomy, matcher)
+    for case_study, file_problems in read_all(root, case_study_files(root), _read_file, taxonomy, matcher,
+                                              workers=workers):
         problems.extend(file_problems)
         if case_study is not None:
             case_studies.append(case_study)
@@ -99,6 +102,12 @@ def load_corpus(root: Path, taxonomy: Taxonomy) -> Corpus:
     )
     case_studies.sort(key=lambda case_study: (-case_study.date.toordinal(), case_study.title))
     return Corpus(tuple(case_studies), tuple(problems), warnings)
+
+
+def _read_file(
+    root: Path, file: Path, taxonomy: Taxonomy, matcher: TermMatcher,
+) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+    return read_case_study(file.read_bytes(), file.relative_to(root).as_posix(), taxonomy, matcher)
 
 
 def read_case_study(
