@@ -17,7 +17,9 @@ template overrides or Pagefind. Then it builds the two in turn, alternating,
 Each build prints its pages, wall time, milliseconds per page and peak memory
 (resident size, sampled from /proc every 100 ms: the build's own processes
 together, and Pagefind apart). The last lines, one per size, give the
-fastest round of each and the largest peak:
+median time of each, the median of the rounds' hub/stock ratios (each
+round builds the two one straight after the other, so a slow spell of a
+shared machine affects both) and the largest peak:
 
     N=2000 stock=12.3s hub=13.1s ratio=1.07 hub_peak_mb=410
 
@@ -35,6 +37,7 @@ import os
 import pstats
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -225,8 +228,46 @@ def profile_hub(hub: Path, cases: int, folder: Path) -> str:
     return f"Profile of the hub build at N={cases}, saved as {output}:\n{text.getvalue()}"
 
 
-def run(cases: int, rounds: int, seed: int, profile: Path | None) -> tuple[Build, Build]:
-    """Build stock and hub ``rounds`` times each; the fastest of each, with the largest peak."""
+@dataclass(frozen=True)
+class Rounds:
+    """Every build of one size, stock and hub in turn, and what they add up to.
+
+    The machine's speed drifts over minutes on a shared host, and each round
+    builds the two one straight after the other, so the ratio is taken per
+    round and the median of those is reported: a round that ran slow (or
+    fast) throughout cancels out.
+    """
+
+    stock: tuple[Build, ...]
+    hub: tuple[Build, ...]
+
+    @property
+    def stock_seconds(self) -> float:
+        return statistics.median(build.build_seconds for build in self.stock)
+
+    @property
+    def hub_seconds(self) -> float:
+        return statistics.median(build.build_seconds for build in self.hub)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(hub.build_seconds / stock.build_seconds for stock, hub in zip(self.stock, self.hub))
+
+    @property
+    def hub_peak_mb(self) -> float:
+        return max(build.peak_mb for build in self.hub)
+
+    @property
+    def pagefind_seconds(self) -> float:
+        return statistics.median(build.pagefind_seconds for build in self.hub)
+
+    @property
+    def pagefind_peak_mb(self) -> float:
+        return max(build.pagefind_peak_mb for build in self.hub)
+
+
+def run(cases: int, rounds: int, seed: int, profile: Path | None) -> Rounds:
+    """Build stock and hub ``rounds`` times each, in turn."""
     with tempfile.TemporaryDirectory(prefix="cohub-bench-build-") as folder:
         hub = make_hub(Path(folder) / "hub", cases, seed)
         stock = write_stock_site(hub, Path(folder) / "stock")
@@ -239,14 +280,7 @@ def run(cases: int, rounds: int, seed: int, profile: Path | None) -> tuple[Build
             print(describe(cases, round_number, "hub", hub_builds[-1]), flush=True)
         if profile is not None:
             print(profile_hub(hub, cases, profile), flush=True)
-    return _fastest(stock_builds), _fastest(hub_builds)
-
-
-def _fastest(builds: list[Build]) -> Build:
-    best = min(builds, key=lambda build: build.build_seconds)
-    return Build(pages=best.pages, seconds=best.seconds, pagefind_seconds=best.pagefind_seconds,
-                 peak_mb=max(build.peak_mb for build in builds),
-                 pagefind_peak_mb=max(build.pagefind_peak_mb for build in builds))
+    return Rounds(tuple(stock_builds), tuple(hub_builds))
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -254,7 +288,7 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append",
                         help="how many case studies (give it more than once; default 2000 and 5000)")
-    parser.add_argument("--rounds", type=int, default=2, help="builds of each kind per size (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="builds of each kind per size (default 3)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default %(default)s)")
     parser.add_argument("--profile", type=Path, metavar="FOLDER",
                         help="also profile one hub build per size, saving the profiles here")
@@ -269,21 +303,21 @@ def main(argv: list[str] | None = None) -> int:
         print("bench.build: --cases and --rounds must be 1 or more", file=sys.stderr)
         return 1
     results = {cases: run(cases, args.rounds, args.seed, args.profile) for cases in sizes}
-    for cases, (stock, hub) in results.items():
-        print(f"N={cases} Pagefind indexing (separate step): {hub.pagefind_seconds:.1f} s, "
-              f"peak {hub.pagefind_peak_mb:.0f} MB; hub/stock {hub.build_seconds / stock.build_seconds:.2f} "
-              f"(target at most {TARGET_RATIO}); hub peak {hub.peak_mb:.0f} MB (target at most {TARGET_PEAK_MB} MB)")
+    for cases, result in results.items():
+        print(f"N={cases} Pagefind indexing (separate step): {result.pagefind_seconds:.1f} s, "
+              f"peak {result.pagefind_peak_mb:.0f} MB; hub/stock {result.ratio:.2f} "
+              f"(target at most {TARGET_RATIO}); hub peak {result.hub_peak_mb:.0f} MB "
+              f"(target at most {TARGET_PEAK_MB} MB)")
     ordered = sorted(results)
     for smaller, larger in zip(ordered, ordered[1:]):
-        growth = results[larger][1].build_seconds / results[smaller][1].build_seconds
+        growth = results[larger].hub_seconds / results[smaller].hub_seconds
         linear = larger / smaller
         print(f"hub({larger})/hub({smaller}) = {growth:.2f} (linear is {linear:.2f}"
               + (f"; target at most {TARGET_SCALING})" if (smaller, larger) == (2000, 5000) else ")"))
-    for cases, (stock, hub) in results.items():
-        print(f"N={cases} stock={stock.build_seconds:.1f}s hub={hub.build_seconds:.1f}s "
-              f"ratio={hub.build_seconds / stock.build_seconds:.2f} hub_peak_mb={hub.peak_mb:.0f}")
+    for cases, result in results.items():
+        print(f"N={cases} stock={result.stock_seconds:.1f}s hub={result.hub_seconds:.1f}s "
+              f"ratio={result.ratio:.2f} hub_peak_mb={result.hub_peak_mb:.0f}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
