@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,8 @@ class SiteHooks:
     """
 
     def __init__(self) -> None:
+        self.serving = False
+        self.indexing: threading.Thread | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -66,8 +69,14 @@ class SiteHooks:
         self.titles: dict[str, str] = {}
         self.generated: dict[str, GeneratedPage] = {}
 
+    def on_startup(self, command: str) -> None:
+        """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Forget the last build; set up tags, acronyms, first-mention links and related content."""
+        # The last preview's search index is still being written into the folder this build empties.
+        self.wait_for_indexing()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -206,21 +215,48 @@ class SiteHooks:
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for search, then write in the comments approved so far.
 
-        Indexing comes first so that comments, which are not the hub's own
-        words, are not searched.
+        A preview ('mkdocs serve') does both in the background, so an edited
+        page shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
+        if not self.serving:
+            self._index_and_publish(config, self.hub)
+            return
+        self.indexing = threading.Thread(
+            target=self._index_and_publish_in_background, args=(config, self.hub), name="cohub-search-index",
+            daemon=True,
+        )
+        self.indexing.start()
+
+    def on_shutdown(self) -> None:
+        """Let a preview's search indexing finish before MkDocs removes the site."""
+        self.wait_for_indexing()
+
+    def wait_for_indexing(self) -> None:
+        """Wait until the last preview's search index and comments are written."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
+
+    def _index_and_publish(self, config: MkDocsConfig, hub: Hub | None) -> None:
+        # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
         try:
             report = build_index(Path(config.site_dir))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
         db_path = comments_db_path(hub_root(config), os.environ)
-        if self.hub is None or not db_path.is_file():
+        if hub is None or not db_path.is_file():
             return
-        slugs = [case_study.slug for case_study in self.hub.case_studies if case_study.comments]
+        slugs = [case_study.slug for case_study in hub.case_studies if case_study.comments]
         count = publish_approved_comments(Path(config.site_dir), db_path, slugs)
         log.info(f"Wrote {count} approved comment{'s' if count != 1 else ''} from {db_path} into the site")
+
+    def _index_and_publish_in_background(self, config: MkDocsConfig, hub: Hub | None) -> None:
+        try:
+            self._index_and_publish(config, hub)
+        except PluginError as error:
+            log.error(str(error))
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
         """Rebuild when a case study or the taxonomy changes."""

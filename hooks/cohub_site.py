@@ -14,6 +14,10 @@ from cohub.mkdocs_adapter import SiteHooks
 _site = SiteHooks()
 
 
+def on_startup(command, dirty):
+    return _site.on_startup(command)
+
+
 # Runs before Material's tags plugin reads its allowed tags.
 @event_priority(100)
 def on_config(config):
@@ -46,6 +50,10 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config):
     return _site.on_post_build(config)
+
+
+def on_shutdown():
+    return _site.on_shutdown()
 
 
 def on_serve(server, config, builder):

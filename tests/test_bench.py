@@ -63,4 +63,4 @@ def test_the_preview_benchmark_times_an_edit_until_the_page_shows_it(capsys):
     assert serve_main(["--cases", "8", "--edits", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("N=8 edit 1: page shown after ")
-    assert re.fullmatch(r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds", lines[-1]), lines[-1]
+    assert re.fullmatch(r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds edit_indexed=\d+\.\ds", lines[-1]), lines[-1]

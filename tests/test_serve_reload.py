@@ -57,6 +57,37 @@ def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
         server.wait(timeout=20)
 
 
+def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w", encoding="utf-8") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=hub, stdout=log_file, stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        fetch_until(base + "case-studies/essex-tender-evaluation/", "Essex")
+        # Search catches up after the pages: the index is written in the background.
+        fetch_until(base + "pagefind/pagefind-entry.json", '"version"')
+        log = log_path.read_text(encoding="utf-8")
+        assert log.index("Documentation built in") < log.index("Search: indexed")
+        study = hub / "case_studies" / "essex-tender-evaluation.md"
+        study.write_text(study.read_text(encoding="utf-8").replace(
+            "## What happened", "## What happened\n\nA sentence added while serving.", 1), encoding="utf-8")
+        fetch_until(base + "case-studies/essex-tender-evaluation/", "A sentence added while serving.")
+        deadline = time.monotonic() + 60
+        while log_path.read_text(encoding="utf-8").count("Search: indexed") < 2 and time.monotonic() < deadline:
+            time.sleep(0.25)
+        log = log_path.read_text(encoding="utf-8")
+        assert log.count("Search: indexed") == 2, log
+        assert "ERROR" not in log, log
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def test_a_rebuild_in_one_process_lets_the_last_build_go(hub):
     # 'mkdocs serve' rebuilds in one long-lived process, so nothing of an
     # earlier build may outlive the next one.
