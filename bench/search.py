@@ -128,9 +128,9 @@ class _BytesFile:
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` with gzip on a free loopback port."""
-    handler = functools.partial(_GzipHandler, directory=str(site))
+def serve(site: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
+    """Serve ``site`` on a free loopback port, with gzip unless given another handler; yield its address."""
+    handler = functools.partial(handler_class or _GzipHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -14,7 +14,6 @@ Elements are built with ElementTree, never from strings of HTML.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
@@ -24,8 +23,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from cohub.wholewords import PhraseFinder
+
 if TYPE_CHECKING:
-    from collections.abc import Container, Iterable, Iterator, Mapping
+    from collections.abc import Mapping
 
     from markdown import Markdown
 
@@ -38,48 +39,6 @@ _NOT_LINKED = frozenset({"a", "abbr", "code", "pre", "kbd", "script", "style", "
 def is_external(href: str, site_url: str) -> bool:
     """Whether a link leaves the site: a web address on another site."""
     return urlsplit(href).scheme in ("http", "https") and not (site_url and href.startswith(site_url))
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"
-
-
-class PhraseFinder:
-    """Finds whole-word, case-sensitive mentions of many phrases in one pass over a text.
-
-    Each phrase is filed under its first word, so a text costs one look-up per
-    word however many phrases there are (a large hub names hundreds of
-    organisations). A phrase without a letter or digit cannot be told apart
-    from punctuation and is never found.
-    """
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self._by_first_word: dict[str, list[tuple[str, int]]] = {}
-        # Longest first, so "Thurrock Council" wins over "Thurrock" where both start.
-        for phrase in sorted(phrases, key=len, reverse=True):
-            word = _WORD.search(phrase)
-            if word is not None:
-                self._by_first_word.setdefault(word.group(), []).append((phrase, word.start()))
-
-    def mentions(self, text: str, wanted: Container[str]) -> Iterator[tuple[int, str]]:
-        """The start and phrase of each mention in ``text`` of a phrase in ``wanted``, left to right."""
-        # Most runs of text hold no phrase's first word; listing the words is far quicker than walking them.
-        if self._by_first_word.keys().isdisjoint(_WORD.findall(text)):
-            return
-        searched_to = 0
-        for word in _WORD.finditer(text):
-            for phrase, offset in self._by_first_word.get(word.group(), ()):
-                start = word.start() - offset
-                end = start + len(phrase)
-                if (phrase in wanted and start >= searched_to and text.startswith(phrase, start)
-                        and (start == 0 or not _is_word_character(text[start - 1]))
-                        and (end == len(text) or not _is_word_character(text[end]))):
-                    yield start, phrase
-                    searched_to = end
-                    break
 
 
 @lru_cache(maxsize=4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,26 +9,8 @@ from cohub.taxonomy import FACET_FIELDS
 from cohub.wholewords import WholeWordPattern, words_of
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
     from cohub.model import CaseStudy
     from cohub.taxonomy import Taxonomy
-
-
-@dataclass(frozen=True)
-class TermPattern:
-    """Finds one term in lower-case text through its synonyms, as whole words."""
-
-    term_id: str
-    synonyms: WholeWordPattern
-
-    @classmethod
-    def from_synonyms(cls, term_id: str, synonyms: tuple[str, ...]) -> TermPattern:
-        return cls(term_id, WholeWordPattern.of_phrases(synonym.lower() for synonym in synonyms))
-
-    def find(self, lowered: str, words: Collection[str]) -> int | None:
-        """Where in ``lowered`` (text in lower case, with its ``words_of``) the term first occurs."""
-        return self.synonyms.find(lowered, words)
 
 
 @dataclass(frozen=True)
@@ -40,7 +21,8 @@ class TermMatcher:
     ladder rung and one region, and only its author can say which.
     """
 
-    patterns: tuple[tuple[str, tuple[TermPattern, ...]], ...]
+    # By case-study field: each term's id and its synonyms, in lower case.
+    patterns: tuple[tuple[str, tuple[tuple[str, WholeWordPattern], ...]], ...]
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> TermMatcher:
@@ -50,9 +32,9 @@ class TermMatcher:
             if not many:
                 continue
             term_patterns = tuple(
-                TermPattern.from_synonyms(term.id, term.synonyms)
+                (term.id, pattern)
                 for term in taxonomy.facets[facet_id].terms
-                if any(re.search(r"\w", synonym) for synonym in term.synonyms)
+                if (pattern := WholeWordPattern.of_phrases(synonym.lower() for synonym in term.synonyms)).phrases
             )
             patterns.append((field, term_patterns))
         return cls(tuple(patterns))
@@ -61,9 +43,9 @@ class TermMatcher:
         """The 0-based line of ``text`` where ``term_id`` is first found."""
         lowered = text.lower()
         for pattern_field, term_patterns in self.patterns:
-            for term_pattern in term_patterns:
-                if (pattern_field, term_pattern.term_id) == (field, term_id):
-                    start = term_pattern.find(lowered, words_of(lowered))
+            for pattern_term, pattern in term_patterns:
+                if (pattern_field, pattern_term) == (field, term_id):
+                    start = pattern.find(lowered, words_of(lowered))
                     return None if start is None else lowered.count("\n", 0, start)
         return None
 
@@ -72,7 +54,7 @@ class TermMatcher:
         lowered = text.lower()
         words = words_of(lowered)
         return tuple(
-            (field, tuple(term.term_id for term in term_patterns if term.find(lowered, words) is not None))
+            (field, tuple(term_id for term_id, pattern in term_patterns if pattern.find(lowered, words) is not None))
             for field, term_patterns in self.patterns
         )
 

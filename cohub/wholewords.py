@@ -1,4 +1,4 @@
-"""Whole-word search for phrases, fast enough to run every term over every case study."""
+"""Whole-word search for phrases, fast enough to run every term and name over every case study."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Collection, Container, Iterable, Iterator
 
 _WORD = re.compile(r"\w+")
+
+
+def _is_word_character(character: str, joiners: str = "") -> bool:
+    """Whether ``character`` is part of a word: a letter, digit or "_", or one of ``joiners``."""
+    return character.isalnum() or character == "_" or character in joiners
 
 
 def words_of(text: str) -> frozenset[str]:
@@ -98,10 +103,42 @@ class WholeWordPattern:
                 start = match.start()
                 if first is not None and start >= first:
                     break
-                if start == 0 or not self._in_word(text[start - 1]):
+                if start == 0 or not _is_word_character(text[start - 1], self.joiners):
                     first = start
                     break
         return first
 
-    def _in_word(self, character: str) -> bool:
-        return character.isalnum() or character == "_" or character in self.joiners
+
+class PhraseFinder:
+    """Finds whole-word, case-sensitive mentions of many phrases in one pass over a text.
+
+    Each phrase is filed under its first word, so a text costs one look-up per
+    word however many phrases there are (a large hub names hundreds of
+    organisations). A phrase without a letter or digit cannot be told apart
+    from punctuation and is never found.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first_word: dict[str, list[tuple[str, int]]] = {}
+        # Longest first, so "Thurrock Council" wins over "Thurrock" where both start.
+        for phrase in sorted(phrases, key=len, reverse=True):
+            word = _WORD.search(phrase)
+            if word is not None:
+                self._by_first_word.setdefault(word.group(), []).append((phrase, word.start()))
+
+    def mentions(self, text: str, wanted: Container[str]) -> Iterator[tuple[int, str]]:
+        """The start and phrase of each mention in ``text`` of a phrase in ``wanted``, left to right."""
+        # Most runs of text hold no phrase's first word; listing the words is far quicker than walking them.
+        if self._by_first_word.keys().isdisjoint(_WORD.findall(text)):
+            return
+        searched_to = 0
+        for word in _WORD.finditer(text):
+            for phrase, offset in self._by_first_word.get(word.group(), ()):
+                start = word.start() - offset
+                end = start + len(phrase)
+                if (phrase in wanted and start >= searched_to and text.startswith(phrase, start)
+                        and (start == 0 or not _is_word_character(text[start - 1]))
+                        and (end == len(text) or not _is_word_character(text[end]))):
+                    yield start, phrase
+                    searched_to = end
+                    break

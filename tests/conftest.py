@@ -9,11 +9,12 @@ import http.server
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from bench.search import serve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -90,17 +91,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve_site(site: Path) -> Iterator[str]:
-    """Serve a built site over real HTTP on a free loopback port; yield its address."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_site(site: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve a built site over real HTTP on a free loopback port, as it is on disk; yield its address."""
+    return serve(site, _QuietHandler)
 
 
 @pytest.fixture(scope="session")

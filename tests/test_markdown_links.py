@@ -8,7 +8,8 @@ import textwrap
 import markdown
 import pytest
 
-from cohub.markdown_links import PhraseFinder, is_external
+from cohub.markdown_links import is_external
+from cohub.wholewords import PhraseFinder
 
 FIRST_MENTIONS = {"ULO": "/glossary.md#ulo", "Purple": "/organisations/purple.md"}
 SITE = "https://hub.example.gov.uk/"
