@@ -13,10 +13,14 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cohub.body_policy import body_problems
+from cohub.characters import describe, unsafe_in_body, unsafe_in_field
 from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html
 from cohub.glossary import acronym_warnings
+from cohub.limits import BODY_MAX_BYTES, FILE_MAX_BYTES, KIB, MAX_PROBLEMS_PER_FILE
 from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPart, Source
-from cohub.problems import Problem, ProblemError, did_you_mean
+from cohub.outline import Outline, length_warnings, outline_problems, read_outline
+from cohub.problems import Problem, ProblemError, did_you_mean, line_finder
 from cohub.readers import read_all
 from cohub.schema import field_name, schema_problems
 from cohub.series import series_problems
@@ -28,6 +32,17 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CASE_STUDIES_DIR = "case_studies"
+# Case studies are written to case-studies/SLUG/; these addresses there are the hub's own.
+RESERVED_SLUGS = frozenset(("index",))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What every case study is read against: the taxonomy, its terms and the template's outline."""
+
+    taxonomy: Taxonomy
+    matcher: TermMatcher
+    outline: Outline = Outline()
 
 
 @dataclass(frozen=True)
@@ -84,64 +99,114 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
     Returns:
         The corpus: valid case studies and all problems.
     """
-    matcher = TermMatcher.from_taxonomy(taxonomy)
+    rules = Rules(taxonomy, TermMatcher.from_taxonomy(taxonomy), read_outline(root))
     case_studies: list[CaseStudy] = []
     problems: list[Problem] = []
-    for case_study, file_problems in read_all(root, case_study_files(root), _read_file, taxonomy, matcher,
-                                              workers=workers):
+    for case_study, file_problems in read_all(root, case_study_files(root), _read_file, rules, workers=workers):
         problems.extend(file_problems)
         if case_study is not None:
             case_studies.append(case_study)
     # Group problems by file; the sort is stable, so each file's own problems stay first.
-    problems.extend(_duplicate_slugs(case_studies))
+    problems.extend(_slug_problems(case_studies, root))
     problems.extend(series_problems(case_studies))
     problems.extend(wikilink_problems(case_studies))
     problems.sort(key=lambda problem: problem.path)
     warnings = tuple(
-        warning for case_study in case_studies for warning in acronym_warnings(case_study, taxonomy.acronyms)
+        warning for case_study in case_studies
+        for warning in (*length_warnings(case_study), *acronym_warnings(case_study, taxonomy.acronyms))
     )
     case_studies.sort(key=lambda case_study: (-case_study.date.toordinal(), case_study.title))
     return Corpus(tuple(case_studies), tuple(problems), warnings)
 
 
-def _read_file(
-    root: Path, file: Path, taxonomy: Taxonomy, matcher: TermMatcher,
-) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
-    return read_case_study(file.read_bytes(), file.relative_to(root).as_posix(), taxonomy, matcher)
+def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+    path = file.relative_to(root).as_posix()
+    try:
+        outside = not file.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link that leads nowhere, or round in a circle
+        outside = True
+    if outside:
+        return None, (Problem(_shown(path), 1, "the file is a link to a file outside the hub",
+                              "copy the case study into case_studies/ instead of linking to it"),)
+    if unsafe_in_field(path):
+        return None, (Problem(_shown(path), 1, f"the file name contains {describe(unsafe_in_field(path))}",
+                              "rename the file using letters, digits and hyphens"),)
+    size = file.stat().st_size
+    if size > FILE_MAX_BYTES:
+        return None, (Problem(path, 1, f"the file is {_size(size)}, over the limit of {_size(FILE_MAX_BYTES)}",
+                              "a case study is one story of a few thousand words: shorten it, or split it "
+                              "into parts of a series"),)
+    with file.open("rb") as opened:
+        raw = opened.read(FILE_MAX_BYTES + 1)
+    return read_case_study(raw, path, rules)
 
 
-def read_case_study(
-    raw: bytes, path: str, taxonomy: Taxonomy, matcher: TermMatcher,
-) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+def read_case_study(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
     """Check one case study's bytes and build its model.
+
+    Never raises for anything in the file: whatever is wrong comes back as
+    problems, so that one bad file never stops the others being checked.
 
     Args:
         raw: The file's bytes.
         path: The file's path relative to the hub root, for messages.
-        taxonomy: The controlled vocabulary.
-        matcher: Finds taxonomy terms in the text.
+        rules: The taxonomy, its term matcher and the template's outline.
 
     Returns:
         The case study (``None`` when it has problems) and its problems.
     """
     try:
-        text = _decode(raw, path)
-        front = split_front_matter(text, path)
+        case_study, problems = _check(raw, path, rules)
     except ProblemError as error:
         return None, (error.problem,)
+    except (RecursionError, MemoryError, ValueError, OverflowError) as error:
+        # Every check above should have caught this file first; say so rather than stop the run.
+        return None, (Problem(path, 1, f"cohub could not read this file ({type(error).__name__})",
+                              "please report this, with the file, to the hub's maintainers"),)
+    if len(problems) > MAX_PROBLEMS_PER_FILE:
+        more = len(problems) - MAX_PROBLEMS_PER_FILE
+        problems = (*problems[:MAX_PROBLEMS_PER_FILE],
+                    Problem(path, problems[MAX_PROBLEMS_PER_FILE].line, f"and {more} more problems",
+                            "fix these, then run 'cohub check' again"))
+    return case_study, problems
+
+
+def _check(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+    text = _decode(raw, path)
+    front = split_front_matter(text, path)
     problems = [
         *schema_problems(front, path),
         *_html_problems(front, path),
-        *_taxonomy_problems(front, path, taxonomy),
+        *_character_problems(front, path),
+        *_taxonomy_problems(front, path, rules.taxonomy),
+        *_address_problems(front, path),
     ]
-    if not front.body.strip():
+    body_size = len(front.body.encode("utf-8"))
+    if body_size > BODY_MAX_BYTES:
+        problems.append(Problem(
+            path, front.body_line, f"the story is {_size(body_size)}, over the limit of {_size(BODY_MAX_BYTES)}",
+            "split it into parts of a series (see taxonomy/series.yml)",
+        ))
+    elif not front.body.strip():
         problems.append(Problem(
             path, front.body_line - 1, "there is no text after the front matter",
             "write the story under the headings in case_studies/_template.md",
         ))
+    else:
+        problems.extend(_body_character_problems(front, path))
+        problems.extend(body_problems(front.body, path, front.body_line))
+        problems.extend(outline_problems(front.body, path, front.body_line, rules.outline))
     if problems:
         return None, tuple(sorted(problems, key=lambda problem: problem.line))
-    return _build(front, path, matcher), ()
+    return _build(front, path, rules.matcher), ()
+
+
+def _size(size: int) -> str:
+    return f"{size / KIB / KIB:.1f} MiB" if size >= KIB * KIB else f"{size // KIB} KiB"
+
+
+def _shown(text: str) -> str:
+    return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -161,6 +226,46 @@ def _html_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
             path, front.line_of(at), f"{field_name(at)} contains HTML",
             "front matter is plain text: remove the '<...>' tags",
         )
+
+
+def _character_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
+    for at, value in _strings(front.data):
+        character = unsafe_in_field(value)
+        if character is not None:
+            yield Problem(path, front.line_of(at), f"{field_name(at)} contains {describe(character)}",
+                          "delete it: front matter is plain text (retyping the text removes hidden characters)")
+
+
+def _body_character_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
+    found = unsafe_in_body(front.body)
+    if found is not None:
+        offset, character = found
+        yield Problem(path, line_finder(front.body, front.body_line)(offset), f"the story contains {describe(character)}",
+                      "delete it (retyping the line removes hidden characters)")
+
+
+def _strings(data: Any, at: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*at, index))
+    elif isinstance(data, str):
+        yield at, data
+
+
+def _address_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
+    """A page address must come out of the slug, the file name and the place."""
+    data = front.data
+    if "slug" not in data and not slugify(Path(path).stem):
+        yield Problem(path, 1, f"the file name '{_shown(Path(path).name)}' gives no page address",
+                      "name the file with Latin letters or digits (like 'leeds-day-services.md'), "
+                      "or add a line 'slug: leeds-day-services'")
+    place = data.get("place")
+    if isinstance(place, str) and place.strip() and not slugify(place):
+        yield Problem(path, front.line_of(("place",)), f"'place' ('{_shown(place)}') gives no page address",
+                      "write the place's name in English as well, for example 'Caerdydd (Cardiff)'")
 
 
 def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Iterable[Problem]:
@@ -193,15 +298,31 @@ def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Ite
         )
 
 
-def _duplicate_slugs(case_studies: list[CaseStudy]) -> Iterable[Problem]:
+def _slug_problems(case_studies: list[CaseStudy], root: Path) -> Iterable[Problem]:
+    reserved = RESERVED_SLUGS | hand_written_slugs(root)
     first_by_slug: dict[str, CaseStudy] = {}
     for case_study in case_studies:
+        if case_study.slug in reserved:
+            yield Problem(
+                case_study.path, 1, f"the page address 'case-studies/{case_study.slug}/' is taken by the hub",
+                "rename this file, or give it a different 'slug:'",
+            )
+            continue
         first = first_by_slug.setdefault(case_study.slug, case_study)
         if first is not case_study:
             yield Problem(
                 case_study.path, 1, f"the page address '{case_study.slug}' is already used by {first.path}",
                 "rename this file, or give it a different 'slug:'",
             )
+
+
+def hand_written_slugs(root: Path) -> frozenset[str]:
+    """The addresses under ``case-studies/`` that hand-written pages in ``docs/`` take."""
+    folder = root / "docs" / "case-studies"
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(path.stem if path.is_file() else path.name for path in folder.iterdir()
+                     if path.is_dir() or path.suffix == ".md")
 
 
 def _build(front: FrontMatter, path: str, matcher: TermMatcher) -> CaseStudy:

@@ -8,12 +8,15 @@ parses the YAML with every key's line number, and says exactly what is wrong.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from cohub.limits import FRONT_MATTER_MAX_BYTES, KIB, NUMBER_MAX_CHARACTERS, YAML_MAX_DEPTH
 from cohub.problems import Problem, ProblemError
+from cohub.schema import field_name
 
 Path_ = tuple[str | int, ...]
 
@@ -116,8 +119,15 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
             path, 1, "the front matter starts here but never ends",
             "add a line '---' after the last field",
         ))
+    yaml_text = "".join(lines[1:closing])
+    size = len(yaml_text.encode("utf-8", "surrogatepass"))
+    if size > FRONT_MATTER_MAX_BYTES:
+        raise ProblemError(Problem(
+            path, 1, f"the front matter is {size // KIB} KiB, over the limit of {FRONT_MATTER_MAX_BYTES // KIB} KiB",
+            "keep to the fields in case_studies/_template.md, and put the story below the closing '---'",
+        ))
     # The YAML starts on file line 2, after the opening fence.
-    data, key_lines = parse_yaml_mapping("".join(lines[1:closing]), path, first_line=2, what="the front matter")
+    data, key_lines = parse_yaml_mapping(yaml_text, path, first_line=2, what="the front matter")
     return FrontMatter(
         data=data,
         lines=key_lines,
@@ -148,6 +158,15 @@ def parse_yaml_mapping(
             return _parse_mapping(_FastStrictLoader, yaml_text, path, first_line, what)
         except yaml.YAMLError:
             return _parse_mapping(_StrictLoader, yaml_text, path, first_line, what)
+    except ValueError:
+        # Only the pure-Python scanner gets here, from an escape such as "\\U00110000".
+        escape = next((match for match in _LONG_ESCAPE.finditer(yaml_text) if int(match[1], 16) > sys.maxunicode),
+                      None)
+        line = yaml_text.count("\n", 0, escape.start()) + first_line if escape else first_line
+        raise ProblemError(Problem(
+            path, line, f"{what} has an escape ('\\U...' or '\\u...') that names no character",
+            "write the character itself, or remove the escape",
+        )) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else 1
@@ -162,26 +181,135 @@ def parse_yaml_mapping(
 def _parse_mapping(
     loader_class: type[yaml.SafeLoader], yaml_text: str, path: str, first_line: int, what: str,
 ) -> tuple[dict[str, Any], dict[Path_, int]]:
-    offset = first_line
     loader = loader_class(yaml_text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ProblemError(Problem(
-                path, first_line, f"{what} is empty",
-                "add the fields from case_studies/_template.md",
-            ))
-        if not isinstance(node, yaml.MappingNode):
-            raise ProblemError(Problem(
-                path, node.start_mark.line + offset,
-                f"{what} is not a list of 'field: value' lines",
-                "write one 'field: value' per line, as in case_studies/_template.md",
-            ))
-        key_lines: dict[Path_, int] = {(): max(first_line - 1, 1)}
-        data = _construct(loader, node, (), key_lines, path, offset)
+        return _MappingBuilder(loader, path, first_line, what).build()
     finally:
         loader.dispose()
-    return data, key_lines
+
+
+class _MappingBuilder:
+    """Builds the mapping from the parser's events, with no recursion and no aliases.
+
+    PyYAML's own composer recurses once per level of nesting (deep enough
+    nesting crashes the interpreter) and expands aliases without limit (a few
+    hundred bytes can ask for gigabytes). Front matter needs neither: this
+    builder reads the event stream, keeps its own stack, refuses anchors,
+    aliases and explicit tags at once, stops past ``YAML_MAX_DEPTH`` levels,
+    and checks every number and text before Python converts it.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, path: str, first_line: int, what: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.offset = first_line
+        self.what = what
+        self.key_lines: dict[Path_, int] = {(): max(first_line - 1, 1)}
+
+    def problem(self, event: yaml.Event, message: str, fix: str) -> ProblemError:
+        return ProblemError(Problem(self.path, self.line(event), message, fix))
+
+    def line(self, event: yaml.Event) -> int:
+        return event.start_mark.line + self.offset if event.start_mark else self.offset
+
+    def build(self) -> tuple[dict[str, Any], dict[Path_, int]]:
+        loader = self.loader
+        # Each open list or mapping: the value, its path, and for a mapping the key awaiting its value.
+        stack: list[tuple[dict[str, Any] | list[Any], Path_, list[str | None]]] = []
+        root: dict[str, Any] | None = None
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentStartEvent):
+                if root is not None:
+                    raise self.problem(event, f"{self.what} holds more than one YAML document",
+                                       "remove the '---' or '...' line inside it")
+                continue
+            self.refuse_anchors_and_tags(event)
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                finished, _at, _key = stack.pop()
+                if stack:
+                    self.add(stack[-1], finished, event)
+                continue
+            if root is None and not isinstance(event, yaml.MappingStartEvent):
+                raise self.problem(event, f"{self.what} is not a list of 'field: value' lines",
+                                   "write one 'field: value' per line, as in case_studies/_template.md")
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2][0] is None:
+                self.take_key(stack[-1], event)
+                continue
+            at = self.child_path(stack[-1], event) if stack else ()
+            if isinstance(event, yaml.ScalarEvent):
+                self.add(stack[-1], self.scalar(event, at), event)
+                continue
+            if len(stack) >= YAML_MAX_DEPTH:
+                raise self.problem(event, f"{self.what} is nested more than {YAML_MAX_DEPTH} levels deep",
+                                   "fields hold text or short lists: see case_studies/_template.md")
+            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            if root is None:
+                root = container  # type: ignore[assignment]
+            stack.append((container, at, [None]))
+        if root is None:
+            raise ProblemError(Problem(self.path, self.offset, f"{self.what} is empty",
+                                       "add the fields from case_studies/_template.md"))
+        return root, self.key_lines
+
+    def refuse_anchors_and_tags(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise self.problem(event, f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
+                               "write each value out in full; put text that starts with '&' or '*' in quotes")
+        if getattr(event, "tag", None) is not None:
+            raise self.problem(event, f"{self.what} uses a YAML tag ('{_printable(event.tag)}')",
+                               "remove it: values are plain text, numbers, true or false; "
+                               "put text that starts with '!' in quotes")
+
+    def take_key(self, frame: tuple[Any, Path_, list[str | None]], event: yaml.Event) -> None:
+        mapping, at, pending = frame
+        if not isinstance(event, yaml.ScalarEvent):
+            raise self.problem(event, "a field name is a list or a group of fields",
+                               "field names are words like 'title' or 'themes'")
+        key = self.scalar(event, at)
+        line = self.line(event)
+        if not isinstance(key, str):
+            raise self.problem(event, f"'{event.value}' is not a field name",
+                               "field names are words like 'title' or 'themes'")
+        if key in mapping:
+            first = self.key_lines[(*at, key)]
+            raise self.problem(event, f"'{key}' is given twice (first on line {first})", "keep one of them")
+        self.key_lines[(*at, key)] = line
+        pending[0] = key
+
+    def child_path(self, frame: tuple[Any, Path_, list[str | None]], event: yaml.Event) -> Path_:
+        container, at, pending = frame
+        if isinstance(container, dict):
+            return (*at, pending[0])  # type: ignore[arg-type]
+        child = (*at, len(container))
+        self.key_lines[child] = self.line(event)
+        return child
+
+    @staticmethod
+    def add(frame: tuple[Any, Path_, list[str | None]], value: Any, event: yaml.Event) -> None:
+        container, _at, pending = frame
+        if isinstance(container, dict):
+            container[pending[0]] = value
+            pending[0] = None
+        else:
+            container.append(value)
+
+    def scalar(self, event: yaml.ScalarEvent, at: Path_) -> Any:
+        value = event.value
+        bad = _NOT_A_CHARACTER.search(value)
+        if bad:
+            raise self.problem(event, f"{field_name(at)} contains {_code(bad.group())}, which is not a character",
+                               "delete it, or retype the text without copying it from elsewhere")
+        # A quoted value is always text; a plain one may be a number, true/false or empty.
+        tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit) if event.implicit[0] else _STR_TAG
+        if tag in _NUMBER_TAGS and len(value) > NUMBER_MAX_CHARACTERS:
+            raise self.problem(event, f"{field_name(at)} is a number {len(value)} characters long",
+                               f"numbers here have at most {NUMBER_MAX_CHARACTERS} characters; "
+                               "put text in quotes")
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        return self.loader.yaml_constructors[tag](self.loader, node)
 
 
 def _yaml_problem(path: str, line: int, error: yaml.MarkedYAMLError, what: str) -> Problem:
@@ -195,40 +323,19 @@ def _yaml_problem(path: str, line: int, error: yaml.MarkedYAMLError, what: str) 
     )
 
 
-def _construct(
-    loader: yaml.SafeLoader,
-    node: yaml.Node,
-    at: Path_,
-    key_lines: dict[Path_, int],
-    path: str,
-    offset: int,
-) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + offset
-            if not isinstance(key, str):
-                raise ProblemError(Problem(
-                    path, line, f"'{key}' is not a field name",
-                    "field names are words like 'title' or 'themes'",
-                ))
-            if key in mapping:
-                first = key_lines[(*at, key)]
-                raise ProblemError(Problem(
-                    path, line, f"'{key}' is given twice (first on line {first})",
-                    "keep one of them",
-                ))
-            key_lines[(*at, key)] = line
-            mapping[key] = _construct(loader, value_node, (*at, key), key_lines, path, offset)
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item_node in enumerate(node.value):
-            key_lines[(*at, index)] = item_node.start_mark.line + offset
-            items.append(_construct(loader, item_node, (*at, index), key_lines, path, offset))
-        return items
-    return loader.construct_object(node, deep=True)
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+_STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+# Lone surrogates (only a YAML escape such as "\\ud800" can make one) cannot be printed or written as UTF-8.
+_NOT_A_CHARACTER = re.compile("[\ud800-\udfff]")
+
+
+def _code(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
+def _printable(text: str) -> str:
+    return text.encode("ascii", "backslashreplace").decode("ascii")[:40]
 
 
 _HTML = re.compile(r"<\s*[a-zA-Z!/?]")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,9 @@ def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "see taxono
     if len(options) <= 12:
         return "use one of: " + ", ".join(options)
     return otherwise
+
+
+def line_finder(text: str, first_line: int) -> Callable[[int], int]:
+    """A function from an offset in ``text`` to its file line, given the line ``text`` starts on."""
+    line_ends = [found.start() for found in re.finditer("\n", text)]
+    return lambda offset: first_line + bisect_right(line_ends, offset - 1)

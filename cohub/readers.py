@@ -20,7 +20,7 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,11 +28,9 @@ if TYPE_CHECKING:
 
     from cohub.model import CaseStudy
     from cohub.problems import Problem
-    from cohub.tagging import TermMatcher
-    from cohub.taxonomy import Taxonomy
 
     Read = tuple[CaseStudy | None, tuple[Problem, ...]]
-    ReadOne = Callable[[Path, Path, Taxonomy, TermMatcher], Read]
+    ReadOne = Callable[[Path, Path, Any], Read]
 
 CHUNK_SIZE = 100
 # Below this many files, starting workers costs more than it saves.
@@ -56,7 +54,7 @@ def can_fork() -> bool:
 
 
 def read_all(
-    root: Path, files: Sequence[Path], read_one: ReadOne, taxonomy: Taxonomy, matcher: TermMatcher,
+    root: Path, files: Sequence[Path], read_one: ReadOne, context: Any,
     *, workers: int | None = None, chunk_size: int = CHUNK_SIZE,
 ) -> list[Read]:
     """``read_one`` over every file, in worker processes too when there are many.
@@ -64,11 +62,10 @@ def read_all(
     Args:
         root: The hub's root folder.
         files: The case-study files, in the order the results should be.
-        read_one: Reads one file, given the root, the file, the taxonomy and
-            the matcher. Workers are sent it by name, so it must be a
-            module-level function.
-        taxonomy: The taxonomy.
-        matcher: The term matcher.
+        read_one: Reads one file, given the root, the file and ``context``.
+            Workers are sent it by name, so it must be a module-level function.
+        context: What every file is read against (the taxonomy, say);
+            workers inherit it when they are forked.
         workers: How many worker processes; by default one per spare core
             for ``PARALLEL_FROM`` files or more, else none. None are used
             where ``can_fork`` is false.
@@ -80,26 +77,25 @@ def read_all(
     if workers is None:
         workers = available_cores() - 1 if len(files) >= PARALLEL_FROM else 0
     if workers < 1 or len(files) < 2 or not can_fork():
-        return [read_one(root, file, taxonomy, matcher) for file in files]
+        return [read_one(root, file, context) for file in files]
     try:
-        return _read_with_workers(root, files, read_one, taxonomy, matcher, workers, chunk_size)
+        return _read_with_workers(root, files, read_one, context, workers, chunk_size)
     except (BrokenProcessPool, OSError):
         # A worker could not start or died (out of memory, say): read everything here instead.
-        return [read_one(root, file, taxonomy, matcher) for file in files]
+        return [read_one(root, file, context) for file in files]
 
 
 def _read_with_workers(
-    root: Path, files: Sequence[Path], read_one: ReadOne, taxonomy: Taxonomy, matcher: TermMatcher,
-    workers: int, chunk_size: int,
+    root: Path, files: Sequence[Path], read_one: ReadOne, context: Any, workers: int, chunk_size: int,
 ) -> list[Read]:
     own_share = len(files) // (workers + 1)
     rest = files[own_share:]
-    _worker_state.update(read_one=read_one, root=root, taxonomy=taxonomy, matcher=matcher)
+    _worker_state.update(read_one=read_one, root=root, context=context)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_read_chunk, tuple(rest[start:start + chunk_size]))
                        for start in range(0, len(rest), chunk_size)]
-            results = [read_one(root, file, taxonomy, matcher) for file in files[:own_share]]
+            results = [read_one(root, file, context) for file in files[:own_share]]
             for future in futures:
                 results.extend(future.result())
             return results
@@ -109,5 +105,4 @@ def _read_with_workers(
 
 def _read_chunk(chunk: tuple[Path, ...]) -> list[Read]:
     read_one = _worker_state["read_one"]
-    return [read_one(_worker_state["root"], file, _worker_state["taxonomy"], _worker_state["matcher"])
-            for file in chunk]
+    return [read_one(_worker_state["root"], file, _worker_state["context"]) for file in chunk]

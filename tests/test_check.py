@@ -34,7 +34,30 @@ VALID = textwrap.dedent("""\
 
     ## What happened
 
-    Tenants chose the provider.
+    Tenants chose the provider. The council asked the people who live in its
+    supported housing to help it pick who would run their support next. A
+    panel of six tenants met every week for two months to plan how to do it.
+
+    ## Who was involved
+
+    Six tenants, two support workers and a commissioner from the council took
+    part. A local advocacy group helped the tenants prepare their questions.
+
+    ## What changed
+
+    The tenants scored every bid on the questions that mattered most to them.
+    Their scores counted for a fifth of the final mark, and the provider they
+    rated highest won the contract.
+
+    ## What we learned
+
+    Tenants need time, plain papers and paid expenses to take part on equal
+    terms. Meeting where they live made it easier for more of them to come.
+
+    ## What could be better
+
+    Start earlier, so that tenants can help write the questions and the
+    service description too, not only score the bids.
     """)
 
 
@@ -166,7 +189,7 @@ ACCEPTED_INPUTS = [
     pytest.param({"panel.md": DRAFT.replace("Tenants chose the provider.", "See [[later]]."), "later.md": DRAFT},
                  id="draft-links-to-draft"),
     pytest.param({"panel.md": VALID.replace("Tenants chose the provider.", "See [[thurrock-direct-payments|the "
-                                            "Thurrock story]] and `[[not-a-link]]`.\n\n```\n[[nor-this]]\n```")},
+                                            "Thurrock story]] and `[[not-a-link]]`.\n\n```\n[[nor-this]]\n```\n")},
                  id="wikilinks-and-code"),
     pytest.param({"panel.md": DRAFT.replace("date: 2025-03-31\n", "date: 2025-03-31\nseries:\n"
                                             "  id: good-commissioning-hypothesis\n  position: 9\n")},

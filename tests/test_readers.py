@@ -26,7 +26,7 @@ from tests.test_readers import reader_of
 root = Path(sys.argv[1])
 taxonomy, _problems = load_taxonomy(root)
 files = case_study_files(root)
-results = read_all(root, files, reader_of, taxonomy, None, workers=2, chunk_size=4)
+results = read_all(root, files, reader_of, taxonomy, workers=2, chunk_size=4)
 print(json.dumps({"can_fork": can_fork(), "pid": os.getpid(), "files": [file.name for file in files],
                   "results": results}))
 """
@@ -46,7 +46,7 @@ print(json.dumps({"same": three_processes == one_process, "case_studies": len(on
 """
 
 
-def reader_of(root, file, taxonomy, matcher):
+def reader_of(root, file, taxonomy):
     """Which process read which file."""
     return os.getpid(), file.name
 
