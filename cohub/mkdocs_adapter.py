@@ -22,9 +22,11 @@ from mkdocs.structure.files import File, InclusionLevel
 from material.plugins.tags.structure.tag import Tag
 
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
+from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
+from cohub.sanitise import sanitise_story
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.taxonomy import load_taxonomy
 from cohub.templating import abbreviated_filter, case_study_item_filter
@@ -68,6 +70,9 @@ class SiteHooks:
         self.pages: dict[str, CaseStudy] = {}
         self.titles: dict[str, str] = {}
         self.generated: dict[str, GeneratedPage] = {}
+        # Inline scripts that a page's own text brought in: never allowed by its policy.
+        self.content_scripts: dict[str, frozenset[str]] = {}
+        self.form_targets: tuple[str, ...] = ()
 
     def on_startup(self, command: str) -> None:
         """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
@@ -82,6 +87,10 @@ class SiteHooks:
         self.pages = {}
         self.titles = {}
         self.generated = {}
+        self.content_scripts = {}
+        comment_settings = config.extra.get("comments")
+        action = comment_settings.get("action") if isinstance(comment_settings, dict) else None
+        self.form_targets = (action,) if isinstance(action, str) else ()
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")
         if tags_plugin is not None:
@@ -107,11 +116,11 @@ class SiteHooks:
         }
         return config
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Read and check every case study, then add its page and the pages that list and link them.
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Read and check every case study, before MkDocs empties the site folder.
 
-        Those are the glossary and the browse, organisation, place and series
-        pages, all worked out from the whole corpus before any page is built.
+        A broken case study stops the build here, so the last good site
+        stays where it is (and 'mkdocs serve' keeps showing it).
         """
         hub = load_hub(hub_root(config))
         if hub.problems:
@@ -123,9 +132,22 @@ class SiteHooks:
         for warning in hub.warnings:
             log.info(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
         self.hub = hub
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add each case study's page and the pages that list and link them.
+
+        Those are the glossary and the browse, organisation, place and series
+        pages, all worked out from the whole corpus before any page is built.
+        """
+        hub = self.hub
+        if hub is None:
+            raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
         self.website = build_website(hub, self.related_config)
         for case_study in hub.case_studies:
             src_uri = f"case-studies/{case_study.slug}.md"
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"{case_study.path}:1: the page address 'case-studies/{case_study.slug}/' is "
+                                  f"taken by docs/{src_uri} — rename the file, or give it a different 'slug:'")
             self.pages[src_uri] = case_study
             self.titles[case_study.slug] = case_study.title
             files.append(File.generated(
@@ -179,7 +201,10 @@ class SiteHooks:
         return markdown
 
     def on_page_content(self, html: str, page: Page) -> str:
-        """Tell MkDocs which anchors the glossary's template writes, so links to them check out."""
+        """Clean a case study's HTML; note any script a page's text holds; tell MkDocs the glossary's anchors."""
+        if self._case_study(page) is not None:
+            html = sanitise_story(html)
+        self.content_scripts[page.file.src_uri] = inline_script_hashes(html)
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and self.website is not None and generated.src_uri == GLOSSARY_PAGE:
             page.present_anchor_ids = {*(page.present_anchor_ids or ()), *self.website.glossary.anchors}
@@ -211,6 +236,17 @@ class SiteHooks:
                 else page_search(page.markdown or "", self.hub.taxonomy)
             )
         return context
+
+    def on_post_page(self, output: str, page: Page) -> str:
+        """Give the page its Content-Security-Policy, allowing the theme's inline scripts only."""
+        own_scripts = inline_script_hashes(output) - self.content_scripts.get(page.file.src_uri, frozenset())
+        return with_policy(output, content_security_policy(own_scripts, self.form_targets))
+
+    def on_post_template(self, output: str, template_name: str) -> str:
+        """Give a page made from a template alone (the 404 page) its Content-Security-Policy."""
+        if not template_name.endswith(".html"):
+            return output
+        return with_policy(output, content_security_policy(inline_script_hashes(output), self.form_targets))
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for search, then write in the comments approved so far.

@@ -24,6 +24,10 @@ def on_config(config):
     return _site.on_config(config)
 
 
+def on_pre_build(config):
+    return _site.on_pre_build(config)
+
+
 def on_files(files, config):
     return _site.on_files(files, config)
 
@@ -46,6 +50,14 @@ def on_env(env, config, files):
 
 def on_page_context(context, page, config, nav):
     return _site.on_page_context(context, page)
+
+
+def on_post_page(output, page, config):
+    return _site.on_post_page(output, page)
+
+
+def on_post_template(output_content, template_name, config):
+    return _site.on_post_template(output_content, template_name)
 
 
 def on_post_build(config):
