@@ -122,7 +122,21 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    """A fresh browser tab with its own context."""
+    """A fresh browser tab with its own context.
+
+    Playwright runs a string given to ``wait_for_function`` through eval,
+    which every page's Content-Security-Policy forbids, so this tab sets the
+    policy aside; ``strict_page`` keeps it, for the tests of the policy itself.
+    """
+    context = browser.new_context(bypass_csp=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def strict_page(browser: object) -> Iterator[object]:
+    """A fresh browser tab that keeps to each page's Content-Security-Policy, as a visitor's does."""
     context = browser.new_context()
     tab = context.new_page()
     yield tab
