@@ -22,7 +22,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from cohub.problems import Problem, line_finder
+from cohub.problems import Problem, line_finder, printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -119,7 +119,7 @@ def _raw_html(text: str) -> Iterator[tuple[int, str, str]]:
         snippet = text[start:start + 40].split("\n")[0]
         end = snippet.find(">")
         snippet = snippet[:end + 1] if end >= 0 else snippet
-        yield (start, f"raw HTML is not allowed in a case study ({_shown(snippet)})",
+        yield (start, f"raw HTML is not allowed in a case study ({printable(snippet, 60)})",
                "write it in Markdown instead (see CONTRIBUTING.md); to show HTML as text, put it "
                "between backticks, like `<br>`")
 
@@ -128,7 +128,7 @@ def _attribute_lists(text: str) -> Iterator[tuple[int, str, str]]:
     for found in _ATTRIBUTE_LIST.finditer(text):
         words = found.group(1).split()
         if any("=" in word or word.startswith("#") for word in words):
-            yield (found.start(), f"an attribute list sets more than a class ({_shown(found.group())})",
+            yield (found.start(), f"an attribute list sets more than a class ({printable(found.group(), 60)})",
                    "remove it: a case study's look comes from the site")
 
 
@@ -140,10 +140,10 @@ def _addresses(text: str) -> Iterator[tuple[int, str, str]]:
         address = link_address(written)
         scheme = _SCHEME.match(address)
         if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            yield (offset, f"the address '{_shown(written)}' is not allowed",
+            yield (offset, f"the address '{printable(written, 60)}' is not allowed",
                    "links start with https://, http:// or mailto:, or are an address on this site")
         elif is_image and (scheme or address.startswith("//")):
-            yield (offset, f"the image '{_shown(written)}' comes from another site",
+            yield (offset, f"the image '{printable(written, 60)}' comes from another site",
                    "save the image in the hub and link to it there: an image from another site "
                    "tells that site who reads the page")
 
@@ -153,7 +153,3 @@ def link_address(written: str) -> str:
     address = written[1:-1] if written.startswith("<") and written.endswith(">") else written
     address = _MARKDOWN_ESCAPE.sub(r"\1", html.unescape(address))
     return _INVISIBLE.sub("", address)
-
-
-def _shown(text: str) -> str:
-    return text.encode("ascii", "backslashreplace").decode("ascii")[:60]

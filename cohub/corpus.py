@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from cohub.body_policy import body_problems
 from cohub.characters import describe, unsafe_in_body, unsafe_in_field
-from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html
+from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html, text_values
 from cohub.glossary import acronym_warnings
 from cohub.limits import BODY_MAX_BYTES, FILE_MAX_BYTES, KIB, MAX_PROBLEMS_PER_FILE
 from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPart, Source
 from cohub.outline import Outline, length_warnings, outline_problems, read_outline
-from cohub.problems import Problem, ProblemError, did_you_mean, line_finder
+from cohub.problems import Problem, ProblemError, did_you_mean, line_finder, printable
 from cohub.readers import read_all
 from cohub.schema import field_name, schema_problems
 from cohub.series import series_problems
@@ -126,10 +126,11 @@ def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, 
     except (OSError, RuntimeError):  # a link that leads nowhere, or round in a circle
         outside = True
     if outside:
-        return None, (Problem(_shown(path), 1, "the file is a link to a file outside the hub",
+        return None, (Problem(printable(path), 1, "the file is a link to a file outside the hub",
                               "copy the case study into case_studies/ instead of linking to it"),)
-    if unsafe_in_field(path):
-        return None, (Problem(_shown(path), 1, f"the file name contains {describe(unsafe_in_field(path))}",
+    hidden = next((character for character in path if not character.isprintable()), None)
+    if hidden is not None:
+        return None, (Problem(printable(path), 1, f"the file name contains {describe(hidden)}",
                               "rename the file using letters, digits and hyphens"),)
     size = file.stat().st_size
     if size > FILE_MAX_BYTES:
@@ -205,10 +206,6 @@ def _size(size: int) -> str:
     return f"{size / KIB / KIB:.1f} MiB" if size >= KIB * KIB else f"{size // KIB} KiB"
 
 
-def _shown(text: str) -> str:
-    return text.encode("ascii", "backslashreplace").decode("ascii")
-
-
 def _decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -229,7 +226,7 @@ def _html_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
 
 
 def _character_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
-    for at, value in _strings(front.data):
+    for at, value in text_values(front.data):
         character = unsafe_in_field(value)
         if character is not None:
             yield Problem(path, front.line_of(at), f"{field_name(at)} contains {describe(character)}",
@@ -244,27 +241,16 @@ def _body_character_problems(front: FrontMatter, path: str) -> Iterable[Problem]
                       "delete it (retyping the line removes hidden characters)")
 
 
-def _strings(data: Any, at: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*at, index))
-    elif isinstance(data, str):
-        yield at, data
-
-
 def _address_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
     """A page address must come out of the slug, the file name and the place."""
     data = front.data
     if "slug" not in data and not slugify(Path(path).stem):
-        yield Problem(path, 1, f"the file name '{_shown(Path(path).name)}' gives no page address",
+        yield Problem(path, 1, f"the file name '{printable(Path(path).name)}' gives no page address",
                       "name the file with Latin letters or digits (like 'leeds-day-services.md'), "
                       "or add a line 'slug: leeds-day-services'")
     place = data.get("place")
     if isinstance(place, str) and place.strip() and not slugify(place):
-        yield Problem(path, front.line_of(("place",)), f"'place' ('{_shown(place)}') gives no page address",
+        yield Problem(path, front.line_of(("place",)), f"'place' ('{printable(place)}') gives no page address",
                       "write the place's name in English as well, for example 'Caerdydd (Cardiff)'")
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from cohub.limits import FRONT_MATTER_MAX_BYTES, KIB, NUMBER_MAX_CHARACTERS, YAML_MAX_DEPTH
-from cohub.problems import Problem, ProblemError
+from cohub.problems import Problem, ProblemError, printable
 from cohub.schema import field_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 Path_ = tuple[str | int, ...]
 
@@ -259,7 +262,7 @@ class _MappingBuilder:
             raise self.problem(event, f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
                                "write each value out in full; put text that starts with '&' or '*' in quotes")
         if getattr(event, "tag", None) is not None:
-            raise self.problem(event, f"{self.what} uses a YAML tag ('{_printable(event.tag)}')",
+            raise self.problem(event, f"{self.what} uses a YAML tag ('{printable(event.tag, 40)}')",
                                "remove it: values are plain text, numbers, true or false; "
                                "put text that starts with '!' in quotes")
 
@@ -334,19 +337,21 @@ def _code(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
-def _printable(text: str) -> str:
-    return text.encode("ascii", "backslashreplace").decode("ascii")[:40]
-
-
 _HTML = re.compile(r"<\s*[a-zA-Z!/?]")
 
 
-def strings_with_html(data: Any, at: Path_ = ()) -> tuple[tuple[Path_, str], ...]:
-    """Every text value in ``data`` that contains an HTML tag, with its path."""
+def text_values(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every text value in ``data``, with its path."""
     if isinstance(data, dict):
-        return tuple(hit for key, value in data.items() for hit in strings_with_html(value, (*at, key)))
-    if isinstance(data, list):
-        return tuple(hit for index, value in enumerate(data) for hit in strings_with_html(value, (*at, index)))
-    if isinstance(data, str) and _HTML.search(data):
-        return ((at, data),)
-    return ()
+        for key, value in data.items():
+            yield from text_values(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_values(value, (*at, index))
+    elif isinstance(data, str):
+        yield at, data
+
+
+def strings_with_html(data: Any) -> tuple[tuple[Path_, str], ...]:
+    """Every text value in ``data`` that contains an HTML tag, with its path."""
+    return tuple((at, value) for at, value in text_values(data) if _HTML.search(value))

@@ -67,3 +67,14 @@ def line_finder(text: str, first_line: int) -> Callable[[int], int]:
     """A function from an offset in ``text`` to its file line, given the line ``text`` starts on."""
     line_ends = [found.start() for found in re.finditer("\n", text)]
     return lambda offset: first_line + bisect_right(line_ends, offset - 1)
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` with every character that does not print (controls, hidden ones, halves of a pair)
+    written as a backslash escape: safe to show whatever a file held."""
+    if text.isprintable():
+        shown = text
+    else:
+        shown = "".join(character if character.isprintable()
+                        else character.encode("unicode_escape").decode("ascii") for character in text)
+    return shown[:limit] if limit is not None else shown

@@ -240,3 +240,13 @@ def test_a_build_stopped_halfway_leaves_the_last_site(hub):
     assert main(["--root", str(hub), "build"]) == 0
     assert "slow/index.html" in _files(hub / "site")
     assert not list(hub.glob(".site.*"))
+
+
+@pytest.mark.parametrize("name", [b"two\nlines.md", b"bad-\xff-bytes.md", b"\x1b[31mred.md"])
+def test_a_file_name_that_cannot_be_printed_safely_is_refused(hub, capsys, name):
+    (hub / "case_studies").joinpath(os.fsdecode(name)).write_text(VALID, encoding="utf-8")
+    code, out, err = check(hub, capsys)
+    assert code == 1
+    assert any("the file name contains U+" in line for line in out), out
+    assert all(line.isprintable() for line in out)
+    assert "Traceback" not in err
