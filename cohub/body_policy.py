@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cohub.problems import Problem, line_finder, printable
@@ -51,20 +52,28 @@ def body_problems(body: str, path: str, body_line: int) -> tuple[Problem, ...]:
         body_line: The file line the body starts on.
     """
     text = without_code(body)
+    # Each kind of markup needs a character most stories never use: look only where it could be.
+    findings: list[tuple[int, str, str]] = []
+    if "<" in text:
+        findings.extend(_raw_html(text))
+    if "{" in text:
+        findings.extend(_attribute_lists(text))
+    if "*[" in text:
+        findings.extend(_abbreviations(text))
+    if "](" in text or "]:" in text or "<" in text:
+        findings.extend(_addresses(text))
+    if not findings:
+        return ()
     line_at = line_finder(text, body_line)
-    problems = [
-        *(Problem(path, line_at(offset), message, fix) for offset, message, fix in _raw_html(text)),
-        *(Problem(path, line_at(offset), message, fix) for offset, message, fix in _attribute_lists(text)),
-        *(Problem(path, line_at(found.start()), "an abbreviation is defined in the story",
-                  "acronyms are defined once, in taxonomy/acronyms.yml: remove this line")
-          for found in _ABBREVIATION.finditer(text)),
-        *(Problem(path, line_at(offset), message, fix) for offset, message, fix in _addresses(text)),
-    ]
-    return tuple(sorted(problems, key=lambda problem: problem.line))
+    return tuple(sorted((Problem(path, line_at(offset), message, fix) for offset, message, fix in findings),
+                        key=lambda problem: problem.line))
 
 
+@lru_cache(maxsize=2)
 def without_code(body: str) -> str:
     """``body`` with the contents of code blocks and code spans blanked out, lines kept."""
+    if "`" not in body and "~~~" not in body:
+        return body
     lines = body.split("\n")
     fence: str | None = None
     for index, line in enumerate(lines):
@@ -122,6 +131,12 @@ def _raw_html(text: str) -> Iterator[tuple[int, str, str]]:
         yield (start, f"raw HTML is not allowed in a case study ({printable(snippet, 60)})",
                "write it in Markdown instead (see CONTRIBUTING.md); to show HTML as text, put it "
                "between backticks, like `<br>`")
+
+
+def _abbreviations(text: str) -> Iterator[tuple[int, str, str]]:
+    for found in _ABBREVIATION.finditer(text):
+        yield (found.start(), "an abbreviation is defined in the story",
+               "acronyms are defined once, in taxonomy/acronyms.yml: remove this line")
 
 
 def _attribute_lists(text: str) -> Iterator[tuple[int, str, str]]:

@@ -28,6 +28,8 @@ _BODY_UNSAFE = re.compile(
     f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_DIRECTION_CONTROLS}\ud800-\udfff{_NONCHARACTERS}]"
 )
 
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 def describe(character: str) -> str:
     """``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a character by its code and name."""
@@ -39,11 +41,20 @@ def describe(character: str) -> str:
 
 def unsafe_in_field(text: str) -> str | None:
     """The first character that a front-matter value must not hold, if any."""
+    # Python's printable characters include none of these: most values need no more than this test.
+    if text.isprintable():
+        return None
     found = _FIELD_UNSAFE.search(text)
     return found.group() if found else None
 
 
 def unsafe_in_body(text: str) -> tuple[int, str] | None:
     """The offset and character of the first one that a story must not hold, if any."""
+    if text.isascii():
+        found = _ASCII_CONTROL.search(text)
+        return (found.start(), found.group()) if found else None
+    # A story uses a few dozen distinct characters: test those, and search the text only if one is unsafe.
+    if not any(_BODY_UNSAFE.match(character) for character in set(text) if not character.isprintable()):
+        return None
     found = _BODY_UNSAFE.search(text)
     return (found.start(), found.group()) if found else None

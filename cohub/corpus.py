@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cohub.body_policy import body_problems
 from cohub.characters import describe, unsafe_in_body, unsafe_in_field
-from cohub.frontmatter import FrontMatter, split_front_matter, strings_with_html, text_values
+from cohub.frontmatter import FrontMatter, has_html, split_front_matter, text_values
 from cohub.glossary import acronym_warnings
 from cohub.limits import BODY_MAX_BYTES, FILE_MAX_BYTES, KIB, MAX_PROBLEMS_PER_FILE
 from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPart, Source
@@ -71,7 +71,7 @@ def case_study_files(root: Path) -> tuple[Path, ...]:
     """Every case-study file under ``root/case_studies``, in a stable order.
 
     Files and folders whose names start with ``_`` or ``.`` (the template) are
-    not case studies.
+    not case studies. Folders that are links are not searched.
     """
     folder = root / CASE_STUDIES_DIR
     return tuple(sorted(
@@ -121,11 +121,8 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
 
 def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
     path = file.relative_to(root).as_posix()
-    try:
-        outside = not file.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a link that leads nowhere, or round in a circle
-        outside = True
-    if outside:
+    # Folders that are links are not searched (see case_study_files); a file that is a link must stay in the hub.
+    if file.is_symlink() and not _inside(file, root):
         return None, (Problem(printable(path), 1, "the file is a link to a file outside the hub",
                               "copy the case study into case_studies/ instead of linking to it"),)
     hidden = next((character for character in path if not character.isprintable()), None)
@@ -140,6 +137,13 @@ def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, 
     with file.open("rb") as opened:
         raw = opened.read(FILE_MAX_BYTES + 1)
     return read_case_study(raw, path, rules)
+
+
+def _inside(file: Path, root: Path) -> bool:
+    try:
+        return file.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link that leads nowhere, or round in a circle
+        return False
 
 
 def read_case_study(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
@@ -177,8 +181,7 @@ def _check(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple
     front = split_front_matter(text, path)
     problems = [
         *schema_problems(front, path),
-        *_html_problems(front, path),
-        *_character_problems(front, path),
+        *_text_problems(front, path),
         *_taxonomy_problems(front, path, rules.taxonomy),
         *_address_problems(front, path),
     ]
@@ -217,16 +220,12 @@ def _decode(raw: bytes, path: str) -> str:
         )) from None
 
 
-def _html_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
-    for at, _value in strings_with_html(front.data):
-        yield Problem(
-            path, front.line_of(at), f"{field_name(at)} contains HTML",
-            "front matter is plain text: remove the '<...>' tags",
-        )
-
-
-def _character_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
+def _text_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
+    """Front matter is plain text: no HTML, and no character that hides or does not print."""
     for at, value in text_values(front.data):
+        if has_html(value):
+            yield Problem(path, front.line_of(at), f"{field_name(at)} contains HTML",
+                          "front matter is plain text: remove the '<...>' tags")
         character = unsafe_in_field(value)
         if character is not None:
             yield Problem(path, front.line_of(at), f"{field_name(at)} contains {describe(character)}",

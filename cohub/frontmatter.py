@@ -217,83 +217,79 @@ class _MappingBuilder:
 
     def build(self) -> tuple[dict[str, Any], dict[Path_, int]]:
         loader = self.loader
+        key_lines = self.key_lines
+        offset = self.offset
         # Each open list or mapping: the value, its path, and for a mapping the key awaiting its value.
         stack: list[tuple[dict[str, Any] | list[Any], Path_, list[str | None]]] = []
         root: dict[str, Any] | None = None
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            kind = type(event)
+            if kind in _IGNORED_EVENTS:
                 continue
-            if isinstance(event, yaml.DocumentStartEvent):
+            if kind is yaml.DocumentStartEvent:
                 if root is not None:
                     raise self.problem(event, f"{self.what} holds more than one YAML document",
                                        "remove the '---' or '...' line inside it")
                 continue
-            self.refuse_anchors_and_tags(event)
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                finished, _at, _key = stack.pop()
+            if kind in _END_EVENTS:
+                finished = stack.pop()[0]
                 if stack:
-                    self.add(stack[-1], finished, event)
+                    self.add(stack[-1], finished)
                 continue
-            if root is None and not isinstance(event, yaml.MappingStartEvent):
-                raise self.problem(event, f"{self.what} is not a list of 'field: value' lines",
-                                   "write one 'field: value' per line, as in case_studies/_template.md")
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2][0] is None:
-                self.take_key(stack[-1], event)
+            if kind is yaml.AliasEvent or event.anchor is not None:
+                raise self.problem(event, f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
+                                   "write each value out in full; put text that starts with '&' or '*' in quotes")
+            if event.tag is not None:
+                raise self.problem(event, f"{self.what} uses a YAML tag ('{printable(event.tag, 40)}')",
+                                   "remove it: values are plain text, numbers, true or false; "
+                                   "put text that starts with '!' in quotes")
+            if not stack:
+                if root is not None or kind is not yaml.MappingStartEvent:
+                    raise self.problem(event, f"{self.what} is not a list of 'field: value' lines",
+                                       "write one 'field: value' per line, as in case_studies/_template.md")
+                root = {}
+                stack.append((root, (), [None]))
                 continue
-            at = self.child_path(stack[-1], event) if stack else ()
-            if isinstance(event, yaml.ScalarEvent):
-                self.add(stack[-1], self.scalar(event, at), event)
+            container, at, pending = stack[-1]
+            if pending[0] is None and type(container) is dict:
+                self.take_key(container, at, pending, event)
+                continue
+            if type(container) is dict:
+                child: Path_ = (*at, pending[0])  # type: ignore[arg-type]
+            else:
+                child = (*at, len(container))
+                key_lines[child] = event.start_mark.line + offset
+            if kind is yaml.ScalarEvent:
+                self.add(stack[-1], self.scalar(event, child))
                 continue
             if len(stack) >= YAML_MAX_DEPTH:
                 raise self.problem(event, f"{self.what} is nested more than {YAML_MAX_DEPTH} levels deep",
                                    "fields hold text or short lists: see case_studies/_template.md")
-            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-            if root is None:
-                root = container  # type: ignore[assignment]
-            stack.append((container, at, [None]))
+            stack.append(({} if kind is yaml.MappingStartEvent else [], child, [None]))
         if root is None:
             raise ProblemError(Problem(self.path, self.offset, f"{self.what} is empty",
                                        "add the fields from case_studies/_template.md"))
-        return root, self.key_lines
+        return root, key_lines
 
-    def refuse_anchors_and_tags(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise self.problem(event, f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
-                               "write each value out in full; put text that starts with '&' or '*' in quotes")
-        if getattr(event, "tag", None) is not None:
-            raise self.problem(event, f"{self.what} uses a YAML tag ('{printable(event.tag, 40)}')",
-                               "remove it: values are plain text, numbers, true or false; "
-                               "put text that starts with '!' in quotes")
-
-    def take_key(self, frame: tuple[Any, Path_, list[str | None]], event: yaml.Event) -> None:
-        mapping, at, pending = frame
-        if not isinstance(event, yaml.ScalarEvent):
+    def take_key(self, mapping: dict[str, Any], at: Path_, pending: list[str | None], event: yaml.Event) -> None:
+        if type(event) is not yaml.ScalarEvent:
             raise self.problem(event, "a field name is a list or a group of fields",
                                "field names are words like 'title' or 'themes'")
         key = self.scalar(event, at)
-        line = self.line(event)
         if not isinstance(key, str):
-            raise self.problem(event, f"'{event.value}' is not a field name",
+            raise self.problem(event, f"'{printable(event.value, 40)}' is not a field name",
                                "field names are words like 'title' or 'themes'")
         if key in mapping:
             first = self.key_lines[(*at, key)]
             raise self.problem(event, f"'{key}' is given twice (first on line {first})", "keep one of them")
-        self.key_lines[(*at, key)] = line
+        self.key_lines[(*at, key)] = event.start_mark.line + self.offset
         pending[0] = key
 
-    def child_path(self, frame: tuple[Any, Path_, list[str | None]], event: yaml.Event) -> Path_:
-        container, at, pending = frame
-        if isinstance(container, dict):
-            return (*at, pending[0])  # type: ignore[arg-type]
-        child = (*at, len(container))
-        self.key_lines[child] = self.line(event)
-        return child
-
     @staticmethod
-    def add(frame: tuple[Any, Path_, list[str | None]], value: Any, event: yaml.Event) -> None:
+    def add(frame: tuple[Any, Path_, list[str | None]], value: Any) -> None:
         container, _at, pending = frame
-        if isinstance(container, dict):
+        if type(container) is dict:
             container[pending[0]] = value
             pending[0] = None
         else:
@@ -301,12 +297,18 @@ class _MappingBuilder:
 
     def scalar(self, event: yaml.ScalarEvent, at: Path_) -> Any:
         value = event.value
-        bad = _NOT_A_CHARACTER.search(value)
-        if bad:
-            raise self.problem(event, f"{field_name(at)} contains {_code(bad.group())}, which is not a character",
-                               "delete it, or retype the text without copying it from elsewhere")
+        if not value.isascii():
+            bad = _NOT_A_CHARACTER.search(value)
+            if bad:
+                raise self.problem(event, f"{field_name(at)} contains {_code(bad.group())}, "
+                                   "which is not a character",
+                                   "delete it, or retype the text without copying it from elsewhere")
         # A quoted value is always text; a plain one may be a number, true/false or empty.
-        tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit) if event.implicit[0] else _STR_TAG
+        if not event.implicit[0]:
+            return value
+        tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag == _STR_TAG:
+            return value
         if tag in _NUMBER_TAGS and len(value) > NUMBER_MAX_CHARACTERS:
             raise self.problem(event, f"{field_name(at)} is a number {len(value)} characters long",
                                f"numbers here have at most {NUMBER_MAX_CHARACTERS} characters; "
@@ -328,6 +330,8 @@ def _yaml_problem(path: str, line: int, error: yaml.MarkedYAMLError, what: str) 
 
 _LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 _STR_TAG = "tag:yaml.org,2002:str"
+_IGNORED_EVENTS = frozenset((yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent))
+_END_EVENTS = frozenset((yaml.MappingEndEvent, yaml.SequenceEndEvent))
 _NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 # Lone surrogates (only a YAML escape such as "\\ud800" can make one) cannot be printed or written as UTF-8.
 _NOT_A_CHARACTER = re.compile("[\ud800-\udfff]")
@@ -352,6 +356,6 @@ def text_values(data: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
         yield at, data
 
 
-def strings_with_html(data: Any) -> tuple[tuple[Path_, str], ...]:
-    """Every text value in ``data`` that contains an HTML tag, with its path."""
-    return tuple((at, value) for at, value in text_values(data) if _HTML.search(value))
+def has_html(text: str) -> bool:
+    """Whether ``text`` holds something that looks like an HTML tag."""
+    return "<" in text and _HTML.search(text) is not None
