@@ -117,9 +117,17 @@ class ColourPair:
         """Whether the ratio reaches the minimum (compared at two decimals, as checkers report it)."""
         return _floor2(self.ratio) >= self.minimum
 
+    @property
+    def shown_ratio(self) -> str:
+        """The ratio to two decimals, as checkers show it; a failing ratio never shows as the minimum."""
+        shown = round(self.ratio, 2)
+        if not self.passes and shown >= self.minimum:
+            shown = _floor2(self.ratio)
+        return f"{shown:.2f}:1"
+
     def __str__(self) -> str:
         return (f"{self.scheme} scheme: {self.what} ({self.foreground.over(self.background).hex}) on {self.on} "
-                f"({self.background.hex}) have a contrast ratio of {_floor2(self.ratio):.2f}:1, "
+                f"({self.background.hex}) have a contrast ratio of {self.shown_ratio}, "
                 f"below the {self.minimum:g}:1 that WCAG 2.2 AA needs")
 
 

@@ -1,0 +1,198 @@
+"""A council's own hub: its organisation block makes the legal pages, the footer and the colours."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from tests.conftest import build_hub, site_pages
+
+NORTHSHIRE = """\
+    organisation:
+      name: Northshire County Council
+      address: [County Hall, Northtown, NN1 1NN]
+      email: coproduction@northshire.example.org
+      phone: 01632 960000
+      hours: Monday to Thursday, 10am to 4pm
+      response_days: 10
+      data_controller: Northshire Shared Services
+      data_protection_officer:
+        name: Sam Patel
+        email: dpo@northshire.example.org
+      accessibility:
+        compliance: partially
+        known_problems:
+          - problem: Maps of older projects have no text version.
+            criteria: ["1.1.1"]
+            fix_by: 2027-06-30
+        disproportionate_burden:
+          - problem: Videos from 2019 have no captions.
+            reason: Captioning them would cost more than the hub's yearly budget.
+            assessed: 2026-10-01
+        prepared: 2026-11-01
+        reviewed: 2026-11-20
+        tested: 2026-11-15
+        tested_by: Northshire's digital team
+        pages_chosen: the 12 most visited pages and every page type
+      colours:
+        primary: "#0b0c0c"
+        accent: "#0b0c0c"
+        dark_link: "#ffffff"
+        dark_accent: "#ffdd00"
+"""
+
+
+def set_organisation(hub, block: str) -> None:
+    config = hub / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("    organisation:\n")
+    end = text.index("    # Related case studies")
+    config.write_text(text[:start] + block + text[end:], encoding="utf-8")
+
+
+def article(site, address: str) -> str:
+    html = (site / address / "index.html").read_text(encoding="utf-8")
+    text = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def northshire(tmp_path_factory):
+    from tests.conftest import copy_hub
+
+    root = tmp_path_factory.mktemp("northshire") / "hub"
+    root.mkdir()
+    copy_hub(root)
+    set_organisation(root, NORTHSHIRE)
+    return build_hub(root)
+
+
+def test_the_statement_is_the_councils_in_the_model_statements_words(northshire):
+    text = article(northshire, "accessibility")
+    assert "This website is run by Northshire County Council." in text
+    assert ("This website is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA "
+            "standard, due to the non-compliances and exemptions listed below.") in text
+    assert "<h2 id=\"non-accessible-content\">Non-accessible content</h2>" in text
+    assert re.search(r"Maps of older projects have no text version\. This fails WCAG 2\.2 success criterion "
+                     r"1\.1\.1 \(Non-text Content\)\. We plan to fix this by <time datetime=\"2027-06-30\">"
+                     r"30 June 2027</time>", text)
+    assert "would be a disproportionate burden within the meaning of the accessibility regulations" in text
+    assert "get back to you in 10 working days" in text
+    assert "mailto:coproduction@northshire.example.org" in text and "tel:01632960000" in text
+    assert "This statement was prepared on <time datetime=\"2026-11-01\">1 November 2026</time>." in text
+    assert "The test was carried out by Northshire&#39;s digital team." in text
+    assert "the 12 most visited pages and every page type" in text
+    assert "aims to be" not in text
+
+
+def test_the_privacy_notice_names_the_controller_officer_bases_retention_rights_and_the_ico(northshire):
+    text = article(northshire, "privacy")
+    assert "The data controller is Northshire Shared Services." in text
+    assert "Sam Patel" in text and "mailto:dpo@northshire.example.org" in text
+    assert "Consent (UK GDPR Article 6(1)(a))" in text and "Public task (UK GDPR Article 6(1)(e))" in text
+    assert "we delete it 30 days after you sent it" in text
+    for right in ("of access", "to correct", "to delete", "to restrict", "to data portability", "to object",
+                  "to withdraw consent"):
+        assert f"The right {right}</strong>" in text
+    assert 'href="https://ico.org.uk/make-a-complaint/"' in text
+
+
+def test_every_page_has_the_councils_footer(northshire):
+    pages = site_pages(northshire)
+    assert "404.html" in pages and "case-studies/thurrock-direct-payments/" in pages
+    for address in pages:
+        path = northshire / (address if address.endswith(".html") else address + "index.html")
+        footer = path.read_text(encoding="utf-8").split('<footer class="md-footer cohub-footer">', 1)[1]
+        assert "Run by Northshire County Council" in footer, address
+        assert "mailto:coproduction@northshire.example.org" in footer, address
+        assert "County Hall<br>Northtown<br>NN1 1NN" in footer, address
+        for link in ("accessibility/", "privacy/", "contribute/"):
+            target = "./" if address == link else f"{'../' * address.count('/')}{link}"
+            assert f'href="{target}"' in footer or f'href="/{link}"' in footer, (address, link)
+
+
+def test_the_councils_colours_are_the_sites(northshire):
+    css = (northshire / "assets" / "cohub" / "brand.css").read_text(encoding="utf-8")
+    assert "--md-primary-fg-color: #0b0c0c;" in css
+    assert "--md-accent-fg-color: #ffdd00;" in css
+    html = (northshire / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-color-primary="custom"' in html
+    assert 'href="assets/cohub/brand.css"' in html
+
+
+def test_the_404_page_helps(northshire):
+    html = (northshire / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in html
+    assert re.search(r'<form class="cohub-search-form" action="/search/" method="get"', html)
+    assert 'href="/browse/"' in html and 'href="/case-studies/"' in html
+    assert "Contact Northshire County Council:" in html
+
+
+def test_no_page_has_an_inline_event_handler_or_script_address(northshire):
+    for path in northshire.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+        assert "javascript:" not in html, path
+
+
+def test_a_hand_written_statement_still_wins(hub):
+    (hub / "docs" / "accessibility.md").write_text("# Our accessibility statement\n\nWritten by hand.\n",
+                                                   encoding="utf-8")
+    site = build_hub(hub)
+    assert "Written by hand." in article(site, "accessibility")
+    assert "Example Council" in article(site, "privacy")
+
+
+@pytest.mark.parametrize(("colours", "message"), [
+    ("", "mkdocs.yml: light scheme: header text (#ffffff) on the header (#009485) have a contrast ratio of 3.77:1, "
+         "below the 4.5:1 that WCAG 2.2 AA needs"),
+    ('      colours: {primary: "#1d70b8", accent: "#003078", dark_accent: "#ffdd00"}\n',
+     "mkdocs.yml: dark scheme: links (#1d70b8) on the page background (#1e2129) have a contrast ratio of 3.11:1"),
+])
+def test_a_low_contrast_palette_fails_the_build_and_keeps_the_published_site(hub, caplog, colours, message):
+    config = hub / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"      colours:\n(        .*\n)+", colours, text)
+    config.write_text(text.replace("primary: indigo", "primary: teal").replace("accent: indigo", "accent: teal"),
+                      encoding="utf-8")
+    published = hub / "site" / "index.html"
+    published.parent.mkdir()
+    published.write_text("the published site", encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+        build_hub(hub)
+    assert message in caplog.text
+    assert published.read_text(encoding="utf-8") == "the published site"
+
+
+def test_a_bad_organisation_setting_names_its_line_in_mkdocs_yml(hub, caplog):
+    config = hub / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("response_days: 5", "response_days: soon")
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("      response_days: soon") + 1
+    with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+        build_hub(hub)
+    assert (f"mkdocs.yml:{line}: extra.cohub.organisation.response_days: must be a whole number from 1 to 60, "
+            "not 'soon'") in caplog.text
+
+
+def test_pages_that_are_not_documentation_have_no_contents_column_or_previous_and_next(northshire):
+    for address in ("", "case-studies/thurrock-direct-payments/", "browse/", "accessibility/"):
+        html = (northshire / address / "index.html").read_text(encoding="utf-8")
+        assert 'data-md-type="toc" hidden' in html or 'data-md-type="toc"' not in html, address
+        assert "md-footer__link" not in html, address
+
+
+def test_a_case_study_shows_its_facts_not_tag_chips(northshire):
+    html = article(northshire, "case-studies/thurrock-direct-payments")
+    assert 'class="md-tag"' not in html
+    assert re.search(r'<dt>Themes</dt> <dd><a href="../../browse/themes/direct-payments/">Direct payments</a>', html)
+
+
+def test_the_home_page_leads_with_search_and_the_ways_to_browse(northshire):
+    html = article(northshire, "")
+    order = [html.index(marker) for marker in (
+        "<h1", 'class="cohub-search-form"', 'id="browse"', 'id="newest"')]
+    assert order == sorted(order)
