@@ -8,7 +8,11 @@ import re
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
+from cohub.serve import hub_app
+from cohub.site_shell import read_shell
+from tests.comments.helpers import _free_socket, _ServerThread
 from tests.conftest import build_hub, site_pages
+from tests.test_site_wide import _violations
 
 NORTHSHIRE = """\
     organisation:
@@ -196,3 +200,37 @@ def test_the_home_page_leads_with_search_and_the_ways_to_browse(northshire):
     order = [html.index(marker) for marker in (
         "<h1", 'class="cohub-search-form"', 'id="browse"', 'id="newest"')]
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize(("html", "footer", "palette"), [
+    ('<body dir="ltr" data-md-color-scheme="default" data-md-color-primary="custom" data-md-color-accent="teal">'
+     "<footer><!-- cohub-footer --><p>Run by Us</p><!-- /cohub-footer --></footer>",
+     "<p>Run by Us</p>", (("scheme", "default"), ("primary", "custom"), ("accent", "teal"))),
+    ("<body><h1>Site 404</h1>", "", ()),
+    ('<body data-md-color-primary="x&quot; onload=&quot;y"><!-- /cohub-footer --> <!-- cohub-footer -->', "", ()),
+])
+def test_the_comment_service_reads_the_sites_shell_from_its_404_page(html, footer, palette):
+    shell = read_shell(html)
+    assert (str(shell.footer), shell.palette) == (footer, palette)
+
+
+def test_comment_and_moderation_pages_carry_the_sites_footer_and_colours(hub, tmp_path, browser):
+    set_organisation(hub, NORTHSHIRE)
+    site = build_hub(hub)
+    sock = _free_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    server = _ServerThread(hub_app(hub, site_dir=site, db_path=tmp_path / "comments.sqlite3", site_url=url), sock)
+    server.start()
+    try:
+        page = browser.new_page()
+        page.goto(url + "moderate/login")
+        footer = page.locator("footer.cohub-footer")
+        assert "Run by Northshire County Council" in footer.inner_text()
+        assert footer.locator("a[href='/accessibility/']").count() == 1
+        assert page.locator("body").get_attribute("data-md-color-primary") == "custom"
+        header = page.locator(".cohub-header")
+        assert header.evaluate("element => getComputedStyle(element).backgroundColor") == "rgb(11, 12, 12)"
+        assert _violations(page) == []
+        page.close()
+    finally:
+        server.stop()
