@@ -234,3 +234,27 @@ def test_comment_and_moderation_pages_carry_the_sites_footer_and_colours(hub, tm
         page.close()
     finally:
         server.stop()
+
+
+def test_the_home_pages_search_form_opens_the_search_page_with_results(page, site_url):
+    page.goto(site_url)
+    page.fill("#cohub-home-search", "tender")
+    with page.expect_navigation():
+        page.press("#cohub-home-search", "Enter")
+    assert page.url.endswith("search/?q=tender")
+    page.wait_for_selector("pagefind-results a")
+    assert "tender" in page.locator("pagefind-summary").inner_text()
+
+
+def test_a_printed_case_study_has_its_text_source_and_address_but_no_menus_search_or_form(page, site_url):
+    page.goto(site_url + "case-studies/thurrock-direct-payments/")
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".cohub-search", ".cohub-comments-section", ".md-footer"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(".cohub-credit").is_visible()
+    address = page.locator(".cohub-print-only")
+    assert address.is_visible()
+    assert "case-studies/thurrock-direct-payments/" in address.inner_text()
+    # About 1,100 words with its facts and credit: three A4 pages, not the five it took with menus and a form.
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 3
