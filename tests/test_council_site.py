@@ -8,6 +8,7 @@ import re
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
+from cohub.cli import main
 from cohub.serve import hub_app
 from cohub.site_shell import read_shell
 from tests.comments.helpers import _free_socket, _ServerThread
@@ -258,3 +259,10 @@ def test_a_printed_case_study_has_its_text_source_and_address_but_no_menus_searc
     # About 1,100 words with its facts and credit: three A4 pages, not the five it took with menus and a form.
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 3
+
+
+def test_cohub_build_does_not_print_materials_mkdocs_2_banner(hub, capfd, monkeypatch):
+    monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
+    assert main(["--root", str(hub), "build"]) == 0
+    captured = capfd.readouterr()
+    assert "MkDocs 2.0" not in captured.err + captured.out
