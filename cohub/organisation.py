@@ -406,12 +406,18 @@ def _colours(read: _Reader, raw: Any) -> Colours | None:
     dark_link = read.matching((*path, "dark_link"), block.get("dark_link"), _HEX, "a hex colour", "#8fb8e6")
     dark_accent = read.matching((*path, "dark_accent"), block.get("dark_accent"), _HEX, "a hex colour", "#8fb8e6")
     return Colours(
-        primary=primary.lower(),
-        accent=accent.lower(),
-        header_text=(header_text or "#ffffff").lower(),
-        dark_link=(dark_link or primary).lower(),
-        dark_accent=(dark_accent or dark_link or accent).lower(),
+        primary=_six_digits(primary),
+        accent=_six_digits(accent),
+        header_text=_six_digits(header_text or "#ffffff"),
+        dark_link=_six_digits(dark_link or primary),
+        dark_accent=_six_digits(dark_accent or dark_link or accent),
     )
+
+
+def _six_digits(colour: str) -> str:
+    """``#ABC`` as ``#aabbcc``, so the stylesheet can add an opacity to any colour."""
+    digits = colour.lower().removeprefix("#")
+    return "#" + ("".join(digit * 2 for digit in digits) if len(digits) == 3 else digits)
 
 
 def _logo(read: _Reader, raw: Any, file_exists: Callable[[str], bool]) -> str:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import fields
 from datetime import date as Date
+from pathlib import Path
 
 import pytest
 import yaml
 
-from cohub.organisation import OrganisationSettingsError, decode_organisation
+from cohub.organisation import (
+    AccessibilityFacts,
+    Colours,
+    Organisation,
+    OrganisationSettingsError,
+    decode_organisation,
+)
 from cohub.settings_lines import line_of, setting_lines
 
 GOOD = textwrap.dedent("""\
@@ -126,3 +135,39 @@ def test_markup_in_a_setting_is_kept_as_text_for_the_templates_to_escape():
 ])
 def test_line_of_finds_the_nearest_setting(path, line):
     assert line_of(setting_lines(GOOD), path) == line
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("      name: Northshire County Council\n", "      name: {first: Northshire}\n",
+     "extra.cohub.organisation.name: must be text, not {'first': 'Northshire'}"),
+    ("      address: [County Hall, Northtown, NN1 1NN]\n", "      address: 7\n",
+     "extra.cohub.organisation.address: must be a list, not 7"),
+    ("      hours: Monday to Thursday, 10am to 4pm\n", f"      hours: {'x' * 600}\n",
+     "extra.cohub.organisation.hours: is 600 characters long — shorten it to 500 characters or fewer"),
+    ("        known_problems:\n", "        known_problems: yes\n        old_problems:\n",
+     "extra.cohub.organisation.accessibility.known_problems: must be a list, not True"),
+    ("      response_days: 10\n", "      response_days: true\n",
+     "extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not True"),
+])
+def test_hostile_values_are_refused_with_a_message(old, new, expected):
+    assert old in GOOD
+    assert any(expected in problem for problem in problems(GOOD.replace(old, new))), problems(GOOD.replace(old, new))
+
+
+@pytest.mark.parametrize(("given", "stored"), [("#1D70B8", "#1d70b8"), ("#AbC", "#aabbcc")])
+def test_colours_are_stored_as_six_lowercase_digits(given, stored):
+    organisation = decode(GOOD.replace('primary: "#0b0c0c"', f'primary: "{given}"'))
+    assert organisation.colours.primary == stored
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### The organisation block", 1)[1].split("###", 1)[0]
+    documented = set(re.findall(r"`([a-z_.]+)`", table))
+    documented |= {name.split(".")[0] for name in documented}
+    for setting in fields(Organisation):
+        assert setting.name in documented, setting.name
+    for facts in fields(AccessibilityFacts):
+        assert f"accessibility.{facts.name}" in documented or facts.name in documented, facts.name
+    for colour in fields(Colours):
+        assert f"colours.{colour.name}" in documented, colour.name
