@@ -266,3 +266,14 @@ def test_cohub_build_does_not_print_materials_mkdocs_2_banner(hub, capfd, monkey
     assert main(["--root", str(hub), "build"]) == 0
     captured = capfd.readouterr()
     assert "MkDocs 2.0" not in captured.err + captured.out
+
+
+def test_cohub_check_reports_organisation_settings_with_their_line(hub, capsys):
+    config = hub / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("email: dpo@example.org", "email: dpo at example")
+    config.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("        email: dpo at example") + 1
+    assert main(["--root", str(hub), "check"]) == 1
+    out = capsys.readouterr().out
+    assert (f"mkdocs.yml:{line}: extra.cohub.organisation.data_protection_officer.email: 'dpo at example' is not "
+            "an email address — write it like 'dpo@example.gov.uk'") in out
