@@ -25,9 +25,9 @@ from material.plugins.tags.structure.tag import Tag
 from cohub.accessibility_statement import accessibility_statement
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
-from cohub.glossary import GLOSSARY_PAGE
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
 from cohub.contrast import failing_pairs
+from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, scheme_colours
