@@ -26,11 +26,10 @@ from cohub.accessibility_statement import accessibility_statement
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
-from cohub.contrast import failing_pairs
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
-from cohub.palette import CUSTOM, PaletteError, css_variables, scheme_colours
+from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
@@ -155,17 +154,12 @@ class SiteHooks:
             config.theme["logo"] = organisation.logo
         stylesheets = [path.read_text(encoding="utf-8") for pattern in ("main.*.min.css", "palette.*.min.css")
                        for path in sorted(MATERIAL_STYLESHEETS.glob(pattern))]
-        variables = css_variables(stylesheets)
-        failures = []
         try:
-            for palette in palettes:
-                for scheme in scheme_colours(variables, palette.get("primary") or "indigo",
-                                             palette.get("accent") or "indigo", organisation.colours):
-                    failures.extend(failing_pairs(scheme.pairs()))
+            failures = palette_failures(css_variables(stylesheets), palettes, organisation.colours)
         except PaletteError as error:
             raise PluginError(f"mkdocs.yml: {error}") from None
         if failures:
-            for pair in dict.fromkeys(failures):
+            for pair in failures:
                 log.error(f"mkdocs.yml: {pair} — choose a darker or lighter colour in "
                           "extra.cohub.organisation.colours")
             raise PluginError(f"{len(failures)} colour pair{'s' if len(failures) != 1 else ''} in mkdocs.yml "

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cohub.contrast import NON_TEXT_RATIO, TEXT_RATIO, Colour, ColourError, ColourPair, parse_colour
+from cohub.contrast import NON_TEXT_RATIO, TEXT_RATIO, Colour, ColourError, ColourPair, failing_pairs, parse_colour
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -124,3 +124,24 @@ def scheme_colours(variables: Mapping[str, Mapping[str, str]], primary: str, acc
         schemes.append(SchemeColours(label, background.over(Colour(1, 1, 1)), header.over(background),
                                      header_text, link, accent_colour))
     return tuple(schemes)
+
+
+def palette_failures(variables: Mapping[str, Mapping[str, str]], palettes: Iterable[Mapping[str, str]],
+                     colours: Colours | None) -> tuple[ColourPair, ...]:
+    """Every pair below WCAG 2.2 AA, in both schemes, for each palette the theme lists (each pair once).
+
+    Args:
+        variables: Material's custom properties by selector (:func:`css_variables`).
+        palettes: ``theme.palette`` from ``mkdocs.yml``, as a list of mappings;
+            a missing colour is Material's default, ``indigo``.
+        colours: The organisation's own colours, for ``custom`` names.
+
+    Raises:
+        PaletteError: As :func:`scheme_colours`.
+    """
+    failures: dict[ColourPair, None] = {}
+    for palette in palettes:
+        for scheme in scheme_colours(variables, palette.get("primary") or "indigo", palette.get("accent") or "indigo",
+                                     colours):
+            failures.update(dict.fromkeys(failing_pairs(scheme.pairs())))
+    return tuple(failures)

@@ -9,7 +9,7 @@ import pytest
 
 from cohub.contrast import ColourError, contrast_ratio, failing_pairs, parse_colour
 from cohub.organisation import Colours
-from cohub.palette import CUSTOM, PaletteError, css_variables, scheme_colours
+from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures, scheme_colours
 
 STYLESHEETS = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
 VARIABLES = css_variables(
@@ -81,3 +81,11 @@ def test_a_ratio_just_under_the_minimum_fails():
     found = failures(CUSTOM, CUSTOM, Colours("#0b0c0c", "#777777", dark_link="#ffffff", dark_accent="#ffffff"))
     assert found == ["light scheme: links under the pointer (accent) (#777777) on the page background (#ffffff) "
                      "have a contrast ratio of 4.48:1, below the 4.5:1 that WCAG 2.2 AA needs"]
+
+
+def test_each_failing_pair_is_reported_once_for_palettes_that_repeat_colours():
+    palettes = [{"scheme": "default", "primary": "teal", "accent": "teal"},
+                {"scheme": "slate", "primary": "teal", "accent": "teal"}]
+    assert len(palette_failures(VARIABLES, palettes, None)) == len(failures("teal", "teal"))
+    assert palette_failures(VARIABLES, [{"scheme": "default"}], None) == palette_failures(
+        VARIABLES, [{"primary": "indigo", "accent": "indigo"}], None)
