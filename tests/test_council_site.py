@@ -277,3 +277,12 @@ def test_cohub_check_reports_organisation_settings_with_their_line(hub, capsys):
     out = capsys.readouterr().out
     assert (f"mkdocs.yml:{line}: extra.cohub.organisation.data_protection_officer.email: 'dpo at example' is not "
             "an email address — write it like 'dpo@example.gov.uk'") in out
+
+
+@pytest.mark.parametrize("address", ["", "case-studies/thurrock-direct-payments/", "accessibility/", "privacy/"])
+def test_the_home_page_facts_and_legal_pages_fit_320_pixels(browser, site_url, address):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site_url + address)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
