@@ -145,8 +145,12 @@ class SiteHooks:
             count = len(error.problems)
             raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the organisation settings "
                               "in mkdocs.yml; see the README for each setting") from None
+        # No palette at all is Material's default scheme with indigo; the colours need one to apply to.
+        if not config.theme.get("palette"):
+            config.theme["palette"] = {"scheme": "default", "primary": "indigo", "accent": "indigo"}
         palettes = config.theme["palette"]
-        palettes = palettes if isinstance(palettes, list) else [palettes]
+        palettes = [palette for palette in (palettes if isinstance(palettes, list) else [palettes])
+                    if isinstance(palette, dict)]
         if organisation.colours is not None:
             for palette in palettes:
                 palette["primary"] = palette["accent"] = CUSTOM

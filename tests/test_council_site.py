@@ -286,3 +286,10 @@ def test_the_home_page_facts_and_legal_pages_fit_320_pixels(browser, site_url, a
     page.goto(site_url + address)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_the_councils_colours_apply_when_mkdocs_yml_names_no_palette(hub):
+    config = hub / "mkdocs.yml"
+    config.write_text(re.sub(r"  palette:\n(    .*\n)+", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    html = (build_hub(hub) / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-color-primary="custom"' in html and 'data-md-color-accent="custom"' in html
