@@ -1,6 +1,8 @@
 # One command to run the hub, one to test it, on a fresh Debian machine as root.
 #   make serve   set up, build and serve the hub at http://127.0.0.1:8000
 #   make test    set up (Debian's chromium included) and run every test
+# MkDocs runs with NO_MKDOCS_2_WARNING set: Material's banner about MkDocs 2.0
+# does not apply, as the hub pins MkDocs 1.x.
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -8,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup serve build check test chromium clean
+.PHONY: setup serve preview build check test chromium clean
 
 # Debian's python3 needs python3-venv before it can make a virtual environment.
 $(BIN)/python:
@@ -25,6 +27,9 @@ setup: $(VENV)/.installed
 
 serve: setup
 	NO_MKDOCS_2_WARNING=true $(BIN)/cohub serve --host $(HOST) --port $(PORT)
+
+preview: setup
+	NO_MKDOCS_2_WARNING=true $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 build: setup
 	NO_MKDOCS_2_WARNING=true $(BIN)/cohub build

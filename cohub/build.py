@@ -18,6 +18,10 @@ import sys
 from pathlib import Path
 
 
+# Material prints a long banner about MkDocs 2.0 whenever MkDocs runs; the hub pins MkDocs 1.x.
+QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "true"}
+
+
 class BuildFailed(Exception):
     """MkDocs did not build the site; it has already said why."""
 
@@ -43,7 +47,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(staging)]
     try:
-        built = subprocess.run(command, check=False).returncode == 0
+        built = subprocess.run(command, check=False, env={**os.environ, **QUIET_MKDOCS}).returncode == 0
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

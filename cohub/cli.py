@@ -16,7 +16,11 @@ from cohub.comments import SettingsError
 from cohub.comments.cli import DEFAULT_DB
 from cohub.comments.cli import add_parser as add_comments_parser
 from cohub.hub import load_hub
+from cohub.organisation import OrganisationSettingsError, decode_organisation
+from cohub.problems import Problem
 from cohub.scaffold import ScaffoldError, new_case_study
+from cohub.settings_lines import setting_lines
+from cohub.siteconfig import read_site_config
 from cohub.tagging import TermMatcher, undeclared_terms
 
 
@@ -77,9 +81,28 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_problems(root: Path) -> tuple[Problem, ...]:
+    """Problems in mkdocs.yml's organisation block (the build checks its colours too)."""
+    config_path = root / "mkdocs.yml"
+    if not config_path.is_file():
+        return ()
+    site = read_site_config(root)
+    extra = site.get("extra") or {}
+    cohub = extra.get("cohub") if isinstance(extra, dict) else None
+    raw = cohub.get("organisation") if isinstance(cohub, dict) else None
+    docs = root / str(site.get("docs_dir") or "docs")
+    try:
+        decode_organisation(raw, setting_lines(config_path.read_text(encoding="utf-8")),
+                            lambda path: (docs / path).is_file())
+    except OrganisationSettingsError as error:
+        return error.problems
+    return ()
+
+
 def _check(args: argparse.Namespace) -> int:
     hub = load_hub(args.root)
-    for problem in hub.problems:
+    problems = (*_settings_problems(Path(args.root)), *hub.problems)
+    for problem in problems:
         print(problem)
     for warning in hub.warnings:
         print(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
@@ -89,7 +112,7 @@ def _check(args: argparse.Namespace) -> int:
             offset = matcher.first_line(field, term_id, case_study.body) or 0
             print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
                   f"'{term_id}' but '{field}' does not list it — add it if the story is about that")
-    count = len(hub.problems)
+    count = len(problems)
     studies = len(hub.corpus.case_studies)
     if count:
         print(f"cohub: {count} problem{'s' if count != 1 else ''} found; fix them and run 'cohub check' again",

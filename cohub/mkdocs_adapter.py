@@ -19,15 +19,23 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+import material
 from material.plugins.tags.structure.tag import Tag
 
+from cohub.accessibility_statement import accessibility_statement
+from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
+from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
+from cohub.organisation import OrganisationSettingsError, decode_organisation
+from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
+from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
+from cohub.settings_lines import setting_lines
 from cohub.taxonomy import load_taxonomy
 from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
@@ -40,7 +48,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+    from cohub.accessibility_statement import AccessibilityStatement
     from cohub.model import CaseStudy
+    from cohub.organisation import Organisation
+    from cohub.privacy_notice import PrivacyNotice
     from cohub.website import GeneratedPage
 
 # A child of MkDocs' logger, so --strict counts its warnings; no prefix, so each
@@ -52,6 +63,11 @@ LISTING_TEMPLATE = "case-studies.html"
 LISTING_PAGE = "case-studies/index.md"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
 LINKS_EXTENSION = "cohub.markdown_links"
+# Pages that are not documentation: no table of contents, no "Previous" and "Next" links.
+PUBLIC_SERVICE_TEMPLATES = frozenset({
+    "home.html", CASE_STUDY_TEMPLATE, LISTING_TEMPLATE, "search.html",
+})
+MATERIAL_STYLESHEETS = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
 
 
 class SiteHooks:
@@ -73,6 +89,9 @@ class SiteHooks:
         # Inline scripts that a page's own text brought in: never allowed by its policy.
         self.content_scripts: dict[str, frozenset[str]] = {}
         self.form_targets: tuple[str, ...] = ()
+        self.organisation: Organisation | None = None
+        self.statement: AccessibilityStatement | None = None
+        self.notice: PrivacyNotice | None = None
 
     def on_startup(self, command: str) -> None:
         """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
@@ -102,6 +121,7 @@ class SiteHooks:
             self.related_config = decode_related_config(settings.get("related"))
         except RelatedConfigError as error:
             raise PluginError(f"mkdocs.yml: extra: cohub: related: {error}") from None
+        self._read_organisation(config, settings)
         # Every acronym in every Markdown page becomes an <abbr>, from the taxonomy's one list.
         if "abbr" not in config.markdown_extensions:
             config.markdown_extensions.append("abbr")
@@ -115,6 +135,57 @@ class SiteHooks:
             "hint": LEAVES_SITE_HINT,
         }
         return config
+
+    def _read_organisation(self, config: MkDocsConfig, settings: dict) -> None:
+        """Check the organisation block and the colours, then write the legal pages' content.
+
+        This runs in on_config, before MkDocs empties site/, so a mistake here
+        leaves the published site as it was.
+        """
+        config_path = Path(config.config_file_path)
+        lines = setting_lines(config_path.read_text(encoding="utf-8"))
+        docs = Path(config.docs_dir)
+        try:
+            organisation = decode_organisation(settings.get("organisation"), lines,
+                                               lambda path: (docs / path).is_file())
+        except OrganisationSettingsError as error:
+            for problem in error.problems:
+                log.error(str(problem))
+            count = len(error.problems)
+            raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the organisation settings "
+                              "in mkdocs.yml; see the README for each setting") from None
+        # No palette at all is Material's default scheme with indigo; the colours need one to apply to.
+        if not config.theme.get("palette"):
+            config.theme["palette"] = {"scheme": "default", "primary": "indigo", "accent": "indigo"}
+        palettes = config.theme["palette"]
+        palettes = [palette for palette in (palettes if isinstance(palettes, list) else [palettes])
+                    if isinstance(palette, dict)]
+        if organisation.colours is not None:
+            for palette in palettes:
+                palette["primary"] = palette["accent"] = CUSTOM
+        if organisation.logo:
+            config.theme["logo"] = organisation.logo
+        stylesheets = [path.read_text(encoding="utf-8") for pattern in ("main.*.min.css", "palette.*.min.css")
+                       for path in sorted(MATERIAL_STYLESHEETS.glob(pattern))]
+        try:
+            failures = palette_failures(css_variables(stylesheets), palettes, organisation.colours)
+        except PaletteError as error:
+            raise PluginError(f"mkdocs.yml: {error}") from None
+        if failures:
+            for pair in failures:
+                log.error(f"mkdocs.yml: {pair} — choose a darker or lighter colour in "
+                          "extra.cohub.organisation.colours")
+            raise PluginError(f"{len(failures)} colour pair{'s' if len(failures) != 1 else ''} in mkdocs.yml "
+                              "fall below WCAG 2.2 AA contrast")
+        if BRAND_STYLESHEET not in config.extra_css:
+            config.extra_css.append(BRAND_STYLESHEET)
+        try:
+            comment_settings = settings_from_env(os.environ, config.extra.get("comments"))
+        except SettingsError as error:
+            raise PluginError(f"mkdocs.yml: extra: comments: {error}") from None
+        self.organisation = organisation
+        self.statement = accessibility_statement(organisation, config.site_name, config.site_url or "")
+        self.notice = privacy_notice(organisation, config.site_name, retention_periods(comment_settings))
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Read and check every case study, before MkDocs empties the site folder.
@@ -142,7 +213,7 @@ class SiteHooks:
         hub = self.hub
         if hub is None:
             raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
-        self.website = build_website(hub, self.related_config)
+        self.website = build_website(hub, self.related_config, self.statement, self.notice)
         for case_study in hub.case_studies:
             src_uri = f"case-studies/{case_study.slug}.md"
             if files.get_file_from_path(src_uri) is not None:
@@ -154,6 +225,8 @@ class SiteHooks:
                 config, src_uri, abs_src_path=str(hub.root / case_study.path),
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
+        files.append(File.generated(config, BRAND_STYLESHEET,
+                                    content=brand_stylesheet(self.organisation.colours if self.organisation else None)))
         for name in COMMENT_ASSETS:
             files.append(File.generated(config, f"assets/cohub/{name}", abs_src_path=str(comment_asset(name))))
         if files.get_file_from_path(LISTING_PAGE) is None:
@@ -194,10 +267,13 @@ class SiteHooks:
                 template=CASE_STUDY_TEMPLATE,
                 comments=case_study.comments,
             )
-            return resolve_wikilinks(markdown, self.titles)
+            markdown = resolve_wikilinks(markdown, self.titles)
         generated = self.generated.get(page.file.src_uri)
         if generated is not None:
             page.meta.update(title=generated.title, template=generated.template)
+        if case_study is not None or generated is not None or page.meta.get("template") in PUBLIC_SERVICE_TEMPLATES:
+            hidden = page.meta.get("hide")
+            page.meta["hide"] = [*(hidden if isinstance(hidden, list) else []), "toc", "footer"]
         return markdown
 
     def on_page_content(self, html: str, page: Page) -> str:
@@ -228,8 +304,8 @@ class SiteHooks:
         context["case_study"] = case_study
         generated = self.generated.get(page.file.src_uri)
         context["cohub_page"] = generated.content if generated is not None else None
-        # Generated pages only list other pages, so search leaves them out.
-        context["cohub_unindexed"] = generated is not None
+        # Most generated pages only list other pages, so search leaves them out.
+        context["cohub_unindexed"] = generated is not None and not generated.indexed
         if self.hub is not None:
             context["cohub_search"] = (
                 case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None

@@ -35,13 +35,20 @@ from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from cohub.accessibility_statement import AccessibilityStatement
     from cohub.hub import Hub
     from cohub.model import CaseStudy
+    from cohub.organisation import Organisation
+    from cohub.privacy_notice import PrivacyNotice
     from cohub.related import RelatedConfig
     from cohub.taxonomy import Taxonomy
 
 BROWSE_PAGE = "browse/index.md"
 ORGANISATIONS_PAGE = "browse/organisations/index.md"
+ACCESSIBILITY_PAGE = "accessibility.md"
+PRIVACY_PAGE = "privacy.md"
+CONTRIBUTE_PAGE = "contribute.md"
+SEARCH_PAGE = "search.md"
 NEWEST_ON_HOME = 5
 LEAVES_SITE_HINT = "(another website)"
 
@@ -104,6 +111,7 @@ class GeneratedPage:
         content: What the template shows, handed to it as ``cohub_page``.
         in_nav: Whether ``mkdocs.yml``'s nav lists it; every other page
             stays out of the sidebar.
+        indexed: Whether search finds it; pages that only list other pages are left out.
     """
 
     src_uri: str
@@ -111,6 +119,7 @@ class GeneratedPage:
     template: str
     content: object = None
     in_nav: bool = False
+    indexed: bool = False
 
     @property
     def url(self) -> str:
@@ -141,6 +150,7 @@ class Website:
         series: Every series with published parts.
         series_navs: Where each part of a series sits in it, by slug.
         related: Each case study's related case studies, by slug.
+        organisation: Who runs the hub, for the footer and the legal pages.
     """
 
     hub: Hub
@@ -152,11 +162,16 @@ class Website:
     series: tuple[SeriesParts, ...]
     series_navs: Mapping[str, SeriesNav]
     related: Mapping[str, tuple[RelatedLink, ...]]
+    organisation: Organisation | None = None
 
     leaves_site_hint: ClassVar[str] = LEAVES_SITE_HINT
     glossary_url: ClassVar[str] = page_url(GLOSSARY_PAGE)
     browse_url: ClassVar[str] = page_url(BROWSE_PAGE)
     organisations_url: ClassVar[str] = page_url(ORGANISATIONS_PAGE)
+    accessibility_url: ClassVar[str] = page_url(ACCESSIBILITY_PAGE)
+    privacy_url: ClassVar[str] = page_url(PRIVACY_PAGE)
+    contribute_url: ClassVar[str] = page_url(CONTRIBUTE_PAGE)
+    search_url: ClassVar[str] = page_url(SEARCH_PAGE)
 
     @property
     def newest(self) -> tuple[CaseStudy, ...]:
@@ -212,12 +227,15 @@ class Website:
         return tuple(listing for listing in self.organisations if listing.organisation.region == region_id)
 
 
-def build_website(hub: Hub, related_config: RelatedConfig) -> Website:
+def build_website(hub: Hub, related_config: RelatedConfig, statement: AccessibilityStatement | None = None,
+                  notice: PrivacyNotice | None = None) -> Website:
     """Work out every generated page and every link, from the whole hub.
 
     Args:
         hub: The taxonomy and the published case studies.
         related_config: How related case studies are chosen.
+        statement: The accessibility statement, when the organisation block gives one.
+        notice: The privacy notice, when the organisation block gives one.
 
     Returns:
         The website: its pages and the links between them.
@@ -250,6 +268,12 @@ def build_website(hub: Hub, related_config: RelatedConfig) -> Website:
 
     glossary = build_glossary(taxonomy, term_url)
     pages.append(GeneratedPage(GLOSSARY_PAGE, "Glossary", "glossary.html", glossary, in_nav=True))
+    if statement is not None:
+        pages.append(GeneratedPage(ACCESSIBILITY_PAGE, "Accessibility statement", "accessibility.html", statement,
+                                   in_nav=True, indexed=True))
+    if notice is not None:
+        pages.append(GeneratedPage(PRIVACY_PAGE, "Privacy notice", "privacy.html", notice, in_nav=True,
+                                   indexed=True))
 
     by_slug = {case_study.slug: case_study for case_study in hub.case_studies}
     found = find_related((document_for(case_study) for case_study in hub.case_studies), related_config)
@@ -272,6 +296,7 @@ def build_website(hub: Hub, related_config: RelatedConfig) -> Website:
             part.slug: series_nav(listing, part) for listing in series for part in listing.parts
         }),
         related=MappingProxyType(related),
+        organisation=statement.organisation if statement is not None else None,
     )
 
 

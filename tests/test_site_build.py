@@ -47,7 +47,7 @@ def test_a_case_study_page_shows_its_facts_credit_and_tags(built_site):
     assert ('href="https://www.thinklocalactpersonal.org.uk/Blog/'
             'Good-commissioning-is-dependent-on-co-production-a-hypothesis/"') in html
     assert 'Think Local Act Personal (<abbr title="Think Local Act Personal">TLAP</abbr>) blog' in html
-    assert re.search(r'<a href="../../tags/#tag:direct-payments" class="md-tag">Direct payments</a>', html)
+    assert '<a href="../../browse/themes/direct-payments/">Direct payments</a>' in html
     assert '<a href="../../organisations/purple/">Purple</a>: Won the contract' in html
     assert '<meta name="description" content="Thurrock Council worked with' in html
 

@@ -43,6 +43,7 @@ from cohub.comments.store import (
     ModeratorSession,
 )
 from cohub.comments.validation import FieldError, ValidationResult, validate_comment_form
+from cohub.site_shell import site_shell
 
 __all__ = ("SESSION_COOKIE", "create_app")
 
@@ -161,7 +162,10 @@ class _CommentService:
             return ()
         folder = self.site_dir / "assets" / "stylesheets"
         found = sorted(folder.glob("main.*.min.css")) + sorted(folder.glob("palette.*.min.css"))
-        return tuple(f"/assets/stylesheets/{path.name}" for path in found)
+        # The hub's own look and the organisation's colours, when the site has them.
+        own = tuple(name for name in ("stylesheets/public-service.css", "assets/cohub/brand.css")
+                    if (self.site_dir / name).is_file())
+        return (*(f"/assets/stylesheets/{path.name}" for path in found), *(f"/{name}" for name in own))
 
     def page(
         self,
@@ -176,6 +180,7 @@ class _CommentService:
         html = self.env.get_template(template).render(
             site_name=self.settings.site_name,
             site_stylesheets=self.site_stylesheets(),
+            site_shell=site_shell(self.site_dir),
             moderator=moderator,
             **context,
         )

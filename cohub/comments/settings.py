@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-__all__ = ("CommentSettings", "SettingsError", "settings_from_env")
+__all__ = ("CommentSettings", "RetentionPeriods", "SettingsError", "retention_periods", "settings_from_env")
 
 _ENV_PREFIX = "COHUB_"
 
@@ -136,3 +136,20 @@ def settings_from_env(environ: Mapping[str, str], extra: Mapping[str, Any] | Non
             continue
         given[setting.name] = _CONVERTERS[str(setting.type)](source_name, raw)
     return CommentSettings(**given)
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """How long the comment service keeps what it stores, for the privacy notice.
+
+    Attributes:
+        rejected_comment_days: Rejected comments are deleted this many days
+            after they were sent (``cohub comments purge``).
+    """
+
+    rejected_comment_days: int
+
+
+def retention_periods(settings: CommentSettings) -> RetentionPeriods:
+    """The retention periods the comment service's settings give."""
+    return RetentionPeriods(rejected_comment_days=settings.purge_after_days)
