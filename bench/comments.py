@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 import uvicorn
 
 from cohub.comments import APPROVED_COMMENTS_MARKER, CommentSettings, CommentStore, create_app
+from cohub.comments.app import uvicorn_config
 
 HOST = "127.0.0.1"
 PAGE = "bench-case"
@@ -172,8 +173,7 @@ def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
         known_pages=frozenset({PAGE}),
         settings=CommentSettings(site_name="cohub bench", rate_limit_count=1_000_000),
     )
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + SERVER_START_TIMEOUT
