@@ -427,6 +427,8 @@ class CommentStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten, so erased personal data does not linger in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             yield conn
         finally:
             conn.close()
@@ -602,6 +604,10 @@ class CommentStore:
                 if row["email"].strip().casefold() == wanted
             )
             conn.executemany("DELETE FROM comments WHERE id = ?", ((comment_id,) for comment_id in ids))
+        # Copy the change into the database file and empty the write-ahead
+        # log, which would otherwise still hold the old pages for a while.
+        with self._connection() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(ids)
 
     def search_approved(self, text: str = "", *, limit: int = 100) -> tuple[Comment, ...]:
