@@ -72,9 +72,10 @@ class LiveServer:
         *,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float = 30,
     ) -> HttpResponse:
         """Send one request over a new connection, without following redirects."""
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=dict(headers or {}))
             response = connection.getresponse()
@@ -99,6 +100,7 @@ class LiveServer:
         *,
         origin: str | None = "same",
         headers: Mapping[str, str] | None = None,
+        timeout: float = 30,
     ) -> HttpResponse:
         """POST a url-encoded form, by default from the site's own origin."""
         all_headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
@@ -106,7 +108,7 @@ class LiveServer:
             all_headers["Origin"] = self.base_url
         elif origin is not None:
             all_headers["Origin"] = origin
-        return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers)
+        return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers, timeout=timeout)
 
 
 def good_comment(**overrides: str) -> dict[str, str]:
