@@ -98,9 +98,12 @@ class Phase:
         """Successful requests per second."""
         return len(self.ok) / self.seconds
 
-    def latency_ms(self, fraction: float) -> float:
-        """A latency percentile (nearest rank) over every request, in milliseconds; NaN when none was sent."""
-        latencies = sorted(outcome.seconds for outcome in self.outcomes)
+    def latency_ms(self, fraction: float, *, ok_only: bool = False) -> float:
+        """A latency percentile (nearest rank) over every request (or the successful ones), in milliseconds.
+
+        NaN when there is none.
+        """
+        latencies = sorted(outcome.seconds for outcome in (self.ok if ok_only else self.outcomes))
         if not latencies:
             return math.nan
         return 1000 * latencies[max(0, math.ceil(fraction * len(latencies)) - 1)]
@@ -337,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"submissions_per_second={submissions.rate:.1f}")
     print(f"submission_p50_ms={submissions.latency_ms(0.50):.1f}")
     print(f"submission_p99_ms={submissions.latency_ms(0.99):.1f}")
+    print(f"acknowledged_p50_ms={submissions.latency_ms(0.50, ok_only=True):.1f}")
+    print(f"acknowledged_p99_ms={submissions.latency_ms(0.99, ok_only=True):.1f}")
     print(f"baseline_get_sent={len(baseline.outcomes)}")
     print(f"baseline_get_ok={len(baseline.ok)}")
     print(f"baseline_get_errors={baseline.errors()}")
