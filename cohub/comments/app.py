@@ -52,6 +52,7 @@ from cohub.comments.store import (
     RateLimit,
     SignInPolicy,
     normalise_username,
+    parse_comment_id,
 )
 from cohub.comments.validation import FieldError, ValidationResult, validate_comment_form
 
@@ -66,10 +67,6 @@ _STATIC_FILES = {"comments.css": "text/css", "comments.js": "text/javascript"}
 
 # Case study pages, which get their approved comments put in as they are served.
 _CASE_STUDY_PATH = re.compile(r"/case-studies/([^/.][^/]*)/(?:index\.html)?")
-
-# A comment id as it may appear in a URL: a whole number SQLite can hold (up
-# to 18 digits keeps it below 2**63), checked before any conversion.
-_COMMENT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 # Sent with the service's own pages, unless the site's own policy is given to
 # create_app. Its pages use no inline script or style.
@@ -177,11 +174,6 @@ _DECISIONS = {
     "reject": CommentStatus.REJECTED,
     "withdraw": CommentStatus.REJECTED,
 }
-
-
-def _comment_id(text: str) -> int | None:
-    """A comment id from a URL, or None if the text cannot be one."""
-    return int(text) if _COMMENT_ID.fullmatch(text) else None
 
 
 class _BodyTooLarge(Exception):
@@ -566,7 +558,7 @@ class _CommentService:
         published = await run_in_threadpool(self.store.search_approved, search)
         decided = None
         decision = request.query_params.get("decided", "")
-        decided_id = _comment_id(request.query_params.get("comment", ""))
+        decided_id = parse_comment_id(request.query_params.get("comment", ""))
         if decided_id is not None and decision in _DECISIONS:
             found = await run_in_threadpool(self.store.get, decided_id)
             # Only report a decision that has really been made.
@@ -726,7 +718,7 @@ class _CommentService:
     async def decide(self, request: Request) -> Response:
         """POST /moderate/{id}/approve, /reject and /withdraw."""
         decision = request.path_params["decision"]
-        comment_id = _comment_id(request.path_params["comment_id"])
+        comment_id = parse_comment_id(request.path_params["comment_id"])
         if decision not in _DECISIONS or comment_id is None:
             raise HTTPException(status_code=404)
         moderator, refusal = await self.moderator_form(request)

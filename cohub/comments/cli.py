@@ -19,7 +19,7 @@ from cohub.comments.settings import (
     retention_policy,
     settings_from_env,
 )
-from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username
+from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username, parse_comment_id
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 
 __all__ = ("DEFAULT_DB", "MINIMUM_PASSWORD_LENGTH", "add_parser")
@@ -134,9 +134,11 @@ def _guarded(command: Callable[[argparse.Namespace, CommentStore], None]) -> Cal
 
 
 def _comment_id(text: str) -> int:
-    if not text.isdigit() or int(text) > 2**63 - 1:
-        raise _CommandError(f"a comment's number is a whole number like 12, not {text!r}")
-    return int(text)
+    comment_id = parse_comment_id(text)
+    if comment_id is None:
+        shown = text if len(text) <= 30 else f"{text[:30]}…"
+        raise _CommandError(f"a comment's number is a whole number like 12, not {shown!r}")
+    return comment_id
 
 
 def _hub_settings(args: argparse.Namespace) -> CommentSettings:

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import secrets
 import math
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -54,10 +55,16 @@ __all__ = (
     "SignInPolicy",
     "hash_password",
     "normalise_username",
+    "parse_comment_id",
     "verify_password",
 )
 
 _SCHEMA_VERSION = 2
+
+# A comment id as typed or in a URL: a whole number SQLite can hold (18 digits
+# at most keeps it below 2**63), checked before any conversion, since int()
+# refuses numbers of more than 4,300 digits.
+_COMMENT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS comments (
@@ -319,6 +326,11 @@ def _comment_from_row(row: sqlite3.Row) -> Comment:
         decided_at=_parse_timestamp(row["decided_at"]),
         client_hash=row["client_hash"],
     )
+
+
+def parse_comment_id(text: str) -> int | None:
+    """The comment id in ``text`` (ASCII digits only, no sign or spaces), or None if it cannot be one."""
+    return int(text) if _COMMENT_ID.fullmatch(text) else None
 
 
 def normalise_username(username: str) -> str:
