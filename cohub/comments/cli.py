@@ -247,11 +247,19 @@ def _add_moderator(args: argparse.Namespace, store: CommentStore) -> None:
     username = normalise_username(args.username)
     if not username or any(character.isspace() for character in username) or len(username) > 100:
         raise _CommandError(f"a username must be one word with no spaces, not {args.username!r}")
+    change = args.change_password
+    # At a terminal, replacing someone's password is confirmed; elsewhere it
+    # needs --change-password, so a script never replaces one by mistake.
+    if not change and not args.password_stdin and sys.stdin.isatty() and store.moderator_exists(username):
+        answer = input(f"There is already a moderator called {username}. Change their password? (yes/no) ")
+        if answer.strip().casefold() not in ("y", "yes"):
+            raise _CommandError(f"nothing was changed: {username} keeps their password")
+        change = True
     password = _read_password(args.password_stdin)
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise _CommandError(f"the password must be {MINIMUM_PASSWORD_LENGTH} characters or more")
-    store.set_moderator_password(username, password, change=args.change_password)
-    if args.change_password:
+    store.set_moderator_password(username, password, change=change)
+    if change:
         print(f"Changed the password for moderator {username}.")
     else:
         print(f"Added moderator {username}.")

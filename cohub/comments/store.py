@@ -731,6 +731,14 @@ class CommentStore:
             )
         return username
 
+    def moderator_exists(self, username: str) -> bool:
+        """Return True if there is a moderator with this name (in any case or spacing)."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM moderators WHERE username = ?", (normalise_username(username),)
+            ).fetchone()
+        return row is not None
+
     def check_moderator_password(self, username: str, password: str) -> bool:
         """Return True if this moderator exists and the password is theirs."""
         with self._connection() as conn:

@@ -265,3 +265,33 @@ def test_an_unusable_database_is_one_line(tmp_path: Path, capsys: pytest.Capture
     assert run_cli("comments", "--db", str(path), "list") == 1
 
     assert error_line(capsys).startswith(f"cohub: the comments database {path} could not be used: ")
+
+
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "changed"), (("yes", True), ("y", True), ("no", False), ("", False)))
+def test_at_a_terminal_a_password_change_is_confirmed(
+    db_path: Path,
+    store: CommentStore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    changed: bool,
+) -> None:
+    store.set_moderator_password("mod", "the first password")
+    questions: list[str] = []
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or answer)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: "a second password")
+
+    assert cli(db_path, "add-moderator", " Mod ") == (0 if changed else 1)
+
+    assert questions == ["There is already a moderator called mod. Change their password? (yes/no) "]
+    assert store.check_moderator_password("mod", "a second password") is changed
+    if not changed:
+        assert error_line(capsys) == "cohub: nothing was changed: mod keeps their password"
