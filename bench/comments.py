@@ -13,6 +13,12 @@ every comment the service acknowledged (a 303 redirect to /comments/thanks)
 must be in it. The figures are printed one ``name=value`` a line; on a busy
 shared machine read them as ratios to the baseline. The exit code is 1 if any
 acknowledged comment is missing.
+
+    python -m bench.comments --kill-after 3
+
+The crash test: the service process is killed with SIGKILL that many seconds
+into the wave of posts, then started again on the same database, which must
+take a comment and must hold every comment acknowledged before the kill.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import argparse
 import http.client
 import math
 import multiprocessing
+import os
+import signal
 import socket
 import tempfile
 import threading
@@ -36,6 +44,7 @@ from urllib.parse import urlencode
 import uvicorn
 
 from cohub.comments import APPROVED_COMMENTS_MARKER, CommentSettings, CommentStore, create_app
+from cohub.comments.app import uvicorn_config
 
 HOST = "127.0.0.1"
 PAGE = "bench-case"
@@ -89,9 +98,12 @@ class Phase:
         """Successful requests per second."""
         return len(self.ok) / self.seconds
 
-    def latency_ms(self, fraction: float) -> float:
-        """A latency percentile (nearest rank) over every request, in milliseconds; NaN when none was sent."""
-        latencies = sorted(outcome.seconds for outcome in self.outcomes)
+    def latency_ms(self, fraction: float, *, ok_only: bool = False) -> float:
+        """A latency percentile (nearest rank) over every request (or the successful ones), in milliseconds.
+
+        NaN when there is none.
+        """
+        latencies = sorted(outcome.seconds for outcome in (self.ok if ok_only else self.outcomes))
         if not latencies:
             return math.nan
         return 1000 * latencies[max(0, math.ceil(fraction * len(latencies)) - 1)]
@@ -114,6 +126,11 @@ def get_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seconds", type=_positive_float, default=60.0, help="time cap for each phase (default: 60)"
+    )
+    parser.add_argument(
+        "--kill-after",
+        type=_positive_float,
+        help="crash test: kill the service with SIGKILL this many seconds into the posts, then restart it",
     )
     return parser
 
@@ -159,8 +176,7 @@ def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
         known_pages=frozenset({PAGE}),
         settings=CommentSettings(site_name="cohub bench", rate_limit_count=1_000_000),
     )
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -236,48 +252,86 @@ def count_missing(db_path: Path, acknowledged: Sequence[Outcome]) -> int:
     return sum(1 for outcome in acknowledged if outcome.body not in stored)
 
 
+@dataclass
+class _Service:
+    """The comment service running in its own process."""
+
+    process: multiprocessing.process.BaseProcess
+    control: Connection
+    port: int
+
+    def stop(self) -> None:
+        """Ask the service to stop; kill it if it does not."""
+        self.control.close()
+        self.process.join(timeout=SERVER_STOP_TIMEOUT)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def start_service(db_path: Path, site_dir: Path) -> _Service:
+    """Start the service in a new process and wait until it takes connections."""
+    context = multiprocessing.get_context("spawn")
+    control, server_end = context.Pipe()
+    process = context.Process(target=serve, args=(db_path, site_dir, server_end), daemon=True)
+    process.start()
+    server_end.close()
+    if not control.poll(SERVER_START_TIMEOUT):
+        process.kill()
+        raise SystemExit("bench: the comment service did not start in time")
+    try:
+        port = control.recv()
+    except EOFError:
+        raise SystemExit("bench: the comment service failed to start") from None
+    return _Service(process=process, control=control, port=port)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the baseline and the submissions, print the figures, and check the database.
 
     Returns:
-        0, or 1 if any acknowledged comment is missing from the database.
+        0, or 1 if any acknowledged comment is missing from the database
+        (or, in the crash test, the restarted service does not take a comment).
     """
     args = get_parser().parse_args(argv)
+    restarted_ok = True
     with tempfile.TemporaryDirectory(prefix="cohub-bench-comments-") as folder:
         db_path = Path(folder) / "comments.sqlite3"
         site_dir = Path(folder) / "site"
         write_site(site_dir)
-        context = multiprocessing.get_context("spawn")
-        control, server_end = context.Pipe()
-        process = context.Process(target=serve, args=(db_path, site_dir, server_end), daemon=True)
-        process.start()
-        server_end.close()
+        service = start_service(db_path, site_dir)
         try:
-            if not control.poll(SERVER_START_TIMEOUT):
-                raise SystemExit("bench: the comment service did not start in time")
-            try:
-                port = control.recv()
-            except EOFError:
-                raise SystemExit("bench: the comment service failed to start") from None
+            port = service.port
             baseline = run_phase(
                 args.clients,
                 args.requests_per_client,
                 args.seconds,
                 lambda _client, _number: request(port, "GET", BASELINE_PATH),
             )
+            killer = None
+            if args.kill_after is not None:
+                killer = threading.Timer(args.kill_after, os.kill, (service.process.pid, signal.SIGKILL))
+                killer.start()
             submissions = run_phase(
                 args.clients,
                 args.requests_per_client,
                 args.seconds,
                 lambda client, number: submit(port, client, number),
             )
+            if killer is not None:
+                killer.join()
         finally:
-            control.close()
-            process.join(timeout=SERVER_STOP_TIMEOUT)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+            service.stop()
+        if args.kill_after is not None:
+            restarted = start_service(db_path, site_dir)
+            try:
+                restarted_ok = submit(restarted.port, -1, 0).ok
+            finally:
+                restarted.stop()
         missing = count_missing(db_path, submissions.ok)
+    if args.kill_after is not None:
+        print(f"killed_after_seconds={args.kill_after}")
+        print(f"restarted_and_took_a_comment={restarted_ok}")
     print(f"clients={args.clients}")
     print(f"requests_per_client={args.requests_per_client}")
     print(f"submissions_sent={len(submissions.outcomes)}")
@@ -286,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"submissions_per_second={submissions.rate:.1f}")
     print(f"submission_p50_ms={submissions.latency_ms(0.50):.1f}")
     print(f"submission_p99_ms={submissions.latency_ms(0.99):.1f}")
+    print(f"acknowledged_p50_ms={submissions.latency_ms(0.50, ok_only=True):.1f}")
+    print(f"acknowledged_p99_ms={submissions.latency_ms(0.99, ok_only=True):.1f}")
     print(f"baseline_get_sent={len(baseline.outcomes)}")
     print(f"baseline_get_ok={len(baseline.ok)}")
     print(f"baseline_get_errors={baseline.errors()}")
@@ -294,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline_get_p99_ms={baseline.latency_ms(0.99):.1f}")
     print(f"submission_p50_over_get_p50={submissions.latency_ms(0.50) / baseline.latency_ms(0.50):.2f}")
     print(f"missing_acknowledged={missing}")
-    return 1 if missing else 0
+    return 1 if missing or not restarted_ok else 0
 
 
 if __name__ == "__main__":

@@ -47,6 +47,9 @@ def get_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", type=Path, help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB})")
     serve.add_argument("--site-url", help="the address people use to reach the hub, if not http://HOST:PORT/ "
                                           "(default: $COHUB_SITE_URL)")
+    serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                       help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * "
+                            "(default: the forwarded_allow_ips comment setting, which believes none)")
     serve.set_defaults(func=_serve)
 
     add_comments_parser(commands)
@@ -140,7 +143,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
     try:
-        serve(args.root, host=args.host, port=args.port, db_path=db_path, site_url=args.site_url)
+        serve(args.root, host=args.host, port=args.port, db_path=db_path, site_url=args.site_url,
+              forwarded_allow_ips=args.forwarded_allow_ips)
     except BuildFailed as error:
         print(f"cohub: {error}", file=sys.stderr)
         return 1

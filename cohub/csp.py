@@ -16,11 +16,11 @@ import base64
 import hashlib
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
@@ -81,6 +81,12 @@ def with_policy(page: str, policy: str) -> str:
     if head is None:
         return page
     return f"{page[:head.end()]}{meta}{page[head.end():]}"
+
+
+def form_targets(comment_settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """Where the comment form posts, when the comment service runs at an address of its own."""
+    action = comment_settings.get("action")
+    return (action,) if isinstance(action, str) else ()
 
 
 def site_script_hashes(site_dir: Path) -> frozenset[str]:

@@ -26,7 +26,7 @@ from cohub.accessibility_statement import accessibility_statement
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
-from cohub.csp import content_security_policy, inline_script_hashes, with_policy
+from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
@@ -36,6 +36,7 @@ from cohub.related import RelatedConfig, RelatedConfigError, decode_related_conf
 from cohub.sanitise import sanitise_story
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.settings_lines import setting_lines
+from cohub.siteconfig import comment_settings_mapping
 from cohub.taxonomy import load_taxonomy
 from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
@@ -107,9 +108,7 @@ class SiteHooks:
         self.titles = {}
         self.generated = {}
         self.content_scripts = {}
-        comment_settings = config.extra.get("comments")
-        action = comment_settings.get("action") if isinstance(comment_settings, dict) else None
-        self.form_targets = (action,) if isinstance(action, str) else ()
+        self.form_targets = form_targets(comment_settings_mapping({"extra": config.extra}))
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")
         if tags_plugin is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cohub.comments.settings import RetentionPeriods
+    from cohub.comments.settings import RetentionPeriod
     from cohub.organisation import Organisation
 
 ICO_COMPLAINT_URL = "https://ico.org.uk/make-a-complaint/"
@@ -65,6 +65,7 @@ class PrivacyNotice:
     organisation: Organisation
     uses: tuple[DataUse, ...]
     recipients: tuple[str, ...]
+    retention: tuple[RetentionPeriod, ...] = ()
     rights: tuple[Right, ...] = RIGHTS
     ico_complaint_url: str = ICO_COMPLAINT_URL
     ico_helpline: str = ICO_HELPLINE
@@ -75,11 +76,16 @@ def days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
 
 
-def privacy_notice(organisation: Organisation, site_name: str, retention: RetentionPeriods) -> PrivacyNotice:
+def privacy_notice(
+    organisation: Organisation, site_name: str, retention: tuple[RetentionPeriod, ...],
+) -> PrivacyNotice:
     """The notice for a site run by ``organisation``, with the comment service's retention periods."""
-    rejected = days(retention.rejected_comment_days)
+    period = {each.status: days(each.days) for each in retention}
     until_removed = (f"While the comment is on the website, or until you ask us to delete it. "
-                     f"If a moderator does not approve it, we delete it {rejected} after you sent it.")
+                     f"If a moderator does not approve it, or takes it off the website, we delete it "
+                     f"{period['rejected']} later.")
+    personal = (f"At most {period['pending']} while the comment waits for a moderator, and {period['approved']} "
+                f"after it is published. We delete it sooner if you ask us to.")
     return PrivacyNotice(
         site_name=site_name,
         organisation=organisation,
@@ -88,10 +94,11 @@ def privacy_notice(organisation: Organisation, site_name: str, retention: Retent
                     CONSENT, until_removed),
             DataUse("Your name, if you give one", "To show who wrote the comment.", CONSENT, until_removed),
             DataUse("Your email address, if you give one",
-                    "To contact you about your comment. We never publish it.", CONSENT, until_removed),
+                    "To contact you about your comment. We never publish it.", CONSENT, personal),
             DataUse("A scrambled (hashed) form of your internet address, and the time you sent the comment",
-                    "To stop one person sending a lot of comments, and to find spam.", PUBLIC_TASK, until_removed),
+                    "To stop one person sending a lot of comments, and to find spam.", PUBLIC_TASK, personal),
         ),
+        retention=retention,
         recipients=(
             f"The moderators at {organisation.name}, who read every comment before it is published.",
             "Anyone who reads the website, but only for a comment a moderator has approved, "

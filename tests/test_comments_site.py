@@ -161,3 +161,47 @@ def test_script_in_a_comment_or_name_is_shown_as_text_and_never_runs(page, serve
     assert "<script>alert('name')</script>" in shown
     assert page.locator("#approved-comments script, #approved-comments img").count() == 0
     assert dialogs == []
+
+
+def _post_from(url: str, forwarded_for: str) -> int:
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    parts = urlsplit(url)
+    body = urlencode({"page": "essex-tender-evaluation", "comment": f"From {forwarded_for}, a useful comment.",
+                      "name": "", "email": "", "consent": "yes", "website": ""})
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("POST", "/comments", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Origin": url.rstrip("/"),
+            "X-Forwarded-For": forwarded_for})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("forwarded_allow_ips", "accepted"), [(None, 5), ("127.0.0.1", 7)])
+def test_serve_believes_forwarded_addresses_only_from_the_proxies_it_is_told(
+        hub, tmp_path, forwarded_allow_ips, accepted):
+    sock = _free_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    app = hub_app(hub, site_dir=tmp_path, db_path=tmp_path / "c.sqlite3", site_url=url,
+                  forwarded_allow_ips=forwarded_allow_ips)
+    server = _ServerThread(app, sock)
+    server.start()
+    try:
+        statuses = [_post_from(url, f"192.0.2.{number}") for number in range(7)]
+    finally:
+        server.stop()
+    assert statuses.count(303) == accepted
+
+
+def test_the_serve_command_hands_on_the_trusted_proxies(hub, monkeypatch):
+    import cohub.serve
+
+    calls = []
+    monkeypatch.setattr(cohub.serve, "serve", lambda root, **options: calls.append(options))
+
+    assert main(["--root", str(hub), "serve", "--forwarded-allow-ips", "10.0.0.1,10.0.0.2"]) == 0
+
+    assert calls[0]["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"

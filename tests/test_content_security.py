@@ -7,6 +7,7 @@ import pytest
 
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from tests.conftest import build_hub, real_site, serve_site, site_pages
+from tests.test_comments_site import served_hub  # noqa: F401 (a fixture)
 from tests.test_search import HEADER_BOX, HEADER_RESULT
 
 PAGES = site_pages(real_site())
@@ -82,3 +83,16 @@ def test_script_in_a_pages_text_never_runs(hub, strict_page):
         violations = page.evaluate("window.cohubViolations")
     assert len([v for v in violations if v.startswith("script-src")]) >= 3, violations
     assert dialogs == []
+
+
+def test_cohub_serve_sends_the_policy_and_its_pages_keep_to_it(strict_page, served_hub):
+    url, _db = served_hub
+    page = strict_page
+    page.add_init_script(RECORD_VIOLATIONS)
+    visited = []
+    for address in ("", "case-studies/essex-tender-evaluation/", "moderate/login", "no-such-page/"):
+        response = page.goto(url + address, wait_until="networkidle")
+        policy = response.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy, address
+        visited.append(page.evaluate("window.cohubViolations"))
+    assert visited == [[], [], [], []]

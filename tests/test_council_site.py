@@ -98,7 +98,7 @@ def test_the_privacy_notice_names_the_controller_officer_bases_retention_rights_
     assert "The data controller is Northshire Shared Services." in text
     assert "Sam Patel" in text and "mailto:dpo@northshire.example.org" in text
     assert "Consent (UK GDPR Article 6(1)(a))" in text and "Public task (UK GDPR Article 6(1)(e))" in text
-    assert "we delete it 30 days after you sent it" in text
+    assert "we delete it 30 days later" in text
     for right in ("of access", "to correct", "to delete", "to restrict", "to data portability", "to object",
                   "to withdraw consent"):
         assert f"The right {right}</strong>" in text

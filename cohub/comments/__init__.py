@@ -5,20 +5,26 @@ only approved comments are published, and email addresses never are.
 
 Public API
 ----------
-``create_app(*, site_dir, store, site_url, known_pages, settings) -> Starlette``
+``create_app(*, site_dir, store, site_url, known_pages, settings, case_study_titles=None,
+content_security_policy=None) -> Starlette``
     The service (``cohub.comments.app``). Serves POST /comments,
     GET /comments/thanks, /comments/static/comments.css and .js, the
     moderation pages under /moderate, and, when ``site_dir`` is given, the
     built site itself with approved comments put into each
-    /case-studies/SLUG/ page as it is served. Run it with uvicorn; behind a
-    reverse proxy, start uvicorn with ``--proxy-headers`` and
-    ``--forwarded-allow-ips`` so rate limits see the real client address.
+    /case-studies/SLUG/ page as it is served. Every response gets the
+    security headers (and ``content_security_policy`` when given). Run it
+    with ``uvicorn.Server(uvicorn_config(app, ...))``: the app itself
+    believes forwarded addresses only from ``settings.forwarded_allow_ips``,
+    and its lifespan runs the notification sender and the retention rules.
 ``CommentStore(path)``
-    SQLite storage (``cohub.comments.store``): ``add``, ``get``, ``list``,
-    ``approve``, ``reject``, ``purge_rejected``, ``approved_for``.
-``CommentSettings`` and ``settings_from_env(environ, extra)``
+    SQLite storage (``cohub.comments.store``): ``add`` (with an atomic rate
+    limit), ``get``, ``list``, ``approve``, ``reject``, ``withdraw``,
+    ``erase_email``, ``search_approved``, ``apply_retention``,
+    ``approved_for``, ``reserve_sign_in`` and the notification outbox.
+``CommentSettings``, ``settings_from_env(environ, extra)`` and ``retention_periods(settings)``
     Settings from ``COHUB_*`` environment variables and the ``extra.comments``
-    mapping of ``mkdocs.yml`` (``cohub.comments.settings``).
+    mapping of ``mkdocs.yml`` (``cohub.comments.settings``); the retention
+    periods as the privacy notice states them.
 ``template_environment()``, ``render_approved_comments(env, comments) -> str`` and
 ``inject_comments(page_html, slug, comments_html) -> str``
     Rendering approved comments and putting them into a built page
@@ -39,7 +45,8 @@ with these fields (each ``id`` equal to its ``name``, so that error links work):
 - ``comment``: textarea, required, 3 to 5,000 characters.
 - ``name``: optional, up to 100 characters; "Anonymous" when empty.
 - ``email``: optional, up to 254 characters; never published.
-- ``consent``: checkbox with ``value="yes"``, required ("I agree to the privacy notice").
+- ``consent``: checkbox with ``value="yes"``, required ("I agree to the privacy notice");
+  any other value is not consent.
 - ``website``: the spam trap, labelled "Leave this field empty", inside an
   element with ``class="cohub-honeypot"`` and the ``hidden`` attribute, with
   ``autocomplete="off"`` and ``tabindex="-1"``.
@@ -70,7 +77,7 @@ from cohub.comments.render import (
     render_approved_comments,
     template_environment,
 )
-from cohub.comments.settings import CommentSettings, SettingsError, settings_from_env
+from cohub.comments.settings import CommentSettings, SettingsError, retention_periods, settings_from_env
 from cohub.comments.store import Comment, CommentStatus, CommentStore
 
 __all__ = (
@@ -84,6 +91,7 @@ __all__ = (
     "create_app",
     "inject_comments",
     "render_approved_comments",
+    "retention_periods",
     "settings_from_env",
     "template_environment",
 )

@@ -2,27 +2,33 @@
 
 Pages are rendered from ``templates/`` with autoescaping on. No request, however
 malformed, gets a traceback: every failure is answered with a plain page.
+Every response, whatever sends it, carries the security headers of
+``_SecurityHeaders``. Forwarded client addresses are believed only from the
+proxies named in ``settings.forwarded_allow_ips``; run uvicorn through
+``uvicorn_config``, which leaves that to the app and sends no Server header.
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import contextlib
+import functools
 import hmac
 import logging
 import re
-import smtplib
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
+import uvicorn
+from starlette.datastructures import MutableHeaders
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -30,22 +36,28 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cohub.comments.client_hash import ClientHasher, key_file_beside
+from cohub.comments.notify import send_due_notification
 from cohub.comments.render import TEMPLATES_DIR, inject_comments, render_approved_comments, template_environment
-from cohub.comments.settings import CommentSettings
+from cohub.comments.settings import CommentSettings, retention_policy
 from cohub.comments.store import (
-    Comment,
     CommentAlreadyDecidedError,
     CommentNotFoundError,
+    CommentNotPublishedError,
     CommentStatus,
     CommentStore,
     ModeratorSession,
+    RateLimit,
+    SignInPolicy,
+    normalise_username,
+    parse_comment_id,
 )
 from cohub.comments.validation import FieldError, ValidationResult, validate_comment_form
 from cohub.site_shell import site_shell
 
-__all__ = ("SESSION_COOKIE", "create_app")
+__all__ = ("SESSION_COOKIE", "create_app", "uvicorn_config")
 
 SESSION_COOKIE = "cohub_moderator"
 
@@ -57,18 +69,111 @@ _STATIC_FILES = {"comments.css": "text/css", "comments.js": "text/javascript"}
 # Case study pages, which get their approved comments put in as they are served.
 _CASE_STUDY_PATH = re.compile(r"/case-studies/([^/.][^/]*)/(?:index\.html)?")
 
-# SQLite integers are 64-bit; larger ids cannot exist and must not reach it.
-_LARGEST_ID = 2**63 - 1
-
-# Sent with the service's own pages. Its pages use no inline script or style.
-_SECURITY_HEADERS = {
+# Sent with the service's own pages, unless the site's own policy is given to
+# create_app. Its pages use no inline script or style.
+_PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
         " form-action 'self'; frame-ancestors 'none'"
     ),
+    "Cache-Control": "no-store",
+}
+
+# Sent with every response. The site uses none of these browser features.
+_EVERY_RESPONSE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": (
+        "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(),"
+        " magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+    ),
+}
+
+# Browsers are told to use https only for a year once they have seen the site over https.
+_HSTS = "max-age=31536000"
+
+# Password checks running at once: each takes 16 MiB, so memory stays bounded however many arrive.
+_PASSWORD_CHECKS_AT_ONCE = 2
+
+# How often the retention rules run while the service is up (they also run when it starts).
+_RETENTION_INTERVAL = timedelta(days=1)
+# How often the notification sender looks at the outbox when no comment has woken it.
+_OUTBOX_POLL_SECONDS = 60.0
+
+
+class _SecurityHeaders:
+    """ASGI middleware putting the security headers on every response, whatever sends it.
+
+    Args:
+        app: The application to wrap.
+        hsts: Also send Strict-Transport-Security (the site is https).
+        content_security_policy: A policy to send with every response,
+            replacing any a page set itself; None to leave pages' own.
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: bool, content_security_policy: str | None) -> None:
+        self.app = app
+        self.headers = dict(_EVERY_RESPONSE_HEADERS)
+        if hsts:
+            self.headers["Strict-Transport-Security"] = _HSTS
+        if content_security_policy is not None:
+            self.headers["Content-Security-Policy"] = content_security_policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers[name] = value
+                del headers["server"]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _Service(Starlette):
+    """Starlette, with the proxy and security-header layers outside even its error handling."""
+
+    def __init__(self, *, settings: CommentSettings, hsts: bool, content_security_policy: str | None, **options: Any):
+        super().__init__(**options)
+        self._settings = settings
+        self._hsts = hsts
+        self._content_security_policy = content_security_policy
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        # uvicorn's own middleware, applied here so the app decides whom to
+        # believe whatever server runs it.
+        if self._settings.forwarded_allow_ips.strip():
+            trusted = "*" if self._settings.trusts_any_proxy else list(self._settings.trusted_proxies)
+            app = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+        return _SecurityHeaders(app, hsts=self._hsts, content_security_policy=self._content_security_policy)
+
+
+def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for the service.
+
+    Forwarded headers are left to the app (see ``forwarded_allow_ips``),
+    uvicorn sends no Server header, and the app's lifespan runs, which starts
+    the notification sender and the retention rules.
+
+    Args:
+        app: From ``create_app``.
+        options: Anything else for ``uvicorn.Config`` (host, port, log_level...).
+    """
+    return uvicorn.Config(app, proxy_headers=False, server_header=False, lifespan="on", ws="none", **options)
+
+
+# Moderation decisions, from the URL, and the status each leaves the comment in.
+_DECISIONS = {
+    "approve": CommentStatus.APPROVED,
+    "reject": CommentStatus.REJECTED,
+    "withdraw": CommentStatus.REJECTED,
 }
 
 
@@ -140,6 +245,7 @@ class _CommentService:
         site_url: str,
         known_pages: Callable[[], frozenset[str]] | frozenset[str],
         settings: CommentSettings,
+        case_study_titles: Mapping[str, str],
     ) -> None:
         site_origin = _origin(site_url)
         if site_origin is None:
@@ -151,8 +257,63 @@ class _CommentService:
         self.secure_cookies = site_origin.startswith("https:")
         self.known_pages = known_pages if callable(known_pages) else lambda: known_pages
         self.settings = settings
-        self.client_hash_secret = (settings.client_hash_secret or store.secret("client_hash")).encode("utf-8")
+        self.case_study_titles = case_study_titles
+        self.hasher = ClientHasher(
+            rotation=timedelta(days=settings.client_hash_rotation_days),
+            clock=store.now,
+            secret=settings.client_hash_secret,
+            key_file=key_file_beside(store.path),
+        )
         self.env: jinja2.Environment = template_environment()
+        self.outbox_wakeup: asyncio.Event | None = None
+        self.password_checks = asyncio.Semaphore(_PASSWORD_CHECKS_AT_ONCE)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        """Apply the retention rules, then keep them and the notification sender running."""
+        await run_in_threadpool(self.apply_retention)
+        self.outbox_wakeup = asyncio.Event()
+        tasks = [asyncio.create_task(self.retention_loop())]
+        if self.settings.notifications_enabled:
+            tasks.append(asyncio.create_task(self.notification_loop()))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def apply_retention(self) -> None:
+        """Forget personal data kept longer than the settings allow."""
+        report = self.store.apply_retention(retention_policy(self.settings))
+        _logger.info(
+            "Retention: cleared %d pending and %d published comments' personal data, deleted %d rejected comments",
+            report.pending_cleared,
+            report.approved_cleared,
+            report.rejected_deleted,
+        )
+
+    async def retention_loop(self) -> None:
+        """Apply the retention rules once a day."""
+        while True:
+            await asyncio.sleep(_RETENTION_INTERVAL.total_seconds())
+            try:
+                await run_in_threadpool(self.apply_retention)
+            except sqlite3.Error:
+                _logger.exception("Could not apply the retention rules; will try again tomorrow")
+
+    async def notification_loop(self) -> None:
+        """Send notifications from the outbox when a comment arrives, and now and then."""
+        assert self.outbox_wakeup is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.outbox_wakeup.wait(), timeout=_OUTBOX_POLL_SECONDS)
+            self.outbox_wakeup.clear()
+            try:
+                while await run_in_threadpool(send_due_notification, self.store, self.settings, self.site_url):
+                    pass
+            except sqlite3.Error:
+                _logger.exception("Could not read the notification outbox")
 
     # Shared helpers
 
@@ -184,7 +345,7 @@ class _CommentService:
             moderator=moderator,
             **context,
         )
-        return HTMLResponse(html, status_code=status_code, headers={**_SECURITY_HEADERS, **(headers or {})})
+        return HTMLResponse(html, status_code=status_code, headers={**_PAGE_HEADERS, **(headers or {})})
 
     def message(
         self,
@@ -206,9 +367,8 @@ class _CommentService:
         )
 
     def client_hash(self, request: Request) -> str:
-        """A salted hash of the client's IP address: enough to count, not to identify."""
-        address = request.client.host if request.client else "unknown"
-        return hmac.new(self.client_hash_secret, address.encode("utf-8"), hashlib.sha256).hexdigest()
+        """A keyed hash of the client's IP address: enough to count, not to identify."""
+        return self.hasher.hash(request.client.host if request.client else "unknown")
 
     def same_origin(self, request: Request) -> bool:
         """True if the request came from a page on the site (Origin, else Referer)."""
@@ -295,19 +455,18 @@ class _CommentService:
             return self.form_page(result, "invalid", status_code=400, known_pages=known_pages)
         client_hash = self.client_hash(request)
         window = timedelta(minutes=self.settings.rate_limit_window_minutes)
-        recent = await run_in_threadpool(self.store.count_recent_comments, client_hash, window)
-        if recent >= self.settings.rate_limit_count:
-            retry_after = {"Retry-After": str(int(window.total_seconds()))}
-            if wants_json:
-                return JSONResponse(
-                    {"errors": {"form": self.rate_limit_message()}}, status_code=429, headers=retry_after
-                )
-            return self.form_page(
-                result, "rate_limited", status_code=429, known_pages=known_pages, headers=retry_after
-            )
         try:
             comment = await run_in_threadpool(
-                self.store.add, result.page, result.name, result.email, result.body, client_hash
+                functools.partial(
+                    self.store.add,
+                    result.page,
+                    result.name,
+                    result.email,
+                    result.body,
+                    client_hash,
+                    limit=RateLimit(count=self.settings.rate_limit_count, window=window),
+                    notify=self.settings.notifications_enabled,
+                )
             )
         except sqlite3.Error:
             _logger.exception("Could not save a comment on %r", result.page)
@@ -316,9 +475,19 @@ class _CommentService:
                     {"errors": {"form": "Sorry, your comment could not be saved. Try again later."}}, status_code=503
                 )
             return self.form_page(result, "not_saved", status_code=503, known_pages=known_pages)
+        if comment is None:
+            retry_after = {"Retry-After": str(int(window.total_seconds()))}
+            if wants_json:
+                return JSONResponse(
+                    {"errors": {"form": self.rate_limit_message()}}, status_code=429, headers=retry_after
+                )
+            return self.form_page(
+                result, "rate_limited", status_code=429, known_pages=known_pages, headers=retry_after
+            )
         _logger.info("Comment %d on %r is waiting for moderation", comment.id, comment.page)
-        notify = BackgroundTask(self.notify_moderators, comment) if self.settings.notifications_enabled else None
-        return self.accepted(comment.page, wants_json, background=notify)
+        if self.outbox_wakeup is not None and self.settings.notifications_enabled:
+            self.outbox_wakeup.set()
+        return self.accepted(comment.page, wants_json)
 
     def rate_limit_message(self) -> str:
         """Why a comment was turned away by the rate limit, and what to do."""
@@ -334,12 +503,12 @@ class _CommentService:
             return JSONResponse({"errors": {"form": " ".join(refusal.paragraphs)}}, status_code=refusal.status_code)
         return self.message(refusal.heading, refusal.paragraphs, status_code=refusal.status_code)
 
-    def accepted(self, page: str, wants_json: bool, background: BackgroundTask | None = None) -> Response:
+    def accepted(self, page: str, wants_json: bool) -> Response:
         """Answer a comment that was taken (or quietly dropped as spam)."""
         if wants_json:
-            return JSONResponse({"status": "pending"}, background=background)
+            return JSONResponse({"status": "pending"})
         location = f"/comments/thanks?{urlencode({'page': page})}" if page else "/comments/thanks"
-        return RedirectResponse(location, status_code=303, background=background)
+        return RedirectResponse(location, status_code=303)
 
     def form_page(
         self,
@@ -375,32 +544,6 @@ class _CommentService:
             "thanks.html", {"case_study_href": _case_study_href(slug) if slug in known_pages else ""}
         )
 
-    def notify_moderators(self, comment: Comment) -> None:
-        """Email moderators about a new comment. Runs after the comment is saved.
-
-        A failure is logged and goes no further: the comment is already safe
-        in the moderation list. The commenter's email address is not sent.
-        """
-        message = EmailMessage()
-        message["Subject"] = f"New comment waiting for moderation on {comment.page}"
-        message["From"] = self.settings.smtp_from
-        message["To"] = ", ".join(self.settings.smtp_to)
-        message.set_content(
-            "A new comment is waiting for moderation.\n\n"
-            f"Case study: {self.site_url}{_case_study_href(comment.page)}\n"
-            f"Name: {comment.name or 'Anonymous'}\n"
-            f"Comment number: {comment.id}\n\n"
-            f"{comment.body}\n\n"
-            f"Approve or reject it at {self.site_url}/moderate\n"
-        )
-        try:
-            with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=30) as smtp:
-                smtp.send_message(message)
-        except OSError:
-            _logger.exception(
-                "Could not email moderators about comment %d; it is waiting in the moderation list", comment.id
-            )
-
     async def static_file(self, request: Request) -> Response:
         """GET /comments/static/NAME: the service's stylesheet and script."""
         name = request.path_params["name"]
@@ -411,19 +554,33 @@ class _CommentService:
     # Moderation
 
     async def moderation_list(self, request: Request) -> Response:
-        """GET /moderate: comments waiting for a decision."""
+        """GET /moderate: comments waiting for a decision, and published comments (searchable)."""
         moderator = await run_in_threadpool(self.moderator_for, request)
         if moderator is None:
             return RedirectResponse("/moderate/login", status_code=303)
+        search = request.query_params.get("q", "")[:200]
         pending = await run_in_threadpool(self.store.list, CommentStatus.PENDING)
+        published = await run_in_threadpool(self.store.search_approved, search)
         decided = None
-        decided_id = request.query_params.get("comment", "")
-        if decided_id.isdigit() and int(decided_id) <= _LARGEST_ID:
-            found = await run_in_threadpool(self.store.get, int(decided_id))
+        decision = request.query_params.get("decided", "")
+        decided_id = parse_comment_id(request.query_params.get("comment", ""))
+        if decided_id is not None and decision in _DECISIONS:
+            found = await run_in_threadpool(self.store.get, decided_id)
             # Only report a decision that has really been made.
-            if found is not None and found.status == request.query_params.get("decided"):
+            if found is not None and found.status == _DECISIONS[decision]:
                 decided = found
-        return self.page("moderate.html", {"comments": pending, "decided": decided}, moderator=moderator)
+        return self.page(
+            "moderate.html",
+            {
+                "comments": pending,
+                "published": published,
+                "search": search,
+                "decided": decided,
+                "decision": decision,
+                "titles": self.case_study_titles,
+            },
+            moderator=moderator,
+        )
 
     async def login_page(self, request: Request) -> Response:
         """GET /moderate/login."""
@@ -438,6 +595,7 @@ class _CommentService:
         errors: tuple[FieldError, ...] = (),
         status_code: int = 200,
         signed_out: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> HTMLResponse:
         """The sign-in form, with any errors."""
         return self.page(
@@ -449,6 +607,7 @@ class _CommentService:
                 "signed_out": signed_out,
             },
             status_code=status_code,
+            headers=headers,
         )
 
     async def login(self, request: Request) -> Response:
@@ -469,7 +628,7 @@ class _CommentService:
                 status_code=413,
                 links=(("/moderate/login", "Go to the sign-in page"),),
             )
-        username = str(form.get("username", "")).strip().lower()
+        username = str(form.get("username", "")).strip()[:200]
         password = str(form.get("password", ""))
         missing = tuple(
             FieldError(field, message)
@@ -481,19 +640,32 @@ class _CommentService:
         )
         if missing:
             return self.login_form(username=username, errors=missing, status_code=400)
-        client_hash = self.client_hash(request)
-        window = timedelta(minutes=self.settings.login_failure_window_minutes)
-        failures = await run_in_threadpool(self.store.count_login_failures, username, client_hash, window)
-        limit = self.settings.login_failure_limit
-        if failures.for_username >= limit or failures.for_client >= limit:
+        policy = SignInPolicy(
+            client_limit=self.settings.login_failure_limit,
+            window=timedelta(minutes=self.settings.login_failure_window_minutes),
+            free_failures=self.settings.login_failure_limit,
+            max_delay=timedelta(seconds=self.settings.login_delay_max_seconds),
+        )
+        decision = await run_in_threadpool(self.store.reserve_sign_in, username, self.client_hash(request), policy)
+        if decision.attempt_id is None:
             minutes = self.settings.login_failure_window_minutes
             message = f"You have tried to sign in too many times. Wait {minutes} minutes, then try again"
-            return self.login_form(username=username, errors=(FieldError("username", message),), status_code=429)
-        if not await run_in_threadpool(self.store.check_moderator_password, username, password):
-            await run_in_threadpool(self.store.record_login_failure, username, client_hash)
-            _logger.warning("Failed sign-in for moderator %r", username)
+            return self.login_form(
+                username=username,
+                errors=(FieldError("username", message),),
+                status_code=429,
+                headers={"Retry-After": str(decision.retry_after_seconds)},
+            )
+        # Others guessing this name's password slow it down, but never lock it.
+        await asyncio.sleep(decision.delay_seconds)
+        async with self.password_checks:
+            right = await run_in_threadpool(self.store.check_moderator_password, username, password)
+        if not right:
+            _logger.warning("Failed sign-in to the moderation page")
             error = FieldError("username", "Enter a correct username and password")
             return self.login_form(username=username, errors=(error,), status_code=400)
+        await run_in_threadpool(self.store.sign_in_succeeded, decision.attempt_id)
+        username = normalise_username(username)
         lifetime = timedelta(hours=self.settings.session_lifetime_hours)
         session = await run_in_threadpool(self.store.start_session, username, lifetime)
         response = RedirectResponse("/moderate", status_code=303)
@@ -549,28 +721,28 @@ class _CommentService:
         return response
 
     async def decide(self, request: Request) -> Response:
-        """POST /moderate/{id}/approve and /moderate/{id}/reject."""
+        """POST /moderate/{id}/approve, /reject and /withdraw."""
         decision = request.path_params["decision"]
-        if decision not in ("approve", "reject"):
+        comment_id = parse_comment_id(request.path_params["comment_id"])
+        if decision not in _DECISIONS or comment_id is None:
             raise HTTPException(status_code=404)
         moderator, refusal = await self.moderator_form(request)
         if moderator is None:
             assert refusal is not None
             return refusal
-        comment_id = request.path_params["comment_id"]
-        action = self.store.approve if decision == "approve" else self.store.reject
+        actions = {"approve": self.store.approve, "reject": self.store.reject, "withdraw": self.store.withdraw}
         try:
-            if comment_id > _LARGEST_ID:
-                raise CommentNotFoundError(comment_id)
-            comment = await run_in_threadpool(action, comment_id)
+            comment = await run_in_threadpool(actions[decision], comment_id)
         except CommentNotFoundError:
             return self.nothing_changed(
                 f"Comment {comment_id} does not exist. It may have been deleted.", 404, moderator
             )
         except CommentAlreadyDecidedError as exc:
             return self.nothing_changed(f"Comment {comment_id} had already been {exc.comment.status}.", 409, moderator)
-        _logger.info("Moderator %r %s comment %d", moderator.username, comment.status, comment.id)
-        return RedirectResponse(f"/moderate?decided={comment.status}&comment={comment.id}", status_code=303)
+        except CommentNotPublishedError:
+            return self.nothing_changed(f"Comment {comment_id} is not on the site.", 409, moderator)
+        _logger.info("A moderator chose to %s comment %d", decision, comment.id)
+        return RedirectResponse(f"/moderate?decided={decision}&comment={comment.id}", status_code=303)
 
     def nothing_changed(self, reason: str, status_code: int, moderator: ModeratorSession) -> HTMLResponse:
         """The answer to a decision on a comment that is not waiting for one."""
@@ -628,6 +800,8 @@ def create_app(
     site_url: str,
     known_pages: Callable[[], frozenset[str]] | frozenset[str],
     settings: CommentSettings,
+    case_study_titles: Mapping[str, str] | None = None,
+    content_security_policy: str | None = None,
 ) -> Starlette:
     """Build the comment service as an ASGI application.
 
@@ -641,15 +815,25 @@ def create_app(
             function giving them (called on each submission, so it can
             follow a rebuilt site).
         settings: Limits, names and notification settings.
+        case_study_titles: Each case study's title by slug, for the
+            moderation page (the slug is shown for any not given).
+        content_security_policy: A Content-Security-Policy to send with
+            every response (site files too); None to send the service's own
+            policy with its own pages only.
 
     Returns:
-        The application, for uvicorn or any ASGI server.
+        The application, for uvicorn (see ``uvicorn_config``) or any ASGI server.
 
     Raises:
         ValueError: ``site_url`` is not an http or https address.
     """
     service = _CommentService(
-        site_dir=site_dir, store=store, site_url=site_url, known_pages=known_pages, settings=settings
+        site_dir=site_dir,
+        store=store,
+        site_url=site_url,
+        known_pages=known_pages,
+        settings=settings,
+        case_study_titles=case_study_titles or {},
     )
     routes: tuple[BaseRoute, ...] = (
         Route("/comments", service.submit_comment, methods=["POST"]),
@@ -659,11 +843,15 @@ def create_app(
         Route("/moderate/login", service.login_page, methods=["GET"]),
         Route("/moderate/login", service.login, methods=["POST"]),
         Route("/moderate/logout", service.logout, methods=["POST"]),
-        Route("/moderate/{comment_id:int}/{decision}", service.decide, methods=["POST"]),
+        Route("/moderate/{comment_id}/{decision}", service.decide, methods=["POST"]),
     )
     if site_dir is not None:
         routes += (Mount("/", app=_SiteFiles(directory=site_dir, comments_html=service.comments_html)),)
-    return Starlette(
+    return _Service(
+        settings=settings,
+        hsts=service.secure_cookies,
+        content_security_policy=content_security_policy,
         routes=list(routes),
         exception_handlers={HTTPException: service.http_error, Exception: service.server_error},
+        lifespan=service.lifespan,
     )

@@ -8,13 +8,19 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cohub.comments.render import long_date_time
-from cohub.comments.settings import SettingsError, settings_from_env
-from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError
+from cohub.comments.settings import (
+    CommentSettings,
+    SettingsError,
+    retention_periods,
+    retention_policy,
+    settings_from_env,
+)
+from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username, parse_comment_id
+from cohub.siteconfig import comment_settings_mapping, read_site_config
 
 __all__ = ("DEFAULT_DB", "MINIMUM_PASSWORD_LENGTH", "add_parser")
 
@@ -63,15 +69,30 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     show_parser.add_argument("id", metavar="ID", help="the comment's number")
     show_parser.set_defaults(func=_guarded(_show))
 
-    for name, action in (("approve", _approve), ("reject", _reject)):
-        decide_parser = commands.add_parser(name, help=f"{name} a pending comment")
+    for name, action, summary in (
+        ("approve", _approve, "approve a pending comment"),
+        ("reject", _reject, "reject a pending comment"),
+        ("withdraw", _withdraw, "take an approved comment off the site"),
+    ):
+        decide_parser = commands.add_parser(name, help=summary)
         decide_parser.add_argument("id", metavar="ID", help="the comment's number")
         decide_parser.set_defaults(func=_guarded(action))
 
-    purge_parser = commands.add_parser("purge", help="delete old rejected comments")
-    purge_parser.add_argument(
-        "--days",
-        help="delete rejected comments decided more than this many days ago (default: $COHUB_PURGE_AFTER_DAYS or 30)",
+    erase_parser = commands.add_parser(
+        "erase",
+        help="delete every comment sent with an email address",
+        description="Delete every comment sent with an email address, whatever its status, and all it holds.",
+    )
+    erase_parser.add_argument("--email", required=True, help="the person's email address (any case)")
+    erase_parser.set_defaults(func=_guarded(_erase))
+
+    purge_parser = commands.add_parser(
+        "purge",
+        help="forget personal data kept longer than the hub's retention settings",
+        description=(
+            "Apply the retention settings (retention_*_days in mkdocs.yml's extra.comments, or"
+            " COHUB_RETENTION_*_DAYS). The comment service also does this when it starts and every day."
+        ),
     )
     purge_parser.set_defaults(func=_guarded(_purge))
 
@@ -86,6 +107,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     moderator_parser.add_argument("username", metavar="USERNAME")
     moderator_parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input without asking"
+    )
+    moderator_parser.add_argument(
+        "--change-password", action="store_true", help="change the password of a moderator who is already there"
     )
     moderator_parser.set_defaults(func=_guarded(_add_moderator))
 
@@ -110,17 +134,18 @@ def _guarded(command: Callable[[argparse.Namespace, CommentStore], None]) -> Cal
 
 
 def _comment_id(text: str) -> int:
-    if not text.isdigit() or int(text) > 2**63 - 1:
-        raise _CommandError(f"a comment's number is a whole number like 12, not {text!r}")
-    return int(text)
+    comment_id = parse_comment_id(text)
+    if comment_id is None:
+        shown = text if len(text) <= 30 else f"{text[:30]}…"
+        raise _CommandError(f"a comment's number is a whole number like 12, not {shown!r}")
+    return comment_id
 
 
-def _days(text: str | None) -> int:
-    if text is None:
-        return settings_from_env(os.environ, None).purge_after_days
-    if not text.isdigit():
-        raise _CommandError(f"--days must be a whole number like 30, not {text!r}")
-    return int(text)
+def _hub_settings(args: argparse.Namespace) -> CommentSettings:
+    """The comment settings of the hub in ``--root`` (or this folder), with the environment's."""
+    root = getattr(args, "root", None) or Path()
+    extra = comment_settings_mapping(read_site_config(root)) if (root / "mkdocs.yml").is_file() else None
+    return settings_from_env(os.environ, extra)
 
 
 def _short_time(comment: Comment) -> str:
@@ -181,11 +206,30 @@ def _reject(args: argparse.Namespace, store: CommentStore) -> None:
     print(f"Rejected comment {comment.id} on {comment.page}.")
 
 
-def _purge(args: argparse.Namespace, store: CommentStore) -> None:
-    days = _days(args.days)
-    deleted = store.purge_rejected(timedelta(days=days))
+def _withdraw(args: argparse.Namespace, store: CommentStore) -> None:
+    comment = store.withdraw(_comment_id(args.id))
+    print(
+        f"Withdrew comment {comment.id} on {comment.page}. It is off the site now under cohub serve,"
+        " and after the next build otherwise."
+    )
+
+
+def _erase(args: argparse.Namespace, store: CommentStore) -> None:
+    deleted = store.erase_email(args.email)
     noun = "comment" if deleted == 1 else "comments"
-    print(f"Deleted {deleted} rejected {noun} older than {days} days.")
+    print(f"Deleted {deleted} {noun} sent with that email address.")
+
+
+def _purge(args: argparse.Namespace, store: CommentStore) -> None:
+    settings = _hub_settings(args)
+    report = store.apply_retention(retention_policy(settings))
+    days = {period.status: period.days for period in retention_periods(settings)}
+    print(f"Deleted {report.rejected_deleted} rejected comments decided more than {days['rejected']} days ago.")
+    print(
+        f"Removed the email address and scrambled IP address from {report.pending_cleared} pending comments"
+        f" older than {days['pending']} days and {report.approved_cleared} approved comments approved more"
+        f" than {days['approved']} days ago."
+    )
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -200,13 +244,22 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _add_moderator(args: argparse.Namespace, store: CommentStore) -> None:
-    username = args.username.strip().lower()
-    if not username or any(character.isspace() for character in username):
+    username = normalise_username(args.username)
+    if not username or any(character.isspace() for character in username) or len(username) > 100:
         raise _CommandError(f"a username must be one word with no spaces, not {args.username!r}")
+    change = args.change_password
+    # At a terminal, replacing someone's password is confirmed; elsewhere it
+    # needs --change-password, so a script never replaces one by mistake.
+    if not change and not args.password_stdin and sys.stdin.isatty() and store.moderator_exists(username):
+        answer = input(f"There is already a moderator called {username}. Change their password? (yes/no) ")
+        if answer.strip().casefold() not in ("y", "yes"):
+            raise _CommandError(f"nothing was changed: {username} keeps their password")
+        change = True
     password = _read_password(args.password_stdin)
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise _CommandError(f"the password must be {MINIMUM_PASSWORD_LENGTH} characters or more")
-    if store.set_moderator_password(username, password):
-        print(f"Added moderator {username}.")
-    else:
+    store.set_moderator_password(username, password, change=change)
+    if change:
         print(f"Changed the password for moderator {username}.")
+    else:
+        print(f"Added moderator {username}.")

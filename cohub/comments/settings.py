@@ -10,13 +10,28 @@ left alone: they belong to the site's templates.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from typing import Any
 
-__all__ = ("CommentSettings", "RetentionPeriods", "SettingsError", "retention_periods", "settings_from_env")
+from cohub.comments.store import RetentionPolicy
+
+__all__ = (
+    "CommentSettings",
+    "RetentionPeriod",
+    "SettingsError",
+    "retention_periods",
+    "retention_policy",
+    "settings_from_env",
+)
 
 _ENV_PREFIX = "COHUB_"
+
+# How the service talks to the mail server: STARTTLS after connecting,
+# TLS from the start, or (only for a relay on the same machine) in the clear.
+SMTP_SECURITY_CHOICES = ("starttls", "tls", "none")
 
 
 class SettingsError(ValueError):
@@ -32,23 +47,44 @@ class CommentSettings:
         privacy_url: Where the privacy notice is, linked beside the consent box.
         rate_limit_count: Comments one client may send per window.
         rate_limit_window_minutes: Length of that window.
-        login_failure_limit: Failed sign-ins allowed per username or client per window.
+        login_failure_limit: Failed sign-ins allowed from one client address
+            per window; after that many failures for one username, each
+            further try for it waits longer before it is checked.
         login_failure_window_minutes: Length of that window.
+        login_delay_max_seconds: The longest wait before a sign-in for a
+            username that others keep guessing is checked. The real
+            moderator is never locked out, only slowed down by this much.
         session_lifetime_hours: How long a moderator stays signed in.
         max_body_bytes: Largest request body accepted. The default is large
             enough for the longest valid comment even in scripts where each
             character takes 12 bytes once encoded, so only oversized or
             hostile requests meet it.
-        purge_after_days: Rejected comments older than this are deleted by
-            ``cohub comments purge``.
+        retention_pending_days: Days a comment still waiting for moderation
+            keeps the commenter's email address and scrambled IP address.
+        retention_rejected_days: Days after it was rejected (or withdrawn)
+            that a comment is deleted altogether.
+        retention_approved_days: Days after it was approved that a published
+            comment keeps the commenter's email address and scrambled IP address.
+        forwarded_allow_ips: Proxies whose ``X-Forwarded-For`` and
+            ``X-Forwarded-Proto`` headers are believed, as a comma-separated
+            list of addresses and networks (``*`` for any). Empty, the
+            default, believes no forwarded header.
         smtp_host: Mail server for telling moderators about new comments;
             empty turns notification off.
-        smtp_port: Its port. The server is expected to be a local relay that
-            needs no sign-in.
+        smtp_port: Its port: 587 for STARTTLS, 465 for TLS.
+        smtp_security: ``starttls``, ``tls``, or ``none`` (only for a relay on
+            the same machine).
+        smtp_username: User name for signing in to the mail server; empty for none.
+        smtp_password: Its password (best given as ``COHUB_SMTP_PASSWORD``).
+        smtp_timeout_seconds: How long to wait for the mail server at each step.
         smtp_from: Sender address for notifications.
         smtp_to: Moderators' addresses.
-        client_hash_secret: Salt for hashing IP addresses; when empty, one is
-            generated once and kept in the database.
+        client_hash_secret: Key for scrambling IP addresses, best given as
+            ``COHUB_CLIENT_HASH_SECRET``; when empty, a random key is kept in
+            a file beside the database (readable by its owner only) and
+            replaced on schedule.
+        client_hash_rotation_days: How often the key changes, so that
+            scrambled addresses from different periods cannot be linked.
     """
 
     site_name: str = "cohub"
@@ -59,12 +95,21 @@ class CommentSettings:
     login_failure_window_minutes: int = 15
     session_lifetime_hours: int = 12
     max_body_bytes: int = 128 * 1024
-    purge_after_days: int = 30
+    login_delay_max_seconds: int = 30
+    retention_pending_days: int = 90
+    retention_rejected_days: int = 30
+    retention_approved_days: int = 90
+    forwarded_allow_ips: str = ""
     smtp_host: str = ""
-    smtp_port: int = 25
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_timeout_seconds: int = 10
     smtp_from: str = ""
     smtp_to: tuple[str, ...] = ()
     client_hash_secret: str = field(default="", repr=False)
+    client_hash_rotation_days: int = 30
 
     def __post_init__(self) -> None:
         for setting in fields(self):
@@ -73,11 +118,90 @@ class CommentSettings:
                 raise SettingsError(f"{setting.name} must be 1 or more, not {value}")
         if self.smtp_host and not (self.smtp_from and self.smtp_to):
             raise SettingsError("smtp_from and smtp_to are needed when smtp_host is set")
+        if self.smtp_security not in SMTP_SECURITY_CHOICES:
+            raise SettingsError(
+                f"smtp_security must be one of {', '.join(SMTP_SECURITY_CHOICES)}, not {self.smtp_security!r}"
+            )
+        if bool(self.smtp_username) != bool(self.smtp_password):
+            raise SettingsError("smtp_username and smtp_password are needed together")
+        if self.smtp_username and self.smtp_security == "none":
+            raise SettingsError("smtp_security must be starttls or tls when smtp_username is set")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    f"forwarded_allow_ips must list IP addresses or networks (or be *), not {proxy!r}"
+                ) from None
 
     @property
     def notifications_enabled(self) -> bool:
         """True when moderators are to be emailed about new comments."""
         return bool(self.smtp_host)
+
+    @property
+    def trusted_proxies(self) -> tuple[str, ...]:
+        """The proxies whose forwarded headers are believed, as uvicorn takes them."""
+        if self.forwarded_allow_ips.strip() == "*":
+            return ()
+        return tuple(item.strip() for item in self.forwarded_allow_ips.split(",") if item.strip())
+
+    @property
+    def trusts_any_proxy(self) -> bool:
+        """True when forwarded headers are believed from every client (``*``)."""
+        return self.forwarded_allow_ips.strip() == "*"
+
+
+@dataclass(frozen=True)
+class RetentionPeriod:
+    """How long one kind of comment keeps the commenter's personal data.
+
+    Attributes:
+        status: ``pending``, ``rejected`` or ``approved``.
+        days: The number of days.
+        what_happens: What is done at the end, in words for the privacy notice.
+    """
+
+    status: str
+    days: int
+    what_happens: str
+
+
+def retention_periods(settings: CommentSettings) -> tuple[RetentionPeriod, ...]:
+    """The retention periods in force, for the privacy notice and the service.
+
+    Args:
+        settings: The comment settings.
+
+    Returns:
+        One period per comment status: pending, rejected, approved.
+    """
+    return (
+        RetentionPeriod(
+            "pending",
+            settings.retention_pending_days,
+            "we delete the email address and scrambled IP address of a comment still waiting for a moderator",
+        ),
+        RetentionPeriod(
+            "rejected",
+            settings.retention_rejected_days,
+            "we delete a comment that was not approved, or that was taken off the website, and all it holds",
+        ),
+        RetentionPeriod(
+            "approved",
+            settings.retention_approved_days,
+            "we delete the email address and scrambled IP address of a published comment",
+        ),
+    )
+
+
+def retention_policy(settings: CommentSettings) -> RetentionPolicy:
+    """The store's retention rules from the settings."""
+    return RetentionPolicy(
+        pending=timedelta(days=settings.retention_pending_days),
+        rejected=timedelta(days=settings.retention_rejected_days),
+        approved=timedelta(days=settings.retention_approved_days),
+    )
 
 
 def _as_text(name: str, value: Any) -> str:
@@ -136,20 +260,3 @@ def settings_from_env(environ: Mapping[str, str], extra: Mapping[str, Any] | Non
             continue
         given[setting.name] = _CONVERTERS[str(setting.type)](source_name, raw)
     return CommentSettings(**given)
-
-
-@dataclass(frozen=True)
-class RetentionPeriods:
-    """How long the comment service keeps what it stores, for the privacy notice.
-
-    Attributes:
-        rejected_comment_days: Rejected comments are deleted this many days
-            after they were sent (``cohub comments purge``).
-    """
-
-    rejected_comment_days: int
-
-
-def retention_periods(settings: CommentSettings) -> RetentionPeriods:
-    """The retention periods the comment service's settings give."""
-    return RetentionPeriods(rejected_comment_days=settings.purge_after_days)

@@ -6,10 +6,17 @@ command line at the same time. Writes run in ``BEGIN IMMEDIATE`` transactions
 and are committed (with ``synchronous=FULL``) before the method returns, so a
 comment that has been acknowledged survives a crash or power cut.
 
-Rate limiting needs no table of its own: a client's recent submissions are
-counted from the ``comments`` table by ``client_hash`` and ``created_at``, so
-the limit survives restarts and is shared by every process using the file.
-Failed moderator sign-ins are kept in ``login_failures`` for the same reasons.
+Each limit is decided inside one ``BEGIN IMMEDIATE`` transaction that both
+counts and records, so requests arriving together are decided one after the
+other and exactly the limit gets through. Rate limiting needs no table of its
+own: a client's recent submissions are counted from the ``comments`` table by
+``client_hash`` and ``created_at``, so the limit survives restarts and is
+shared by every process using the file. Sign-in attempts are kept in
+``sign_in_attempts`` for the same reasons; an attempt is recorded before the
+password is checked and deleted if it was right.
+
+Notifications for moderators wait in the ``outbox`` table, written in the
+same transaction as the comment, until a background sender delivers them.
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ import functools
 import hashlib
 import hmac
 import secrets
+import math
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,16 +41,30 @@ __all__ = (
     "Comment",
     "CommentAlreadyDecidedError",
     "CommentNotFoundError",
+    "CommentNotPublishedError",
     "CommentStatus",
     "CommentStore",
     "CommentStoreError",
-    "LoginFailureCounts",
+    "ModeratorExistsError",
+    "ModeratorNotFoundError",
     "ModeratorSession",
+    "RateLimit",
+    "RetentionPolicy",
+    "RetentionReport",
+    "SignInDecision",
+    "SignInPolicy",
     "hash_password",
+    "normalise_username",
+    "parse_comment_id",
     "verify_password",
 )
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
+
+# A comment id as typed or in a URL: a whole number SQLite can hold (18 digits
+# at most keeps it below 2**63), checked before any conversion, since int()
+# refuses numbers of more than 4,300 digits.
+_COMMENT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS comments (
@@ -74,6 +98,28 @@ _SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS login_failures_by_time ON login_failures (failed_at)",
     "CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+# Version 2: sign-in attempts recorded before the check, the outbox, and the
+# key for scrambling IP addresses moved out of the database.
+_MIGRATION_TO_2 = (
+    "DROP TABLE IF EXISTS login_failures",
+    "DROP TABLE IF EXISTS secrets",
+    """CREATE TABLE IF NOT EXISTS sign_in_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL,
+    client_hash TEXT NOT NULL,
+    attempted_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS sign_in_attempts_by_client ON sign_in_attempts (client_hash, attempted_at)",
+    "CREATE INDEX IF NOT EXISTS sign_in_attempts_by_username ON sign_in_attempts (username, attempted_at)",
+    """CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    comment_id INTEGER NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (next_attempt_at)",
     f"PRAGMA user_version = {_SCHEMA_VERSION}",
 )
 
@@ -84,7 +130,11 @@ _SCRYPT_P = 1
 _SCRYPT_LENGTH = 32
 
 # Failed sign-ins older than this are of no use to any throttle and are deleted.
-_LOGIN_FAILURE_RETENTION = timedelta(days=1)
+_SIGN_IN_ATTEMPT_RETENTION = timedelta(days=1)
+
+# A notification not delivered after this many tries is given up (the
+# comment itself waits in the moderation list all the same).
+_OUTBOX_MAX_ATTEMPTS = 10
 
 
 class CommentStatus(StrEnum):
@@ -125,11 +175,82 @@ class ModeratorSession:
 
 
 @dataclass(frozen=True)
-class LoginFailureCounts:
-    """Recent failed sign-ins for one username and for one client."""
+class RateLimit:
+    """At most ``count`` comments from one client in any ``window``."""
 
-    for_username: int
-    for_client: int
+    count: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    """How sign-ins are throttled.
+
+    Attributes:
+        client_limit: Failed sign-ins one client address may make per window;
+            more are refused without checking the password.
+        window: That window.
+        free_failures: Failed sign-ins for one username (from any address)
+            per window before each further try for it has to wait.
+        max_delay: The longest such wait: it doubles with each failure up to this.
+    """
+
+    client_limit: int
+    window: timedelta
+    free_failures: int
+    max_delay: timedelta
+
+
+@dataclass(frozen=True)
+class SignInDecision:
+    """Whether a sign-in may be checked, and when.
+
+    Attributes:
+        attempt_id: The recorded attempt, to pass to ``sign_in_succeeded``;
+            None when the attempt is refused.
+        delay_seconds: How long to wait before checking the password.
+        retry_after_seconds: For a refused attempt, when the client may try again.
+    """
+
+    attempt_id: int | None
+    delay_seconds: float = 0.0
+    retry_after_seconds: int = 0
+
+    @property
+    def allowed(self) -> bool:
+        """True when the password may be checked."""
+        return self.attempt_id is not None
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long each kind of comment keeps personal data (see ``retention_periods``)."""
+
+    pending: timedelta
+    rejected: timedelta
+    approved: timedelta
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    """What one run of the retention rules did."""
+
+    pending_cleared: int
+    rejected_deleted: int
+    approved_cleared: int
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Moderators are to be told that comments are waiting.
+
+    Attributes:
+        outbox_ids: The outbox entries this message covers.
+        comment_count: How many new comments it is about.
+    """
+
+    outbox_ids: tuple[int, ...]
+    comment_count: int
 
 
 class CommentStoreError(Exception):
@@ -142,6 +263,32 @@ class CommentNotFoundError(CommentStoreError):
     def __init__(self, comment_id: int) -> None:
         super().__init__(f"comment {comment_id} does not exist")
         self.comment_id = comment_id
+
+
+class CommentNotPublishedError(CommentStoreError):
+    """Only an approved comment can be withdrawn."""
+
+    def __init__(self, comment: Comment) -> None:
+        super().__init__(f"comment {comment.id} is {comment.status}, not published, so there is nothing to withdraw")
+        self.comment = comment
+
+
+class ModeratorExistsError(CommentStoreError):
+    """A moderator with this name is already there."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"there is already a moderator called {username}; to change their password, add --change-password"
+        )
+        self.username = username
+
+
+class ModeratorNotFoundError(CommentStoreError):
+    """There is no moderator with this name."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"there is no moderator called {username}")
+        self.username = username
 
 
 class CommentAlreadyDecidedError(CommentStoreError):
@@ -179,6 +326,27 @@ def _comment_from_row(row: sqlite3.Row) -> Comment:
         decided_at=_parse_timestamp(row["decided_at"]),
         client_hash=row["client_hash"],
     )
+
+
+def parse_comment_id(text: str) -> int | None:
+    """The comment id in ``text`` (ASCII digits only, no sign or spaces), or None if it cannot be one."""
+    return int(text) if _COMMENT_ID.fullmatch(text) else None
+
+
+def normalise_username(username: str) -> str:
+    """The one form a moderator's name is kept and looked up in.
+
+    Spaces at the ends are dropped, and letters that look or compare the same
+    (capitals, full-width forms, ligatures) become one, so that two names a
+    person cannot tell apart are the same name.
+    """
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def _like_pattern(text: str) -> str:
+    # LIKE treats % and _ as wildcards; they are escaped so a search finds them as typed.
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _hash_token(token: str) -> str:
@@ -255,8 +423,12 @@ class CommentStore:
         self._clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._transaction() as conn:
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
                 for statement in _SCHEMA:
+                    conn.execute(statement)
+            if version < _SCHEMA_VERSION:
+                for statement in _MIGRATION_TO_2:
                     conn.execute(statement)
 
     @contextmanager
@@ -267,6 +439,8 @@ class CommentStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten, so erased personal data does not linger in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             yield conn
         finally:
             conn.close()
@@ -288,25 +462,54 @@ class CommentStore:
 
     # Comments
 
-    def add(self, page: str, name: str, email: str, body: str, client_hash: str) -> Comment:
-        """Store a new comment, waiting for moderation.
+    def add(
+        self,
+        page: str,
+        name: str,
+        email: str,
+        body: str,
+        client_hash: str,
+        *,
+        limit: RateLimit | None = None,
+        notify: bool = False,
+    ) -> Comment | None:
+        """Store a new comment, waiting for moderation, if the client is within its limit.
+
+        The count and the insert are one transaction, so however many
+        comments a client sends at once, no more than the limit are stored.
 
         Args:
             page: The case study slug.
             name: The commenter's name, or an empty string.
             email: The commenter's email address, or an empty string.
             body: The comment text.
-            client_hash: Salted hash of the sender's IP address.
+            client_hash: Scrambled form of the sender's IP address.
+            limit: The rate limit for this client; None for none.
+            notify: Also queue a notification for moderators.
 
         Returns:
-            The stored comment, committed to disk.
+            The stored comment, committed to disk; None if the client has
+            already sent ``limit.count`` comments in ``limit.window``.
         """
+        now = self.now()
         with self._transaction() as conn:
+            if limit is not None:
+                recent = conn.execute(
+                    "SELECT COUNT(*) FROM comments WHERE client_hash = ? AND created_at >= ?",
+                    (client_hash, _timestamp(now - limit.window)),
+                ).fetchone()[0]
+                if recent >= limit.count:
+                    return None
             cursor = conn.execute(
                 "INSERT INTO comments (page, name, email, body, status, created_at, client_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (page, name, email, body, CommentStatus.PENDING.value, _timestamp(self.now()), client_hash),
+                (page, name, email, body, CommentStatus.PENDING.value, _timestamp(now), client_hash),
             )
+            if notify:
+                conn.execute(
+                    "INSERT INTO outbox (comment_id, next_attempt_at) VALUES (?, ?)",
+                    (cursor.lastrowid, _timestamp(now)),
+                )
             row = conn.execute("SELECT * FROM comments WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _comment_from_row(row)
 
@@ -377,53 +580,171 @@ class CommentStore:
             raise CommentAlreadyDecidedError(comment)
         return comment
 
-    def purge_rejected(self, older_than: timedelta) -> int:
-        """Delete rejected comments decided more than ``older_than`` ago.
+    def withdraw(self, comment_id: int) -> Comment:
+        """Take an approved comment off the site; it is then treated as rejected.
+
+        Raises:
+            CommentNotFoundError: No comment has this id.
+            CommentNotPublishedError: It is not approved.
+        """
+        with self._transaction() as conn:
+            changed = conn.execute(
+                "UPDATE comments SET status = ?, decided_at = ? WHERE id = ? AND status = ?",
+                (CommentStatus.REJECTED.value, _timestamp(self.now()), comment_id, CommentStatus.APPROVED.value),
+            ).rowcount
+            row = conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+        if row is None:
+            raise CommentNotFoundError(comment_id)
+        comment = _comment_from_row(row)
+        if not changed:
+            raise CommentNotPublishedError(comment)
+        return comment
+
+    def erase_email(self, email: str) -> int:
+        """Delete every comment sent with this email address (any case), with all it holds.
 
         Returns:
             How many comments were deleted.
         """
-        cutoff = _timestamp(self.now() - older_than)
+        wanted = email.strip().casefold()
+        if not wanted:
+            return 0
         with self._transaction() as conn:
-            cursor = conn.execute(
-                "DELETE FROM comments WHERE status = ? AND decided_at < ?",
-                (CommentStatus.REJECTED.value, cutoff),
+            ids = tuple(
+                row["id"]
+                for row in conn.execute("SELECT id, email FROM comments WHERE email != ''")
+                if row["email"].strip().casefold() == wanted
             )
-        return cursor.rowcount
-
-    def count_recent_comments(self, client_hash: str, within: timedelta) -> int:
-        """Count the comments one client has sent in the last ``within``."""
+            conn.executemany("DELETE FROM comments WHERE id = ?", ((comment_id,) for comment_id in ids))
+        # Copy the change into the database file and empty the write-ahead
+        # log, which would otherwise still hold the old pages for a while.
         with self._connection() as conn:
-            return conn.execute(
-                "SELECT COUNT(*) FROM comments WHERE client_hash = ? AND created_at >= ?",
-                (client_hash, _timestamp(self.now() - within)),
-            ).fetchone()[0]
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(ids)
+
+    def search_approved(self, text: str = "", *, limit: int = 100) -> tuple[Comment, ...]:
+        """Approved comments, newest first, whose text, name or case study contains ``text``."""
+        pattern = _like_pattern(text.strip())
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT * FROM comments WHERE status = ? AND"
+                " (body LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR page LIKE ? ESCAPE '\\')"
+                " ORDER BY decided_at DESC, id DESC LIMIT ?",
+                (CommentStatus.APPROVED.value, pattern, pattern, pattern, limit),
+            ).fetchall()
+        return tuple(_comment_from_row(row) for row in rows)
+
+    def apply_retention(self, policy: RetentionPolicy) -> RetentionReport:
+        """Forget personal data kept longer than the policy allows.
+
+        Pending and approved comments lose the email address and scrambled
+        IP address; rejected (and withdrawn) comments are deleted.
+
+        Returns:
+            How many comments of each kind were changed or deleted.
+        """
+        now = self.now()
+        with self._transaction() as conn:
+            pending = conn.execute(
+                "UPDATE comments SET email = '', client_hash = ''"
+                " WHERE status = ? AND created_at < ? AND (email != '' OR client_hash != '')",
+                (CommentStatus.PENDING.value, _timestamp(now - policy.pending)),
+            ).rowcount
+            rejected = conn.execute(
+                "DELETE FROM comments WHERE status = ? AND decided_at < ?",
+                (CommentStatus.REJECTED.value, _timestamp(now - policy.rejected)),
+            ).rowcount
+            approved = conn.execute(
+                "UPDATE comments SET email = '', client_hash = ''"
+                " WHERE status = ? AND decided_at < ? AND (email != '' OR client_hash != '')",
+                (CommentStatus.APPROVED.value, _timestamp(now - policy.approved)),
+            ).rowcount
+        return RetentionReport(pending_cleared=pending, rejected_deleted=rejected, approved_cleared=approved)
+
+    # Notifications for moderators
+
+    def due_notification(self) -> Notification | None:
+        """The notification to send now, covering every outbox entry that is due, or None."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT id FROM outbox WHERE next_attempt_at <= ? ORDER BY id", (_timestamp(self.now()),)
+            ).fetchall()
+        if not rows:
+            return None
+        return Notification(outbox_ids=tuple(row["id"] for row in rows), comment_count=len(rows))
+
+    def notification_sent(self, notification: Notification) -> None:
+        """Remove a delivered notification from the outbox."""
+        with self._transaction() as conn:
+            conn.executemany("DELETE FROM outbox WHERE id = ?", ((entry,) for entry in notification.outbox_ids))
+
+    def notification_failed(self, notification: Notification, retry_after: timedelta) -> int:
+        """Put a notification back to try again later, dropping entries tried too often.
+
+        Returns:
+            How many entries were given up.
+        """
+        retry_at = _timestamp(self.now() + retry_after)
+        with self._transaction() as conn:
+            for entry in notification.outbox_ids:
+                conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?", (retry_at, entry)
+                )
+            return conn.execute("DELETE FROM outbox WHERE attempts >= ?", (_OUTBOX_MAX_ATTEMPTS,)).rowcount
+
+    def outbox_attempts(self) -> int:
+        """The most times any waiting notification has been tried (0 when none waits)."""
+        with self._connection() as conn:
+            return conn.execute("SELECT COALESCE(MAX(attempts), 0) FROM outbox").fetchone()[0]
 
     # Moderators and their sessions
 
-    def set_moderator_password(self, username: str, password: str) -> bool:
-        """Add a moderator, or give an existing one a new password.
+    def set_moderator_password(self, username: str, password: str, *, change: bool = False) -> str:
+        """Add a moderator, or (with ``change``) give an existing one a new password.
 
-        Signing in again is needed afterwards: the moderator's sessions end.
+        Names are kept in their normal form (``normalise_username``), so
+        names that differ only in case or spacing are one name. After a
+        change, signing in again is needed, and the name's failed sign-ins
+        are forgotten.
 
         Returns:
-            True if the moderator is new, False if the password was changed.
+            The name as kept.
+
+        Raises:
+            ModeratorExistsError: Adding a name that is already there.
+            ModeratorNotFoundError: Changing the password of a name that is not.
         """
+        username = normalise_username(username)
         password_hash = hash_password(password)
         with self._transaction() as conn:
             existed = conn.execute("SELECT 1 FROM moderators WHERE username = ?", (username,)).fetchone()
+            if existed and not change:
+                raise ModeratorExistsError(username)
+            if change and not existed:
+                raise ModeratorNotFoundError(username)
             conn.execute("DELETE FROM moderator_sessions WHERE username = ?", (username,))
+            conn.execute("DELETE FROM sign_in_attempts WHERE username = ?", (username,))
             conn.execute(
                 "INSERT INTO moderators (username, password_hash, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
                 (username, password_hash, _timestamp(self.now())),
             )
-        return existed is None
+        return username
+
+    def moderator_exists(self, username: str) -> bool:
+        """Return True if there is a moderator with this name (in any case or spacing)."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM moderators WHERE username = ?", (normalise_username(username),)
+            ).fetchone()
+        return row is not None
 
     def check_moderator_password(self, username: str, password: str) -> bool:
         """Return True if this moderator exists and the password is theirs."""
         with self._connection() as conn:
-            row = conn.execute("SELECT password_hash FROM moderators WHERE username = ?", (username,)).fetchone()
+            row = conn.execute(
+                "SELECT password_hash FROM moderators WHERE username = ?", (normalise_username(username),)
+            ).fetchone()
         matches = verify_password(password, _unknown_user_hash() if row is None else row["password_hash"])
         return row is not None and matches
 
@@ -464,37 +785,48 @@ class CommentStore:
         with self._transaction() as conn:
             conn.execute("DELETE FROM moderator_sessions WHERE token_hash = ?", (_hash_token(token),))
 
-    def record_login_failure(self, username: str, client_hash: str) -> None:
-        """Remember a failed sign-in, for throttling."""
+    def reserve_sign_in(self, username: str, client_hash: str, policy: SignInPolicy) -> SignInDecision:
+        """Decide whether a sign-in may be checked, and record it as failed until it succeeds.
+
+        One transaction counts and records, so of many attempts sent at once
+        from one client exactly ``policy.client_limit`` are let through.
+        Failures for one username from every address only slow further
+        tries for it, doubling up to ``policy.max_delay``, so that nobody
+        can lock the real moderator out.
+
+        Args:
+            username: The name as typed.
+            client_hash: Scrambled form of the client's IP address.
+            policy: The limits.
+        """
+        username = normalise_username(username)
         now = self.now()
+        since = _timestamp(now - policy.window)
         with self._transaction() as conn:
             conn.execute(
-                "DELETE FROM login_failures WHERE failed_at < ?", (_timestamp(now - _LOGIN_FAILURE_RETENTION),)
+                "DELETE FROM sign_in_attempts WHERE attempted_at < ?", (_timestamp(now - _SIGN_IN_ATTEMPT_RETENTION),)
             )
-            conn.execute(
-                "INSERT INTO login_failures (username, client_hash, failed_at) VALUES (?, ?, ?)",
+            for_client = conn.execute(
+                "SELECT COUNT(*), MIN(attempted_at) FROM sign_in_attempts WHERE client_hash = ? AND attempted_at >= ?",
+                (client_hash, since),
+            ).fetchone()
+            if for_client[0] >= policy.client_limit:
+                oldest = _parse_timestamp(for_client[1])
+                assert oldest is not None
+                retry_after = max(1, math.ceil((oldest + policy.window - now).total_seconds()))
+                return SignInDecision(attempt_id=None, retry_after_seconds=retry_after)
+            for_username = conn.execute(
+                "SELECT COUNT(*) FROM sign_in_attempts WHERE username = ? AND attempted_at >= ?", (username, since)
+            ).fetchone()[0]
+            cursor = conn.execute(
+                "INSERT INTO sign_in_attempts (username, client_hash, attempted_at) VALUES (?, ?, ?)",
                 (username, client_hash, _timestamp(now)),
             )
+        over = for_username - policy.free_failures
+        delay = 0.0 if over < 0 else min(float(2**min(over, 30)), policy.max_delay.total_seconds())
+        return SignInDecision(attempt_id=cursor.lastrowid, delay_seconds=delay)
 
-    def count_login_failures(self, username: str, client_hash: str, within: timedelta) -> LoginFailureCounts:
-        """Count failed sign-ins in the last ``within`` for a username and for a client."""
-        since = _timestamp(self.now() - within)
-        with self._connection() as conn:
-            for_username = conn.execute(
-                "SELECT COUNT(*) FROM login_failures WHERE username = ? AND failed_at >= ?", (username, since)
-            ).fetchone()[0]
-            for_client = conn.execute(
-                "SELECT COUNT(*) FROM login_failures WHERE client_hash = ? AND failed_at >= ?", (client_hash, since)
-            ).fetchone()[0]
-        return LoginFailureCounts(for_username=for_username, for_client=for_client)
-
-    # Secrets
-
-    def secret(self, name: str) -> str:
-        """Return a named random secret, creating it the first time it is asked for."""
+    def sign_in_succeeded(self, attempt_id: int) -> None:
+        """Forget an attempt whose password was right: only failures count."""
         with self._transaction() as conn:
-            conn.execute(
-                "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                (name, secrets.token_hex(32)),
-            )
-            return conn.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()["value"]
+            conn.execute("DELETE FROM sign_in_attempts WHERE id = ?", (attempt_id,))

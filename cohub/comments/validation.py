@@ -57,7 +57,8 @@ class CommentForm:
             comment=fields.get("comment", ""),
             name=fields.get("name", ""),
             email=fields.get("email", ""),
-            consent=bool(fields.get("consent", "")),
+            # Only the checkbox's own value is a yes: "no", "0" or "false" are not consent.
+            consent=fields.get("consent", "") == "yes",
             page=fields.get("page", ""),
             website=fields.get("website", ""),
         )

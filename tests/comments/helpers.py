@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import uvicorn
 
-from cohub.comments.app import create_app
+from cohub.comments.app import create_app, uvicorn_config
 from cohub.comments.cli import add_parser
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStore
@@ -72,9 +72,10 @@ class LiveServer:
         *,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float = 30,
     ) -> HttpResponse:
         """Send one request over a new connection, without following redirects."""
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=dict(headers or {}))
             response = connection.getresponse()
@@ -99,6 +100,7 @@ class LiveServer:
         *,
         origin: str | None = "same",
         headers: Mapping[str, str] | None = None,
+        timeout: float = 30,
     ) -> HttpResponse:
         """POST a url-encoded form, by default from the site's own origin."""
         all_headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
@@ -106,7 +108,7 @@ class LiveServer:
             all_headers["Origin"] = self.base_url
         elif origin is not None:
             all_headers["Origin"] = origin
-        return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers)
+        return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers, timeout=timeout)
 
 
 def good_comment(**overrides: str) -> dict[str, str]:
@@ -140,8 +142,7 @@ def _free_socket() -> socket.socket:
 
 class _ServerThread:
     def __init__(self, app: object, sock: socket.socket) -> None:
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(uvicorn_config(app, log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
 
     def start(self) -> None:
@@ -172,6 +173,7 @@ class ServerFactory:
         store: CommentStore | None = None,
         serve_site: bool = True,
         https_site_url: bool = False,
+        content_security_policy: str | None = None,
     ) -> LiveServer:
         """Start a server on the test's database (or ``store``) and fake site."""
         sock = _free_socket()
@@ -184,6 +186,8 @@ class ServerFactory:
             site_url=f"https://127.0.0.1:{port}" if https_site_url else base_url,
             known_pages=lambda: KNOWN_PAGES,
             settings=settings or CommentSettings(site_name="Co-production hub"),
+            case_study_titles={"x": "Case study X", "y": "Case study Y"},
+            content_security_policy=content_security_policy,
         )
         server = _ServerThread(app, sock)
         server.start()

@@ -109,6 +109,15 @@ def test_the_moderation_pages_pass_axe(page: Page, server: LiveServer) -> None:
     assert "Comment 1 had already been approved." in stale_tab.content()
     assert_no_axe_violations(stale_tab)
 
+    page.fill("#q", "waiting for a")
+    submit(page, "button:has-text('Search')")
+    assert page.locator("form[action='/moderate/1/withdraw']").count() == 1
+    assert_no_axe_violations(page)
+    submit(page, "form[action='/moderate/1/withdraw'] button")
+    assert "Comment 1 has been taken off" in page.content()
+    assert "No comments have been published." in page.content()
+    assert_no_axe_violations(page)
+
     submit(page, "button:has-text('Sign out')")
     assert "You have signed out." in page.content()
     assert_no_axe_violations(page)

@@ -97,7 +97,12 @@ def test_approve_and_reject(db_path: Path, store: CommentStore, capsys: pytest.C
         (("show", "one"), "cohub: a comment's number is a whole number like 12, not 'one'"),
         (("approve", "-1"), "cohub: a comment's number is a whole number like 12, not '-1'"),
         (("reject", "99999999999999999999"), "cohub: a comment's number is a whole number like 12"),
-        (("purge", "--days", "soon"), "cohub: --days must be a whole number like 30, not 'soon'"),
+        (("show", "9" * 5000), "cohub: a comment's number is a whole number like 12, not '999999"),
+        (("approve", "\u00b2"), "cohub: a comment's number is a whole number like 12, not '\u00b2'"),
+        (("approve", "0"), "cohub: a comment's number is a whole number like 12, not '0'"),
+        (("withdraw", "1"), "cohub: comment 1 is rejected, not published, so there is nothing to withdraw"),
+        (("withdraw", "99"), "cohub: comment 99 does not exist"),
+        (("withdraw", "1e3"), "cohub: a comment's number is a whole number like 12, not '1e3'"),
     ),
 )
 def test_errors_are_one_line_and_change_nothing(
@@ -112,31 +117,53 @@ def test_errors_are_one_line_and_change_nothing(
     assert store.list() == before
 
 
-def test_purge_deletes_old_rejected_comments(
-    db_path: Path, store: CommentStore, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+def test_purge_applies_the_retention_settings_of_the_hub(
+    db_path: Path,
+    tmp_path: Path,
+    store: CommentStore,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "mkdocs.yml").write_text(
+        "site_name: Hub\nextra:\n  comments:\n    retention_rejected_days: 7\n    retention_pending_days: 20\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(hub)
     # The command runs on the real clock, so the comments are dated from it.
-    clock.now = datetime.now(timezone.utc) - timedelta(days=40)
-    store.reject(store.add("x", "", "", "Old", "c").id)
+    clock.now = datetime.now(timezone.utc) - timedelta(days=100)
+    old_approved = store.add("x", "Ann", "ann@example.com", "Old approved", "hash-a")
+    old_pending = store.add("x", "Bo", "bo@example.com", "Old pending", "hash-b")
+    store.approve(old_approved.id)
+    clock.now = datetime.now(timezone.utc) - timedelta(days=8)
+    store.reject(store.add("x", "", "cy@example.com", "Rejected a week ago", "hash-c").id)
     clock.now = datetime.now(timezone.utc) - timedelta(days=1)
-    store.reject(store.add("x", "", "", "Newer", "c").id)
+    store.reject(store.add("x", "", "", "Rejected yesterday", "hash-d").id)
+    fresh = store.add("x", "Di", "di@example.com", "New pending", "hash-e")
 
     assert cli(db_path, "purge") == 0
-    assert capsys.readouterr().out == "Deleted 1 rejected comment older than 30 days.\n"
-    assert [c.body for c in store.list()] == ["Newer"]
-    assert cli(db_path, "purge", "--days", "0") == 0
-    assert capsys.readouterr().out == "Deleted 1 rejected comment older than 0 days.\n"
-    assert store.list() == ()
+
+    out = capsys.readouterr().out
+    assert out.startswith("Deleted 1 rejected comments decided more than 7 days ago.\n")
+    assert "from 1 pending comments older than 20 days and 1 approved comments approved more than 90 days" in out
+    assert [comment.body for comment in store.list()] == ["Old approved", "Old pending", "Rejected yesterday", "New pending"]
+    for kept in (old_approved, old_pending):
+        assert (store.get(kept.id).email, store.get(kept.id).client_hash) == ("", "")
+    assert store.get(old_approved.id).body == "Old approved"
+    assert (store.get(fresh.id).email, store.get(fresh.id).client_hash) == ("di@example.com", "hash-e")
 
 
-def test_purge_days_default_comes_from_the_environment(
-    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_purge_reads_the_environment_over_the_hub(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COHUB_PURGE_AFTER_DAYS", "7")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COHUB_RETENTION_REJECTED_DAYS", "3")
 
     assert cli(db_path, "purge") == 0
 
-    assert capsys.readouterr().out == "Deleted 0 rejected comments older than 7 days.\n"
+    assert capsys.readouterr().out.startswith("Deleted 0 rejected comments decided more than 3 days ago.\n")
 
 
 def test_add_moderator_reads_the_password_from_stdin(
@@ -145,10 +172,40 @@ def test_add_moderator_reads_the_password_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
     assert cli(db_path, "add-moderator", "Alice", "--password-stdin") == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("a new password 22\r\n"))
-    assert cli(db_path, "add-moderator", "alice") == 0
+    assert cli(db_path, "add-moderator", "alice", "--change-password") == 0
 
     assert capsys.readouterr().out == "Added moderator alice.\nChanged the password for moderator alice.\n"
     assert store.check_moderator_password("alice", "a new password 22")
+
+
+@pytest.mark.parametrize("same_name", (" Mod ", "MOD", "\uff2d\uff4f\uff44"))
+def test_a_name_that_is_already_there_is_not_replaced_without_asking(
+    db_path: Path,
+    store: CommentStore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    same_name: str,
+) -> None:
+    store.set_moderator_password("mod", "the first password")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a takeover password\n"))
+
+    assert cli(db_path, "add-moderator", same_name, "--password-stdin") == 1
+
+    assert error_line(capsys) == (
+        "cohub: there is already a moderator called mod; to change their password, add --change-password"
+    )
+    assert store.check_moderator_password("mod", "the first password")
+    assert not store.check_moderator_password("mod", "a takeover password")
+
+
+def test_changing_the_password_of_nobody_is_refused(
+    db_path: Path, store: CommentStore, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
+
+    assert cli(db_path, "add-moderator", "nobody", "--change-password") == 1
+
+    assert error_line(capsys) == "cohub: there is no moderator called nobody"
 
 
 @pytest.mark.parametrize(
@@ -208,3 +265,33 @@ def test_an_unusable_database_is_one_line(tmp_path: Path, capsys: pytest.Capture
     assert run_cli("comments", "--db", str(path), "list") == 1
 
     assert error_line(capsys).startswith(f"cohub: the comments database {path} could not be used: ")
+
+
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "changed"), (("yes", True), ("y", True), ("no", False), ("", False)))
+def test_at_a_terminal_a_password_change_is_confirmed(
+    db_path: Path,
+    store: CommentStore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    changed: bool,
+) -> None:
+    store.set_moderator_password("mod", "the first password")
+    questions: list[str] = []
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or answer)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: "a second password")
+
+    assert cli(db_path, "add-moderator", " Mod ") == (0 if changed else 1)
+
+    assert questions == ["There is already a moderator called mod. Change their password? (yes/no) "]
+    assert store.check_moderator_password("mod", "a second password") is changed
+    if not changed:
+        assert error_line(capsys) == "cohub: nothing was changed: mod keeps their password"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import resource
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from cohub.comments.settings import CommentSettings
-from cohub.comments.store import CommentStatus, CommentStore
+from cohub.comments.store import CommentStatus, CommentStore, RetentionPolicy
 
 from .helpers import FakeClock, HttpResponse, LiveServer, Page, ServerFactory, good_comment
 
@@ -146,7 +151,7 @@ def test_approving_publishes_the_comment(moderated: LiveServer) -> None:
 
     response = moderator.post("/moderate/2/approve")
 
-    assert (response.status, response.headers["location"]) == (303, "/moderate?decided=approved&comment=2")
+    assert (response.status, response.headers["location"]) == (303, "/moderate?decided=approve&comment=2")
     assert moderated.store.get(2).status is CommentStatus.APPROVED
     assert "Second comment" in moderated.get("/case-studies/x/").text
     banner_page = Page(moderated.get(response.headers["location"], headers={"Cookie": moderator.cookie}).text)
@@ -219,7 +224,8 @@ def test_a_decision_on_a_missing_comment_does_nothing(moderated: LiveServer) -> 
 def test_a_replay_after_purging_never_touches_a_newer_comment(moderated: LiveServer) -> None:
     moderator = SignedIn(moderated, sign_in(moderated))
     assert moderator.post("/moderate/3/reject").status == 303
-    assert moderated.store.purge_rejected(timedelta(0)) == 1
+    policy = RetentionPolicy(pending=timedelta(days=1), rejected=timedelta(0), approved=timedelta(days=1))
+    assert moderated.store.apply_retention(policy).rejected_deleted == 1
     moderated.post_form("/comments", good_comment(comment="A newer comment"))
 
     response = moderator.post("/moderate/3/approve")
@@ -251,14 +257,17 @@ def throttled_server(servers: ServerFactory, db_path: Path, clock: FakeClock) ->
     return servers.start(store=store, settings=CommentSettings(site_name="Co-production hub"))
 
 
-def test_sign_in_is_throttled_per_username(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:
+def test_one_client_is_refused_after_the_limit_whatever_the_password(
+    servers: ServerFactory, db_path: Path, clock: FakeClock
+) -> None:
     server = throttled_server(servers, db_path, clock)
-    for _ in range(5):
-        assert sign_in(server, "mod", "wrong password!!").status == 400
+    for number in range(5):
+        assert sign_in(server, f"guess{number}", "wrong password!!").status == 400
 
     refused = sign_in(server, "mod", PASSWORD)
 
     assert refused.status == 429
+    assert refused.headers["retry-after"] == str(15 * 60)
     assert refused.set_cookies == ()
     assert Page(refused.text).error_summary_links() == (
         ("#username", "You have tried to sign in too many times. Wait 15 minutes, then try again"),
@@ -267,12 +276,129 @@ def test_sign_in_is_throttled_per_username(servers: ServerFactory, db_path: Path
     assert sign_in(server, "mod", PASSWORD).status == 303
 
 
-def test_sign_in_is_throttled_per_client(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:
-    server = throttled_server(servers, db_path, clock)
-    for number in range(5):
-        assert sign_in(server, f"guess{number}", "wrong password!!").status == 400
+def sign_in_from(
+    server: LiveServer, address: str, username: str, password: str, *, timeout: float = 30
+) -> HttpResponse:
+    return server.post_form(
+        "/moderate/login",
+        {"username": username, "password": password},
+        headers={"X-Forwarded-For": address},
+        timeout=timeout,
+    )
 
-    assert sign_in(server, "other", PASSWORD).status == 429
+
+def test_guessing_from_many_addresses_cannot_lock_the_moderator_out(servers: ServerFactory, db_path: Path) -> None:
+    store = CommentStore(db_path)
+    store.set_moderator_password("mod", PASSWORD)
+    settings = CommentSettings(site_name="Co-production hub", forwarded_allow_ips="127.0.0.1", login_delay_max_seconds=1)
+    server = servers.start(store=store, settings=settings)
+    for attacker in range(4):
+        statuses = [sign_in_from(server, f"203.0.113.{attacker}", "mod", "a wrong guess!!").status for _ in range(6)]
+        assert statuses == [400] * 5 + [429]
+
+    started = time.monotonic()
+    response = sign_in_from(server, "198.51.100.7", " MOD ", PASSWORD)
+
+    assert response.status == 303
+    # Slowed by the guesses, by no more than the longest delay.
+    assert 1 <= time.monotonic() - started < 3
+
+
+def at_once(count: int, send: object) -> list[HttpResponse]:
+    """Send ``count`` requests from as many threads, released together."""
+    start = threading.Barrier(count)
+
+    def one(_number: int) -> HttpResponse:
+        start.wait()
+        return send()  # type: ignore[operator]
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def test_forty_sign_ins_at_once_from_one_client_get_exactly_the_limit_checked(
+    servers: ServerFactory, db_path: Path, clock: FakeClock
+) -> None:
+    server = throttled_server(servers, db_path, clock)
+
+    responses = at_once(40, lambda: sign_in(server, "mod", "a wrong guess!!"))
+
+    statuses = sorted(response.status for response in responses)
+    assert statuses == [400] * 5 + [429] * 35
+    assert sign_in(server, "mod", PASSWORD).status == 429
+
+
+def test_two_hundred_sign_ins_at_once_keep_memory_bounded(servers: ServerFactory, db_path: Path) -> None:
+    store = CommentStore(db_path)
+    store.set_moderator_password("mod", PASSWORD)
+    settings = CommentSettings(site_name="Co-production hub", forwarded_allow_ips="127.0.0.1")
+    server = servers.start(store=store, settings=settings)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    # From 200 addresses, so that every one is let through to a password check.
+    addresses = iter(range(200))
+    lock = threading.Lock()
+
+    def guess() -> HttpResponse:
+        with lock:
+            number = next(addresses)
+        # The checks queue two at a time, so on a busy machine the last can take a while.
+        return sign_in_from(
+            server, f"10.1.{number // 250}.{number % 250}", f"user{number}", "a wrong guess!!", timeout=300
+        )
+
+    responses = at_once(200, guess)
+
+    assert sorted({response.status for response in responses}) == [400]
+    # Each scrypt check takes 16 MiB; 200 at once would take over 3 GiB.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 150 * 1024
+
+
+def test_the_list_shows_published_comments_with_titles_and_searches_them(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+    moderator.post("/moderate/1/approve")
+    moderator.post("/moderate/2/approve")
+
+    page = moderator.list_page()
+    assert len(page.find_all("form", action="/moderate/1/withdraw")) == 1
+    assert "Comment 1 on Case study X" in page.html
+    assert len(page.find_all("form", action="/moderate/2/withdraw")) == 1
+    assert "There is 1 comment waiting." in page.html
+
+    found = Page(moderated.get("/moderate?q=second", headers={"Cookie": moderator.cookie}).text)
+    assert found.find_all("form", action="/moderate/2/withdraw")
+    assert not found.find_all("form", action="/moderate/1/withdraw")
+    assert found.field_value("q") == "second"
+    nothing = moderated.get("/moderate?q=%3Cb%3Enowhere", headers={"Cookie": moderator.cookie}).text
+    assert "No published comment contains “&lt;b&gt;nowhere”." in nothing
+
+
+@pytest.mark.parametrize(
+    "path",
+    ("/moderate/" + "9" * 5000 + "/approve", "/moderate/99999999999999999999/reject", "/moderate/1e3/approve",
+     "/moderate/-1/withdraw", "/moderate/1/publish"),
+)
+def test_an_impossible_comment_id_or_decision_is_a_plain_404(
+    moderated: LiveServer, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+    before = moderated.store.list()
+
+    with caplog.at_level(logging.DEBUG):
+        response = moderator.post(path)
+
+    assert response.status == 404
+    assert "Page not found" in response.text
+    assert "Traceback" not in caplog.text
+    assert moderated.store.list() == before
+
+
+def test_a_huge_comment_number_in_the_list_address_is_ignored(moderated: LiveServer) -> None:
+    moderator = SignedIn(moderated, sign_in(moderated))
+
+    response = moderated.get("/moderate?decided=approve&comment=" + "9" * 5000, headers={"Cookie": moderator.cookie})
+
+    assert response.status == 200
 
 
 def test_sessions_expire(servers: ServerFactory, db_path: Path, clock: FakeClock) -> None:

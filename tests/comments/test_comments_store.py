@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,9 +13,15 @@ import pytest
 from cohub.comments.store import (
     CommentAlreadyDecidedError,
     CommentNotFoundError,
+    CommentNotPublishedError,
     CommentStatus,
     CommentStore,
+    ModeratorExistsError,
+    RateLimit,
+    RetentionPolicy,
+    SignInPolicy,
     hash_password,
+    normalise_username,
     verify_password,
 )
 from .helpers import FakeClock
@@ -34,7 +41,41 @@ def test_a_fresh_database_and_its_folder_are_created(db_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
-    assert {"comments", "moderators", "moderator_sessions", "login_failures", "secrets"} <= tables
+    assert {"comments", "moderators", "moderator_sessions", "sign_in_attempts", "outbox"} <= tables
+    # The key behind the scrambled IP addresses is never kept in the database.
+    assert "secrets" not in tables
+
+
+def test_a_version_1_database_is_brought_up_to_date_and_loses_its_hash_key(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT, page TEXT NOT NULL, name TEXT NOT NULL,
+              email TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+              decided_at TEXT, client_hash TEXT NOT NULL);
+            CREATE TABLE moderators (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+            CREATE TABLE moderator_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL,
+              csrf_token TEXT NOT NULL, expires_at TEXT NOT NULL);
+            CREATE TABLE login_failures (username TEXT NOT NULL, client_hash TEXT NOT NULL, failed_at TEXT NOT NULL);
+            CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO secrets VALUES ('client_hash', 'an old key');
+            INSERT INTO comments (page, name, email, body, status, created_at, client_hash)
+              VALUES ('x', '', '', 'Kept', 'pending', '2025-03-05T14:30:00.000000+00:00', 'h');
+            PRAGMA user_version = 1;
+            """
+        )
+    conn.close()
+
+    store = CommentStore(db_path)
+
+    assert [comment.body for comment in store.list()] == ["Kept"]
+    with sqlite3.connect(db_path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "secrets" not in tables
+    assert b"an old key" not in db_path.read_bytes()
+    assert store.add("x", "", "", "New", "h", notify=True) is not None
 
 
 def test_add_stores_a_pending_comment(store: CommentStore, clock: FakeClock) -> None:
@@ -119,42 +160,151 @@ def test_approved_comments_come_oldest_first(store: CommentStore, clock: FakeClo
     assert [c.body for c in store.approved_for("x")] == ["first", "second", "third"]
 
 
-def test_purge_deletes_only_old_rejected_comments(store: CommentStore, clock: FakeClock) -> None:
-    old_rejected = store.add("x", "", "", "old", "c")
-    old_approved = store.add("x", "", "", "kept", "c")
-    old_pending = store.add("x", "", "", "waiting", "c")
+RETENTION = RetentionPolicy(pending=timedelta(days=90), rejected=timedelta(days=30), approved=timedelta(days=60))
+
+
+def test_retention_deletes_old_rejected_comments_and_clears_old_personal_data(
+    store: CommentStore, clock: FakeClock
+) -> None:
+    old_rejected = store.add("x", "A", "a@example.com", "old", "hash-a")
+    old_approved = store.add("x", "B", "b@example.com", "kept", "hash-b")
+    old_pending = store.add("x", "C", "c@example.com", "waiting", "hash-c")
     store.reject(old_rejected.id)
     store.approve(old_approved.id)
     clock.advance(timedelta(days=31))
-    new_rejected = store.add("x", "", "", "new", "c")
+    new_rejected = store.add("x", "D", "d@example.com", "new", "hash-d")
     store.reject(new_rejected.id)
 
-    assert store.purge_rejected(timedelta(days=30)) == 1
+    report = store.apply_retention(RETENTION)
+
+    assert (report.rejected_deleted, report.approved_cleared, report.pending_cleared) == (1, 0, 0)
     assert store.get(old_rejected.id) is None
     assert {c.id for c in store.list()} == {old_approved.id, old_pending.id, new_rejected.id}
-    assert store.purge_rejected(timedelta(days=30)) == 0
+
+    clock.advance(timedelta(days=31))
+    report = store.apply_retention(RETENTION)
+    assert (report.rejected_deleted, report.approved_cleared, report.pending_cleared) == (1, 1, 0)
+    approved = store.get(old_approved.id)
+    assert (approved.email, approved.client_hash, approved.name, approved.body) == ("", "", "B", "kept")
+    assert store.get(old_pending.id).email == "c@example.com"
+
+    clock.advance(timedelta(days=30))
+    report = store.apply_retention(RETENTION)
+    assert (report.rejected_deleted, report.approved_cleared, report.pending_cleared) == (0, 0, 1)
+    pending = store.get(old_pending.id)
+    assert (pending.email, pending.client_hash, pending.status) == ("", "", CommentStatus.PENDING)
+    assert store.apply_retention(RETENTION) == type(report)(0, 0, 0)
 
 
 def test_ids_are_never_reused(store: CommentStore, clock: FakeClock) -> None:
     for text in ("a", "b", "c"):
         last = store.add("x", "", "", text, "c")
     store.reject(last.id)
-    clock.advance(timedelta(days=2))
-    assert store.purge_rejected(timedelta(days=1)) == 1
+    clock.advance(timedelta(days=31))
+    assert store.apply_retention(RETENTION).rejected_deleted == 1
 
     assert store.add("x", "", "", "d", "c").id == last.id + 1
 
 
-def test_recent_comments_are_counted_per_client(store: CommentStore, clock: FakeClock) -> None:
-    store.add("x", "", "", "one", "client-a")
+def test_the_rate_limit_counts_recent_comments_per_client(store: CommentStore, clock: FakeClock) -> None:
+    limit = RateLimit(count=2, window=timedelta(minutes=10))
+    assert store.add("x", "", "", "one", "client-a", limit=limit) is not None
     clock.advance(timedelta(minutes=8))
-    store.add("x", "", "", "two", "client-a")
-    store.add("x", "", "", "three", "client-b")
+    assert store.add("x", "", "", "two", "client-a", limit=limit) is not None
+    assert store.add("x", "", "", "three", "client-b", limit=limit) is not None
 
-    assert store.count_recent_comments("client-a", timedelta(minutes=10)) == 2
+    assert store.add("x", "", "", "refused", "client-a", limit=limit) is None
     clock.advance(timedelta(minutes=3))
-    assert store.count_recent_comments("client-a", timedelta(minutes=10)) == 1
-    assert store.count_recent_comments("client-c", timedelta(minutes=10)) == 0
+    assert store.add("x", "", "", "four", "client-a", limit=limit) is not None
+    assert "refused" not in {comment.body for comment in store.list()}
+
+
+def test_the_rate_limit_holds_when_one_client_sends_many_at_once(store: CommentStore) -> None:
+    limit = RateLimit(count=5, window=timedelta(minutes=10))
+    start = threading.Barrier(40)
+
+    def send(number: int) -> bool:
+        start.wait()
+        return store.add("x", "", "", f"at once {number}", "client-a", limit=limit) is not None
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        accepted = sum(pool.map(send, range(40)))
+
+    assert accepted == 5
+    assert len(store.list()) == 5
+
+
+def test_withdrawing_takes_an_approved_comment_off_the_site(store: CommentStore, clock: FakeClock) -> None:
+    comment = store.add("x", "", "", "Published", "c")
+    store.approve(comment.id)
+    clock.advance(timedelta(hours=1))
+
+    withdrawn = store.withdraw(comment.id)
+
+    assert withdrawn.status is CommentStatus.REJECTED
+    assert withdrawn.decided_at == clock.now
+    assert store.approved_for("x") == ()
+    with pytest.raises(CommentNotPublishedError, match="comment 1 is rejected, not published"):
+        store.withdraw(comment.id)
+    with pytest.raises(CommentNotFoundError):
+        store.withdraw(99)
+
+
+def test_erasing_an_email_address_deletes_every_comment_sent_with_it(store: CommentStore) -> None:
+    store.approve(store.add("x", "Sam", "Sam@Example.com", "Published", "c").id)
+    store.reject(store.add("y", "Sam", "sam@example.com", "Rejected", "c").id)
+    store.add("x", "Sam", " sam@example.com ", "Waiting", "c", notify=True)
+    other = store.add("x", "Al", "al@example.com", "Someone else", "c")
+
+    assert store.erase_email("SAM@example.COM") == 3
+
+    assert store.list() == (other,)
+    assert store.due_notification() is None
+    assert store.erase_email("sam@example.com") == 0
+    assert store.erase_email("  ") == 0
+
+
+def test_approved_comments_can_be_searched_newest_first(store: CommentStore, clock: FakeClock) -> None:
+    for body, name in (("About day centres", "Ann"), ("100% useful_thing", "Bo"), ("Not published", "Cy")):
+        comment = store.add("x", name, "", body, "c")
+        clock.advance(timedelta(minutes=1))
+        if body != "Not published":
+            store.approve(comment.id)
+
+    assert [c.body for c in store.search_approved()] == ["100% useful_thing", "About day centres"]
+    assert [c.body for c in store.search_approved("CENTRES")] == ["About day centres"]
+    assert [c.body for c in store.search_approved("ann")] == ["About day centres"]
+    assert [c.body for c in store.search_approved("0%")] == ["100% useful_thing"]
+    assert store.search_approved("y_t") == ()
+    assert store.search_approved("published") == ()
+
+
+def test_the_outbox_keeps_notifications_until_they_are_sent(store: CommentStore, clock: FakeClock) -> None:
+    store.add("x", "", "", "one", "c", notify=True)
+    store.add("x", "", "", "two", "c", notify=True)
+    store.add("x", "", "", "quiet", "c")
+
+    due = store.due_notification()
+    assert due is not None and due.comment_count == 2
+    store.notification_failed(due, timedelta(minutes=1))
+    assert store.due_notification() is None
+    assert store.outbox_attempts() == 1
+
+    clock.advance(timedelta(minutes=1))
+    due = store.due_notification()
+    assert due is not None and due.comment_count == 2
+    store.notification_sent(due)
+    assert store.due_notification() is None
+
+
+def test_a_notification_is_given_up_after_ten_tries(store: CommentStore) -> None:
+    store.add("x", "", "", "one", "c", notify=True)
+    for _ in range(9):
+        assert store.notification_failed(store.due_notification(), timedelta(0)) == 0
+
+    assert store.notification_failed(store.due_notification(), timedelta(0)) == 1
+    assert store.due_notification() is None
+    assert len(store.list()) == 1
 
 
 def test_concurrent_writers_lose_nothing(store: CommentStore) -> None:
@@ -189,14 +339,25 @@ def test_unreadable_password_hashes_never_match(stored: str) -> None:
 
 
 def test_moderators_can_be_added_and_checked(store: CommentStore) -> None:
-    assert store.set_moderator_password("alice", "a long password 1") is True
+    assert store.set_moderator_password("alice", "a long password 1") == "alice"
     assert store.check_moderator_password("alice", "a long password 1")
+    assert store.check_moderator_password(" ALICE ", "a long password 1")
     assert not store.check_moderator_password("alice", "a long password 2")
     assert not store.check_moderator_password("bob", "a long password 1")
 
-    assert store.set_moderator_password("alice", "a new password 22") is False
+    with pytest.raises(ModeratorExistsError):
+        store.set_moderator_password("Alice", "a new password 22")
+    assert store.set_moderator_password("alice", "a new password 22", change=True) == "alice"
     assert store.check_moderator_password("alice", "a new password 22")
     assert not store.check_moderator_password("alice", "a long password 1")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    ((" Mod ", "mod"), ("MOD", "mod"), ("\uff2d\uff4f\uff44", "mod"), ("Stra\u00dfe", "strasse"), ("ﬁona", "fiona")),
+)
+def test_names_are_kept_in_one_normal_form(typed: str, kept: str) -> None:
+    assert normalise_username(typed) == kept
 
 
 def test_sessions_last_until_they_expire_or_end(store: CommentStore, clock: FakeClock) -> None:
@@ -229,27 +390,56 @@ def test_a_new_password_ends_the_moderators_sessions(store: CommentStore) -> Non
     store.set_moderator_password("alice", "a long password 1")
     session = store.start_session("alice", timedelta(hours=1))
 
-    store.set_moderator_password("alice", "a new password 22")
+    store.set_moderator_password("alice", "a new password 22", change=True)
 
     assert store.find_session(session.token) is None
 
 
-def test_login_failures_are_counted_by_username_and_by_client(store: CommentStore, clock: FakeClock) -> None:
-    store.record_login_failure("alice", "client-a")
-    store.record_login_failure("alice", "client-b")
-    store.record_login_failure("bob", "client-a")
-
-    counts = store.count_login_failures("alice", "client-a", timedelta(minutes=15))
-    assert (counts.for_username, counts.for_client) == (2, 2)
-
-    clock.advance(timedelta(minutes=16))
-    counts = store.count_login_failures("alice", "client-a", timedelta(minutes=15))
-    assert (counts.for_username, counts.for_client) == (0, 0)
+SIGN_IN = SignInPolicy(
+    client_limit=5, window=timedelta(minutes=15), free_failures=5, max_delay=timedelta(seconds=30)
+)
 
 
-def test_secrets_are_made_once_and_kept(db_path: Path) -> None:
-    first = CommentStore(db_path).secret("client_hash")
+def test_one_client_gets_the_limit_of_tries_then_waits_for_the_window(store: CommentStore, clock: FakeClock) -> None:
+    decisions = [store.reserve_sign_in("alice", "client-a", SIGN_IN) for _ in range(6)]
 
-    assert len(first) == 64
-    assert CommentStore(db_path).secret("client_hash") == first
-    assert CommentStore(db_path).secret("another") != first
+    assert [decision.allowed for decision in decisions] == [True] * 5 + [False]
+    assert decisions[-1].retry_after_seconds == 15 * 60
+    assert store.reserve_sign_in("bob", "client-a", SIGN_IN).allowed is False
+    clock.advance(timedelta(minutes=15, seconds=1))
+    assert store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
+
+
+def test_failures_for_a_name_from_many_addresses_slow_it_but_never_lock_it(store: CommentStore) -> None:
+    delays = [store.reserve_sign_in("alice", f"client-{n}", SIGN_IN).delay_seconds for n in range(12)]
+
+    assert delays == [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 30, 30]
+    owner = store.reserve_sign_in("ALICE", "owner", SIGN_IN)
+    assert owner.allowed and owner.delay_seconds == 30
+
+
+def test_a_right_password_is_not_counted_and_a_new_password_forgets_the_failures(store: CommentStore) -> None:
+    store.set_moderator_password("alice", "a long password 1")
+    for _ in range(4):
+        store.reserve_sign_in("alice", "client-a", SIGN_IN)
+    success = store.reserve_sign_in("alice", "client-a", SIGN_IN)
+    store.sign_in_succeeded(success.attempt_id)
+    assert store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
+    assert not store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
+
+    store.set_moderator_password("alice", "a new password 22", change=True)
+
+    assert store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
+
+
+def test_sign_in_tries_sent_at_once_from_one_client_get_exactly_the_limit(store: CommentStore) -> None:
+    start = threading.Barrier(40)
+
+    def attempt(_number: int) -> bool:
+        start.wait()
+        return store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        allowed = sum(pool.map(attempt, range(40)))
+
+    assert allowed == 5
