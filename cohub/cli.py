@@ -16,7 +16,9 @@ from cohub.comments import SettingsError
 from cohub.comments.cli import DEFAULT_DB
 from cohub.comments.cli import add_parser as add_comments_parser
 from cohub.hub import load_hub
+from cohub.readingage import ReadingAgeSettingError, case_study_reading_ages, reading_age_setting
 from cohub.scaffold import ScaffoldError, new_case_study
+from cohub.siteconfig import read_site_config
 from cohub.tagging import TermMatcher, undeclared_terms
 
 
@@ -78,6 +80,11 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    try:
+        highest_age = reading_age_setting(read_site_config(args.root))
+    except ReadingAgeSettingError as error:
+        print(f"cohub: mkdocs.yml: extra: cohub: reading_age: {error}", file=sys.stderr)
+        return 1
     hub = load_hub(args.root)
     for problem in hub.problems:
         print(problem)
@@ -89,6 +96,14 @@ def _check(args: argparse.Namespace) -> int:
             offset = matcher.first_line(field, term_id, case_study.body) or 0
             print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
                   f"'{term_id}' but '{field}' does not list it — add it if the story is about that")
+    for case_study in hub.corpus.case_studies:
+        for age in case_study_reading_ages(case_study):
+            if age.age > highest_age:
+                print(f"{age.path}:{age.line}: warning: the {age.field} has a reading age of {age.age:g}, "
+                      f"above the hub's {highest_age:g} — use shorter sentences and everyday words")
+            else:
+                print(f"{age.path}:{age.line}: note: the {age.field} has a reading age of {age.age:g} "
+                      f"(the hub aims for {highest_age:g} or under)")
     count = len(hub.problems)
     studies = len(hub.corpus.case_studies)
     if count:
