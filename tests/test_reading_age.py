@@ -140,10 +140,14 @@ def test_a_case_study_without_easy_read_has_no_empty_section(built_site):
 
 
 def _words(markdown: str) -> str:
-    """The text a reader reads in a Markdown page: no front matter, headings' marks or link targets."""
+    """The text a reader reads in a Markdown page: no front matter, headings' marks or link targets.
+
+    A heading or list item is read as a sentence of its own, as it is on the page.
+    """
     body = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
     body = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", body)
-    return re.sub(r"^[#\-*]+\s*", "", body, flags=re.M)
+    lines = (re.sub(r"^[#\-*]+\s*", "", line).strip() for line in body.splitlines())
+    return " ".join(line if line[-1] in ".!?:" else line + "." for line in lines if line)
 
 
 def test_the_real_summaries_and_easy_read_versions_read_at_age_9_or_under(capsys):
