@@ -459,20 +459,23 @@ def test_a_case_study_starts_its_story_within_two_phone_screens(windows, site_ur
     assert screens <= 2
 
 
-def test_the_site_follows_a_dark_colour_scheme_preference(browser, site_url):
+@pytest.fixture(scope="module")
+def dark_tab(browser) -> Iterator[object]:
+    """A tab whose device asks for dark colours."""
+    context = browser.new_context(color_scheme="dark")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("address", PAGES)
+def test_the_site_follows_a_dark_colour_scheme_preference(dark_tab, site_url, address):
     from tests.test_site_wide import _violations
 
-    context = browser.new_context(color_scheme="dark")
-    try:
-        tab = context.new_page()
-        for address in ("", CASE_STUDIES[0], "glossary/", "search/"):
-            tab.goto(site_url + address, wait_until="networkidle")
-            background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-            red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
-            assert red + green + blue < 3 * 80, f"{address or 'home'} is light ({background}) in a dark colour scheme"
-            assert _violations(tab) == []
-    finally:
-        context.close()
+    dark_tab.goto(site_url + address, wait_until="networkidle")
+    background = dark_tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
+    assert red + green + blue < 3 * 80, f"the page is light ({background}) when the device asks for dark"
+    assert _violations(dark_tab) == []
 
 
 def test_filter_counts_say_what_they_count(windows, site_url):
