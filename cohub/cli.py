@@ -103,7 +103,7 @@ def _check(args: argparse.Namespace) -> int:
                       f"above the hub's {highest_age:g} — use shorter sentences and everyday words")
             else:
                 print(f"{age.path}:{age.line}: note: the {age.field} has a reading age of {age.age:g} "
-                      f"(the hub aims for {highest_age:g} or under)")
+                      f"— the hub aims for {highest_age:g} or under")
     count = len(hub.problems)
     studies = len(hub.corpus.case_studies)
     if count:

