@@ -147,9 +147,10 @@ window.cohubProbe = {
         return {el, kind};
       });
   },
+  // checkVisibility() also sees what a closed <details> hides, which still has a size when measured.
   focusProblemBeforeFocus(el) {
     const rects = [...el.getClientRects()].filter(r => r.width >= 4 && r.height >= 4);
-    return !rects.length || getComputedStyle(el).visibility !== "visible" || el.closest("[inert], [hidden]");
+    return !rects.length || !el.checkVisibility({visibilityProperty: true}) || el.closest("[inert], [hidden]");
   },
 };
 """
@@ -280,8 +281,7 @@ def test_nothing_is_cut_off_or_needs_scrolling_sideways(windows, site_url, addre
         for (const el of document.querySelectorAll("body *")) {
             if (el.closest("[inert], [hidden], .cohub-visually-hidden, .md-typeset__scrollwrap, pre, .md-sidebar, .md-skip"))
                 continue;
-            const style = getComputedStyle(el);
-            if (style.visibility !== "visible" || style.display === "none") continue;
+            if (!el.checkVisibility({visibilityProperty: true})) continue;
             const r = el.getBoundingClientRect();
             if (r.width < 1 || r.height < 1) continue;
             if (r.right > innerWidth + 1 || r.left < -1) out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ` +
@@ -293,21 +293,37 @@ def test_nothing_is_cut_off_or_needs_scrolling_sideways(windows, site_url, addre
     assert beyond["wide"] <= width
 
 
-def _changed(tab, el) -> bool:
-    """Whether focusing ``el`` changes how it and the 6 px around it look."""
-    el.evaluate("el => { el.scrollIntoView({block: 'center'}); document.activeElement?.blur(); }")
+def _clip(tab, el) -> dict[str, float] | None:
+    """The element and the 6 px around it, centred in the window; None if it cannot be seen."""
+    el.evaluate("el => el.scrollIntoView({block: 'center'})")
     box = el.bounding_box()
     viewport = tab.viewport_size
     left, top = max(box["x"] - 6, 0), max(box["y"] - 6, 0)
     clip = {"x": left, "y": top,
             "width": min(box["x"] + box["width"] + 6, viewport["width"]) - left,
             "height": min(box["y"] + box["height"] + 6, viewport["height"]) - top}
-    if clip["width"] < 1 or clip["height"] < 1:
+    return clip if clip["width"] >= 1 and clip["height"] >= 1 else None
+
+
+def _keyboard_focus(tab, el) -> bool:
+    """Focus ``el`` as the Tab key does (script focus is not always shown as keyboard focus)."""
+    el.evaluate("el => el.focus()")
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")
+    return el.evaluate("el => el === cohubProbe.active()")
+
+
+def _changed(tab, el) -> bool:
+    """Whether focusing ``el`` with the keyboard changes how it and the 6 px around it look."""
+    tab.evaluate("document.activeElement?.blur()")
+    clip = _clip(tab, el)
+    if clip is None:
         return False
     before = tab.screenshot(clip=clip, animations="disabled", caret="initial")
-    el.evaluate("el => el.focus({preventScroll: true})")
-    after = tab.screenshot(clip=clip, animations="disabled", caret="initial")
-    el.evaluate("el => el.blur()")
+    if not _keyboard_focus(tab, el):
+        return False
+    after = tab.screenshot(clip=_clip(tab, el), animations="disabled", caret="initial")
+    tab.evaluate("document.activeElement?.blur()")
     return before != after
 
 
@@ -323,8 +339,6 @@ def test_focus_shows_in_forced_colours(windows, site_url, address, width):
     tab = _open(windows, site_url, address, width, forced=True, settled=True)
     assert tab.evaluate("matchMedia('(forced-colors: active)').matches")
     _probe(tab)
-    # A key pressed first makes later focus keyboard focus (:focus-visible), as with Tab.
-    tab.keyboard.press("Shift")
     handles = tab.evaluate_handle("cohubProbe.focusables()")
     unchanged = []
     for index, kind in enumerate(handles.evaluate("list => list.map(found => found.kind)")):
@@ -345,7 +359,6 @@ def test_hover_and_focus_keep_their_contrast(windows, site_url, address):
     """Text stays 4.5:1 when hovered or focused; a focus ring is 3:1 against what is around it."""
     tab = _open(windows, site_url, address, 1280, settled=True)
     _probe(tab)
-    tab.keyboard.press("Shift")
     handles = tab.evaluate_handle("cohubProbe.focusables()")
     problems = []
     for index, kind in enumerate(handles.evaluate("list => list.map(found => found.kind)")):
@@ -359,7 +372,7 @@ def test_hover_and_focus_keep_their_contrast(windows, site_url, address):
         tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         hovered = el.evaluate("el => cohubProbe.colours(el)")
         tab.mouse.move(0, tab.viewport_size["height"] - 1)
-        el.evaluate("el => el.focus({preventScroll: true})")
+        _keyboard_focus(tab, el)
         focused = el.evaluate("el => cohubProbe.colours(el)")
         el.evaluate("el => el.blur()")
         if hovered["text"] < 4.5:
@@ -383,7 +396,7 @@ def test_every_form_control_has_a_visible_label(windows, site_url, address):
         };
         const controls = document.querySelectorAll(
             "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea, [role=combobox], [role=searchbox]");
-        return [...controls].filter(el => el.getClientRects().length && getComputedStyle(el).visibility === "visible")
+        return [...controls].filter(el => el.checkVisibility({visibilityProperty: true}))
             .filter(el => {
                 const byFor = [...(el.labels || [])].some(shown);
                 const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
@@ -481,10 +494,11 @@ def test_the_site_follows_a_dark_colour_scheme_preference(dark_tab, site_url, ad
 def test_filter_counts_say_what_they_count(windows, site_url):
     tab = _open(windows, site_url, "search/", 1280, settled=True)
     tab.fill(".cohub-search-page pagefind-input input", "co-production")
-    tab.wait_for_selector(".pf-filter-checkbox")
+    # Each filter's values are in a closed group until someone opens it: wait for them to exist.
+    tab.wait_for_selector(".pf-filter-checkbox", state="attached")
     tab.wait_for_timeout(300)
-    names = tab.evaluate("""() => [...document.querySelectorAll('.pf-filter-checkbox')]
-        .filter(label => label.getBoundingClientRect().height > 0).map(label => label.textContent.trim())""")
+    names = tab.evaluate("""() => [...document.querySelectorAll('.pf-filter-checkbox:not([data-pf-hidden])')]
+        .map(label => label.textContent.trim().replace(/\\s+/g, " "))""")
     assert names
     assert all(re.search(r"\d+ case stud(y|ies)", name) for name in names), names
 
