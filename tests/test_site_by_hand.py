@@ -396,7 +396,9 @@ def test_every_form_control_has_a_visible_label(windows, site_url, address):
         };
         const controls = document.querySelectorAll(
             "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea, [role=combobox], [role=searchbox]");
-        return [...controls].filter(el => el.checkVisibility({visibilityProperty: true}))
+        return [...controls]
+            .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                          && el.getBoundingClientRect().width > 1)
             .filter(el => {
                 const byFor = [...(el.labels || [])].some(shown);
                 const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
