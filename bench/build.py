@@ -116,6 +116,11 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
     config = yaml.safe_load((hub_root / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("hooks", None)
     config["theme"].pop("custom_dir", None)
+    # The hub's language ("custom": English as en-GB) and Markdown extensions live in overrides/ and cohub/.
+    if config["theme"].get("language") == "custom":
+        config["theme"]["language"] = "en"
+    config["markdown_extensions"] = [extension for extension in config.get("markdown_extensions", [])
+                                     if not (isinstance(extension, str) and extension.startswith("cohub."))]
     config["extra"].pop("cohub", None)
     config["plugins"] = ["tags"]
     config["nav"] = [entry for entry in config["nav"] if (docs / next(iter(entry.values()))).is_file()]

@@ -18,6 +18,7 @@ from cohub.comments.cli import add_parser as add_comments_parser
 from cohub.hub import load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.problems import Problem
+from cohub.readingage import ReadingAgeSettingError, case_study_reading_ages, reading_age_setting
 from cohub.scaffold import ScaffoldError, new_case_study
 from cohub.settings_lines import setting_lines
 from cohub.siteconfig import read_site_config
@@ -103,6 +104,11 @@ def _settings_problems(root: Path) -> tuple[Problem, ...]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    try:
+        highest_age = reading_age_setting(read_site_config(args.root))
+    except ReadingAgeSettingError as error:
+        print(f"cohub: mkdocs.yml: extra: cohub: reading_age: {error}", file=sys.stderr)
+        return 1
     hub = load_hub(args.root)
     problems = (*_settings_problems(Path(args.root)), *hub.problems)
     for problem in problems:
@@ -115,6 +121,14 @@ def _check(args: argparse.Namespace) -> int:
             offset = matcher.first_line(field, term_id, case_study.body) or 0
             print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
                   f"'{term_id}' but '{field}' does not list it — add it if the story is about that")
+    for case_study in hub.corpus.case_studies:
+        for age in case_study_reading_ages(case_study):
+            if age.age > highest_age:
+                print(f"{age.path}:{age.line}: warning: the {age.field} has a reading age of {age.age:g}, "
+                      f"above the hub's {highest_age:g} — use shorter sentences and everyday words")
+            else:
+                print(f"{age.path}:{age.line}: note: the {age.field} has a reading age of {age.age:g} "
+                      f"— the hub aims for {highest_age:g} or under")
     count = len(problems)
     studies = len(hub.corpus.case_studies)
     if count:

@@ -67,6 +67,9 @@ class CaseStudy:
         body_line: The file line the body starts on.
         detected: Term ids found in the body through synonyms, by facet field;
             they include declared ones.
+        easy_read: The Easy Read version, one short sentence each; empty if
+            there is none.
+        summary_line, easy_read_line: The file lines those fields start on.
     """
 
     slug: str
@@ -90,6 +93,9 @@ class CaseStudy:
     comments: bool = True
     draft: bool = False
     detected: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    easy_read: tuple[str, ...] = ()
+    summary_line: int = 1
+    easy_read_line: int = 1
 
     def declared(self, field: str) -> tuple[str, ...]:
         """The term ids the front matter gives for a facet field."""

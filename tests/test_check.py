@@ -12,7 +12,7 @@ from tests.conftest import REPO
 VALID = textwrap.dedent("""\
     ---
     title: A tenancy panel run by tenants
-    summary: Tenants of supported housing sat on the panel that chose the new provider.
+    summary: Tenants sat on the panel that chose who runs their homes.
     date: 2025-03-31
     authors:
       - name: Sam Example

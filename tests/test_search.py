@@ -317,8 +317,9 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
                            ".includes('for tender')")
     page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 3")
     assert {ESSEX, THURROCK, PANEL} <= set(result_addresses(page))
-    assert count_beside(page, "Co-design") == "1"
-    assert count_beside(page, "Co-production") == "2"
+    # The number shows; the words after it are for screen readers.
+    assert count_beside(page, "Co-design") == "1 case study"
+    assert count_beside(page, "Co-production") == "2 case studies"
 
     tab_to(page, "el.matches('summary') && el.textContent.includes('Ladder of co-production')")
     page.keyboard.press("Enter")

@@ -37,7 +37,7 @@ def test_the_listing_page_links_every_case_study_newest_first(built_site):
     assert 'href="essex-tender-evaluation/"' in html
 
 
-def test_a_case_study_page_shows_its_facts_credit_and_tags(built_site):
+def test_a_case_study_page_shows_its_facts_credit_and_themes(built_site):
     html = read(built_site, "case-studies/thurrock-direct-payments")
     assert "<title>Designing direct payment support with a user-led organisation - Co-production hub</title>" in html
     assert html.count("<h1") == 1
@@ -47,9 +47,10 @@ def test_a_case_study_page_shows_its_facts_credit_and_tags(built_site):
     assert ('href="https://www.thinklocalactpersonal.org.uk/Blog/'
             'Good-commissioning-is-dependent-on-co-production-a-hypothesis/"') in html
     assert 'Think Local Act Personal (<abbr title="Think Local Act Personal">TLAP</abbr>) blog' in html
-    assert '<a href="../../browse/themes/direct-payments/">Direct payments</a>' in html
+    assert re.search(r'<dt>Themes</dt>\s*<dd><a href="../../browse/themes/direct-payments/">Direct payments</a>, ', html)
+    assert re.search(r'<dt>Services</dt>\s*<dd><a href="../../browse/service-types/direct-payment-support/">', html)
     assert '<a href="../../organisations/purple/">Purple</a>: Won the contract' in html
-    assert '<meta name="description" content="Thurrock Council worked with' in html
+    assert '<meta name="description" content="Thurrock Council wanted a new service' in html
 
 
 def test_the_tag_page_lists_case_studies_under_their_tags(built_site):
@@ -67,10 +68,10 @@ def test_no_page_names_a_third_party_host(built_site):
 
 def test_text_fields_are_escaped_in_the_page(hub):
     (hub / "case_studies" / "panel.md").write_text(
-        VALID.replace("summary: Tenants of", 'summary: Costs fell by < 5% & "more" for tenants of'), encoding="utf-8")
+        VALID.replace("summary: Tenants sat", 'summary: Costs fell by < 5% & "more" for tenants who sat'), encoding="utf-8")
     site = build_hub(hub)
     html = read(site, "case-studies/panel")
-    assert "Costs fell by &lt; 5% &amp; &#34;more&#34; for tenants of" in html
+    assert "Costs fell by &lt; 5% &amp; &#34;more&#34; for tenants who sat" in html
 
 
 def test_drafts_are_not_built(hub):

@@ -72,7 +72,7 @@ def test_an_organisation_page_gives_its_type_website_and_role(built_site):
 
 def test_organisation_names_in_a_case_study_link_to_their_pages(built_site):
     text = article(built_site, f"case-studies/{THURROCK}")
-    body = text[text.index('id="what-happened"'):]
+    body = text[text.index('id="what-happened"'):text.index('id="cohub-about-heading"')]
     assert body.count('<a href="../../organisations/thurrock-council/">Thurrock Council</a>') == 1
     assert '<a href="../../organisations/purple/">Purple</a>' in body
 
