@@ -21,7 +21,8 @@ _STORY_ELEMENTS = {
 }
 _STORY_ATTRIBUTES = {
     "*": {"class", "id", "title"},
-    "a": {"href"},
+    # Heading permalinks are kept out of the Tab order and out of headings' names.
+    "a": {"href", "aria-hidden", "tabindex"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
     "details": {"open"},

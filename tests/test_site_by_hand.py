@@ -168,6 +168,9 @@ def _walk(tab, key: str, stops: int) -> list[str]:
     tab.evaluate("window.cohubSeen = new Set()")
     for _ in range(stops):
         tab.keyboard.press(key)
+        # Let the page react to the scroll a focus move causes (Material fits its sticky
+        # sidebars to the window on the next frames), as a person would see it.
+        tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         result = tab.evaluate("""() => {
             const el = cohubProbe.active();
             if (!el || cohubSeen.has(el)) return {done: true};
@@ -189,7 +192,12 @@ def _load_for_walk(tab, url: str) -> None:
     begun before then would find the footer where it no longer is.
     """
     tab.goto(url, wait_until="domcontentloaded")
-    tab.wait_for_function("!document.querySelector('pagefind-filter-pane:not(:has(.pf-filter-group))')")
+    # Polled with evaluate: wait_for_function would need eval, which each page's policy forbids.
+    for _ in range(200):
+        if tab.evaluate("!document.querySelector('pagefind-filter-pane:not(:has(.pf-filter-group))')"):
+            return
+        tab.wait_for_timeout(50)
+    pytest.fail(f"{url}: Pagefind's filters never filled in")
 
 
 @pytest.mark.parametrize("width", WINDOWS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -71,7 +72,7 @@ ATTACKS = [
                  "contains U+202E (RIGHT-TO-LEFT OVERRIDE)", id="direction-override"),
     pytest.param(VALID.replace("place: Essex", "place: Es\u200bsex"), "'place' contains U+200B (ZERO WIDTH SPACE)",
                  id="zero-width"),
-    pytest.param(VALID.replace("summary: Tenants of", "summary: Tenants\ufdd0 of"), "contains U+FDD0",
+    pytest.param(VALID.replace("place: Essex", "place: Ess\ufdd0ex"), "'place' contains U+FDD0",
                  id="non-character"),
     pytest.param(in_body("Hidden\x07bell"), "the story contains U+0007", id="control-in-story"),
     pytest.param(VALID.replace("date: 2025-03-31", "date: 2025-03-31\nslug: index"),
@@ -147,7 +148,7 @@ def test_a_large_front_matter_is_refused_by_its_size(hub, capsys):
     write(hub, VALID.replace("place: Essex", "place: Essex\n" + "# note\n" * 3000), "long.md")
     code, out, _err = check(hub, capsys)
     assert code == 1
-    assert any("the front matter is 21 KiB, over the limit of 16 KiB" in line for line in out), out
+    assert any(re.search(r"long.md:1: the front matter is 2\d KiB, over the limit of 16 KiB", line) for line in out), out
 
 
 def test_every_bad_file_is_reported_and_the_run_goes_on(hub, capsys):
@@ -186,6 +187,8 @@ def test_the_limits_are_the_ones_contributors_are_told():
      '<a class="cohub-external" href="https://x.org/">x<span class="cohub-visually-hidden"> (another site)</span></a>'),
     ('<abbr title="user-led organisation">ULO</abbr>', '<abbr title="user-led organisation">ULO</abbr>'),
     ('<h2 id="what-happened">What happened</h2>', '<h2 id="what-happened">What happened</h2>'),
+    ('<a class="headerlink" href="#x" aria-hidden="true" tabindex="-1">¶</a>',
+     '<a class="headerlink" href="#x" aria-hidden="true" tabindex="-1">¶</a>'),
 ])
 def test_the_sanitiser_keeps_a_story_and_nothing_else(html, expected):
     assert sanitise_story(html) == expected
