@@ -38,6 +38,16 @@ def fetch_until(url: str, wanted: str, timeout: float = 60.0) -> str:
     pytest.fail(f"{url} never showed {wanted!r}")
 
 
+def log_until(log_path, wanted: str, times: int = 1, timeout: float = 60.0) -> str:
+    # The index file can be served a moment before its log line is flushed.
+    deadline = time.monotonic() + timeout
+    log = log_path.read_text(encoding="utf-8")
+    while log.count(wanted) < times and time.monotonic() < deadline:
+        time.sleep(0.25)
+        log = log_path.read_text(encoding="utf-8")
+    return log
+
+
 def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
     port = free_port()
     server = subprocess.Popen(
@@ -71,16 +81,13 @@ def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
         fetch_until(base + "case-studies/essex-tender-evaluation/", "Essex")
         # Search catches up after the pages: the index is written in the background.
         fetch_until(base + "pagefind/pagefind-entry.json", '"version"')
-        log = log_path.read_text(encoding="utf-8")
-        assert log.index("Documentation built in") < log.index("Search: indexed")
+        log = log_until(log_path, "Search: indexed")
+        assert log.index("Documentation built in") < log.index("Search: indexed"), log
         study = hub / "case_studies" / "essex-tender-evaluation.md"
         study.write_text(study.read_text(encoding="utf-8").replace(
             "## What happened", "## What happened\n\nA sentence added while serving.", 1), encoding="utf-8")
         fetch_until(base + "case-studies/essex-tender-evaluation/", "A sentence added while serving.")
-        deadline = time.monotonic() + 60
-        while log_path.read_text(encoding="utf-8").count("Search: indexed") < 2 and time.monotonic() < deadline:
-            time.sleep(0.25)
-        log = log_path.read_text(encoding="utf-8")
+        log = log_until(log_path, "Search: indexed", times=2)
         assert log.count("Search: indexed") == 2, log
         assert "ERROR" not in log, log
     finally:
