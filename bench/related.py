@@ -42,7 +42,8 @@ def run(cases: int, seed: int) -> tuple[float, float, float, int]:
     if hub.problems:
         raise SystemExit(f"bench: the synthetic corpus has problems, first: {hub.problems[0]}")
     started = time.perf_counter()
-    related = find_related([document_for(case_study) for case_study in hub.case_studies], RelatedConfig())
+    related = find_related([document_for(case_study) for case_study in hub.case_studies],
+                           RelatedConfig().with_facets(hub.taxonomy.facets.values()))
     related_time = time.perf_counter() - started
     started = time.perf_counter()
     build_website(hub, RelatedConfig())

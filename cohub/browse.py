@@ -10,16 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cohub.corpus import slugify
-from cohub.taxonomy import FACET_FIELDS
+from cohub.taxonomy import REGIONS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cohub.model import CaseStudy
     from cohub.taxonomy import Facet, Organisation, Taxonomy, Term
-
-# The facets a reader can browse by, in the order the browse page lists them.
-BROWSE_FACETS = ("themes", "service_types", "commissioning_stages", "ladder_rungs", "regions")
 
 
 @dataclass(frozen=True)
@@ -72,14 +69,6 @@ class PlaceListing:
     case_studies: tuple[CaseStudy, ...]
 
 
-def carried_terms(case_study: CaseStudy, field: str) -> tuple[str, ...]:
-    """The term ids a case study carries for a facet field: its tags' terms.
-
-    These are the declared terms, then those found in the text, as on its tags.
-    """
-    return tuple(dict.fromkeys((*case_study.declared(field), *case_study.detected_for(field))))
-
-
 def facet_listings(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy) -> tuple[FacetListing, ...]:
     """Every browsable facet with every term's case studies.
 
@@ -88,17 +77,18 @@ def facet_listings(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy) -> tup
         taxonomy: The controlled vocabulary.
 
     Returns:
-        One listing per facet in ``BROWSE_FACETS``; ladder rungs go from the
-        bottom of the ladder up, other terms stay in their file's order.
+        One listing per facet whose file has ``browse: true``, in the
+        facets' order; terms go in their ``order`` where they have one (ladder
+        rungs go from the bottom of the ladder up), otherwise in their file's order.
     """
     studies = tuple(case_studies)
     listings = []
-    for facet_id in BROWSE_FACETS:
-        facet = taxonomy.facets[facet_id]
-        field = FACET_FIELDS[facet_id][0]
+    for facet in taxonomy.facets.values():
+        if not facet.browse:
+            continue
         carriers: dict[str, list[CaseStudy]] = {term.id: [] for term in facet.terms}
         for case_study in studies:
-            for term_id in carried_terms(case_study, field):
+            for term_id in case_study.carried(facet.id):
                 carriers.setdefault(term_id, []).append(case_study)
         terms = sorted(facet.terms, key=lambda term: term.order or 0)
         listings.append(FacetListing(facet, tuple(
@@ -143,7 +133,7 @@ def place_listings(case_studies: Iterable[CaseStudy]) -> tuple[PlaceListing, ...
         PlaceListing(
             slug=slug,
             name=studies[0].place,
-            regions=tuple(dict.fromkeys(case_study.region for case_study in studies)),
+            regions=tuple(dict.fromkeys(case_study.first(REGIONS) for case_study in studies)),
             case_studies=tuple(studies),
         )
         for slug, studies in by_slug.items()

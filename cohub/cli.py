@@ -20,9 +20,11 @@ from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.problems import Problem
 from cohub.readingage import ReadingAgeSettingError, case_study_reading_ages, reading_age_setting
 from cohub.scaffold import ScaffoldError, new_case_study
+from cohub.schema import SCHEMA_PATH, schema_text
 from cohub.settings_lines import setting_lines
 from cohub.siteconfig import read_site_config
 from cohub.tagging import TermMatcher, undeclared_terms
+from cohub.taxonomy import load_taxonomy
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -53,6 +55,11 @@ def get_parser() -> argparse.ArgumentParser:
                             "(default: the forwarded_allow_ips comment setting, which believes none)")
     serve.set_defaults(func=_serve)
 
+    schema = commands.add_parser("schema", help="write the JSON Schema of the front matter, for editors")
+    schema.add_argument("--output", type=Path,
+                        help=f"where to write it, or - for the screen (default: {SCHEMA_PATH} in the hub)")
+    schema.set_defaults(func=_schema)
+
     add_comments_parser(commands)
     return parser
 
@@ -61,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``cohub`` with ``argv`` and return the exit code."""
     parser = get_parser()
     args = parser.parse_args(argv)
-    if args.command in ("check", "build", "serve") and not (args.root / "case_studies").is_dir():
+    if args.command in ("check", "build", "serve", "schema") and not (args.root / "case_studies").is_dir():
         print(f"cohub: {args.root.resolve()} has no case_studies/ folder: run cohub in the hub's folder, "
               "or name it with --root", file=sys.stderr)
         return 1
@@ -117,10 +124,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
     matcher = TermMatcher.from_taxonomy(hub.taxonomy)
     for case_study in hub.corpus.case_studies:
-        for field, term_id in undeclared_terms(case_study):
-            offset = matcher.first_line(field, term_id, case_study.body) or 0
+        for facet_id, term_id in undeclared_terms(case_study):
+            offset = matcher.first_line(facet_id, term_id, case_study.body) or 0
             print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
-                  f"'{term_id}' but '{field}' does not list it — add it if the story is about that")
+                  f"'{term_id}' but '{hub.taxonomy.facets[facet_id].field}' does not list it "
+                  "— add it if the story is about that")
     for case_study in hub.corpus.case_studies:
         for age in case_study_reading_ages(case_study):
             if age.age > highest_age:
@@ -136,6 +144,23 @@ def _check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"{studies} case stud{'ies' if studies != 1 else 'y'} checked: no problems.")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    taxonomy, problems = load_taxonomy(args.root)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print("cohub: the schema was not written: fix the taxonomy first", file=sys.stderr)
+        return 1
+    text = schema_text(taxonomy.facets.values())
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+        return 0
+    output = args.output or args.root / SCHEMA_PATH
+    output.write_text(text, encoding="utf-8")
+    print(f"Wrote the front matter's JSON Schema to {output}.")
     return 0
 
 

@@ -22,10 +22,10 @@ from cohub.model import Author, CaseStudy, OrganisationRole, Resource, SeriesPar
 from cohub.outline import Outline, length_warnings, outline_problems, read_outline
 from cohub.problems import Problem, ProblemError, did_you_mean, line_finder, printable
 from cohub.readers import read_all
-from cohub.schema import field_name, schema_problems
+from cohub.schema import FrontMatterSchema, field_name
 from cohub.series import series_problems
 from cohub.tagging import TermMatcher
-from cohub.taxonomy import FACET_FIELDS, Taxonomy
+from cohub.taxonomy import ORGANISATION_TYPES, Taxonomy
 from cohub.wikilinks import wikilink_problems
 
 if TYPE_CHECKING:
@@ -38,11 +38,18 @@ RESERVED_SLUGS = frozenset(("index",))
 
 @dataclass(frozen=True)
 class Rules:
-    """What every case study is read against: the taxonomy, its terms and the template's outline."""
+    """What every case study is read against: the taxonomy, its terms, its schema and the template's outline."""
 
     taxonomy: Taxonomy
     matcher: TermMatcher
+    schema: FrontMatterSchema
     outline: Outline = Outline()
+
+    @classmethod
+    def for_taxonomy(cls, taxonomy: Taxonomy, outline: Outline = Outline()) -> Rules:
+        """The rules a hub with this taxonomy and template outline reads its case studies by."""
+        return cls(taxonomy, TermMatcher.from_taxonomy(taxonomy), FrontMatterSchema.for_facets(taxonomy.facets.values()),
+                   outline)
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
     Returns:
         The corpus: valid case studies and all problems.
     """
-    rules = Rules(taxonomy, TermMatcher.from_taxonomy(taxonomy), read_outline(root))
+    rules = Rules.for_taxonomy(taxonomy, read_outline(root))
     case_studies: list[CaseStudy] = []
     problems: list[Problem] = []
     for case_study, file_problems in read_all(root, case_study_files(root), _read_file, rules, workers=workers):
@@ -180,7 +187,7 @@ def _check(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple
     text = _decode(raw, path)
     front = split_front_matter(text, path)
     problems = [
-        *schema_problems(front, path),
+        *rules.schema.problems(front, path),
         *_text_problems(front, path),
         *_taxonomy_problems(front, path, rules.taxonomy),
         *_address_problems(front, path),
@@ -202,7 +209,7 @@ def _check(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple
         problems.extend(outline_problems(front.body, path, front.body_line, rules.outline))
     if problems:
         return None, tuple(sorted(problems, key=lambda problem: problem.line))
-    return _build(front, path, rules.matcher), ()
+    return _build(front, path, rules), ()
 
 
 def _size(size: int) -> str:
@@ -255,16 +262,17 @@ def _address_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
 
 def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Iterable[Problem]:
     data = front.data
-    for facet_id, (field, many) in FACET_FIELDS.items():
+    for facet in taxonomy.tagged_facets:
+        field, many = facet.field, facet.many
         value = data.get(field)
         values = value if many and isinstance(value, list) else [value] if isinstance(value, str) else []
-        allowed = taxonomy.facets[facet_id].term_ids
+        allowed = facet.term_ids
         for index, term_id in enumerate(values):
             if isinstance(term_id, str) and term_id not in allowed:
                 at = (field, index) if many else (field,)
                 yield Problem(
                     path, front.line_of(at), f"unknown {field.replace('_', ' ')} '{term_id}'",
-                    f"{did_you_mean(term_id, allowed)} (terms are defined in taxonomy/{facet_id}.yml)",
+                    f"{did_you_mean(term_id, allowed)} (terms are defined in taxonomy/{facet.id}.yml)",
                 )
     organisations = data.get("organisations")
     for index, entry in enumerate(organisations if isinstance(organisations, list) else []):
@@ -310,10 +318,26 @@ def hand_written_slugs(root: Path) -> frozenset[str]:
                      if path.is_dir() or path.suffix == ".md")
 
 
-def _build(front: FrontMatter, path: str, matcher: TermMatcher) -> CaseStudy:
+def _terms(data: dict[str, Any], organisations: tuple[OrganisationRole, ...],
+           taxonomy: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A case study's term ids by facet: each field's, and its organisations' types."""
+    terms = []
+    for facet in taxonomy.facets.values():
+        if facet.field:
+            value = data.get(facet.field, ())
+            terms.append((facet.id, (value,) if isinstance(value, str) else tuple(value)))
+        elif facet.id == ORGANISATION_TYPES:
+            known = taxonomy.organisations
+            terms.append((facet.id, tuple(dict.fromkeys(
+                known[role.id].type for role in organisations if role.id in known and known[role.id].type))))
+    return tuple(terms)
+
+
+def _build(front: FrontMatter, path: str, rules: Rules) -> CaseStudy:
     data: dict[str, Any] = front.data
     source = data["source"]
     series = data.get("series")
+    organisations = tuple(OrganisationRole(id=o["id"], role=o["role"]) for o in data["organisations"])
     return CaseStudy(
         slug=data.get("slug") or slugify(Path(path).stem),
         path=path,
@@ -324,13 +348,9 @@ def _build(front: FrontMatter, path: str, matcher: TermMatcher) -> CaseStudy:
         easy_read_line=front.line_of(("easy_read",)),
         date=Date.fromisoformat(data["date"]),
         authors=tuple(Author(name=a["name"], role=a.get("role", "")) for a in data["authors"]),
-        organisations=tuple(OrganisationRole(id=o["id"], role=o["role"]) for o in data["organisations"]),
+        organisations=organisations,
         place=data["place"],
-        region=data["region"],
-        service_types=tuple(data["service_types"]),
-        commissioning_stages=tuple(data["commissioning_stages"]),
-        ladder_rung=data["ladder_rung"],
-        themes=tuple(data["themes"]),
+        terms=_terms(data, organisations, rules.taxonomy),
         series=SeriesPart(
             id=series["id"], position=series["position"], line=front.line_of(("series", "position")),
         ) if series else None,
@@ -346,5 +366,5 @@ def _build(front: FrontMatter, path: str, matcher: TermMatcher) -> CaseStudy:
         draft=data.get("draft", False),
         body=front.body,
         body_line=front.body_line,
-        detected=matcher.detect(front.body),
+        detected=rules.matcher.detect(front.body),
     )

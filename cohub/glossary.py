@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from cohub.problems import Problem
@@ -21,16 +20,6 @@ if TYPE_CHECKING:
     from cohub.taxonomy import Acronym, Taxonomy
 
 GLOSSARY_PAGE = "glossary.md"
-
-# The facets whose terms are words a reader may not know, with what to call
-# one of their terms. Regions are places, not jargon.
-GLOSSARY_FACETS: Mapping[str, str] = MappingProxyType({
-    "themes": "Theme",
-    "service_types": "Type of service",
-    "commissioning_stages": "Stage of commissioning",
-    "ladder_rungs": "Step on the ladder of co-production",
-    "organisation_types": "Type of organisation",
-})
 
 
 @dataclass(frozen=True)
@@ -86,7 +75,7 @@ def term_anchor(facet_id: str, term_id: str) -> str:
 
 
 def build_glossary(taxonomy: Taxonomy, term_url: Callable[[str, str], str]) -> Glossary:
-    """The glossary from the taxonomy.
+    """The glossary from the taxonomy: its acronyms, and the terms of facets with ``glossary: true``.
 
     Args:
         taxonomy: The controlled vocabulary.
@@ -100,10 +89,10 @@ def build_glossary(taxonomy: Taxonomy, term_url: Callable[[str, str], str]) -> G
         key=lambda entry: entry.name.casefold(),
     ))
     terms = tuple(sorted(
-        (GlossaryEntry(anchor=term_anchor(facet_id, term.id), name=term.label, meaning="",
-                       description=term.description, kind=kind, url=term_url(facet_id, term.id))
-         for facet_id, kind in GLOSSARY_FACETS.items()
-         for term in taxonomy.facets[facet_id].terms),
+        (GlossaryEntry(anchor=term_anchor(facet.id, term.id), name=term.label, meaning="",
+                       description=term.description, kind=facet.term_name, url=term_url(facet.id, term.id))
+         for facet in taxonomy.facets.values() if facet.glossary
+         for term in facet.terms),
         key=lambda entry: (entry.name.casefold(), entry.kind),
     ))
     return Glossary(acronyms, terms)

@@ -117,7 +117,7 @@ class SiteHooks:
         if not isinstance(settings, dict):
             raise PluginError(f"mkdocs.yml: extra: cohub: must be 'name: value' lines, not {settings!r}")
         try:
-            self.related_config = decode_related_config(settings.get("related"))
+            self.related_config = decode_related_config(settings.get("related"), taxonomy.facets)
         except RelatedConfigError as error:
             raise PluginError(f"mkdocs.yml: extra: cohub: related: {error}") from None
         self._read_organisation(config, settings)

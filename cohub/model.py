@@ -65,7 +65,9 @@ class CaseStudy:
         path: The file, relative to the hub's root.
         body: The Markdown after the front matter.
         body_line: The file line the body starts on.
-        detected: Term ids found in the body through synonyms, by facet field;
+        terms: The term ids it carries, by facet id: those its front matter
+            gives, and for organisation types, those of its organisations.
+        detected: Term ids found in the body through synonyms, by facet id;
             they include declared ones.
         easy_read: The Easy Read version, one short sentence each; empty if
             there is none.
@@ -80,11 +82,7 @@ class CaseStudy:
     authors: tuple[Author, ...]
     organisations: tuple[OrganisationRole, ...]
     place: str
-    region: str
-    service_types: tuple[str, ...]
-    commissioning_stages: tuple[str, ...]
-    ladder_rung: str
-    themes: tuple[str, ...]
+    terms: tuple[tuple[str, tuple[str, ...]], ...]
     source: Source
     body: str
     body_line: int
@@ -97,14 +95,21 @@ class CaseStudy:
     summary_line: int = 1
     easy_read_line: int = 1
 
-    def declared(self, field: str) -> tuple[str, ...]:
-        """The term ids the front matter gives for a facet field."""
-        value = getattr(self, field)
-        return (value,) if isinstance(value, str) else value
+    def declared(self, facet_id: str) -> tuple[str, ...]:
+        """The term ids it carries for a facet, as its front matter gives them."""
+        return dict(self.terms).get(facet_id, ())
 
-    def detected_for(self, field: str) -> tuple[str, ...]:
-        """The term ids found in the body for a facet field."""
-        return dict(self.detected).get(field, ())
+    def first(self, facet_id: str) -> str:
+        """The first term id it carries for a facet ("" if none), such as its region."""
+        return next(iter(self.declared(facet_id)), "")
+
+    def detected_for(self, facet_id: str) -> tuple[str, ...]:
+        """The term ids found in the body for a facet."""
+        return dict(self.detected).get(facet_id, ())
+
+    def carried(self, facet_id: str) -> tuple[str, ...]:
+        """The term ids its tags come from: the declared ones, then those found in the text."""
+        return tuple(dict.fromkeys((*self.declared(facet_id), *self.detected_for(facet_id))))
 
     @property
     def url(self) -> str:

@@ -19,7 +19,7 @@ import functools
 import heapq
 import math
 import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +30,13 @@ if TYPE_CHECKING:
     from datetime import date as Date
 
     from cohub.model import CaseStudy
+    from cohub.taxonomy import Facet
 
-# The case-study fields that relate case studies, in the order shared terms are listed.
-RELATED_FACETS = ("themes", "service_types", "commissioning_stages", "ladder_rung", "organisations", "region", "series")
-
-DEFAULT_WEIGHTS: Mapping[str, int] = MappingProxyType({
-    "themes": 40,
-    "service_types": 30,
-    "commissioning_stages": 10,
-    "ladder_rung": 10,
-    "organisations": 30,
-    "region": 10,
-    "series": 50,
-})
+# What relates case studies besides the facets, whose weights are in their own
+# files (related_weight); shared terms are listed facets first, then these.
+ORGANISATIONS = "organisations"
+SERIES = "series"
+DEFAULT_WEIGHTS: Mapping[str, int] = MappingProxyType({ORGANISATIONS: 30, SERIES: 50})
 
 
 class RelatedConfigError(ValueError):
@@ -62,16 +56,17 @@ class RelatedConfig:
           threshold: 20
           limit: 5
           weights:
-            themes: 40
-            region: 0
+            organisations: 30
+            series: 50
     ```
     """
 
     weights: tuple[tuple[str, int], ...] = tuple(DEFAULT_WEIGHTS.items())
-    """How much a shared term of each facet counts, from 0 to 100; 0 leaves the facet out.
+    """How much a shared organisation or series counts, from 0 to 100; 0 leaves it out.
+    A facet's weight is ``related_weight`` in its own file in ``taxonomy/``.
 
     ```yaml
-    weights: {themes: 40, service_types: 30, organisations: 30, series: 50}
+    weights: {organisations: 30, series: 50}
     ```
     """
 
@@ -121,8 +116,12 @@ class RelatedConfig:
 
     @property
     def weight_of(self) -> Mapping[str, int]:
-        """The weight of each facet."""
+        """The weight of each facet, organisations and series."""
         return dict(self.weights)
+
+    def with_facets(self, facets: Iterable[Facet]) -> RelatedConfig:
+        """These settings with each facet's weight from its file, facets first."""
+        return replace(self, weights=(*((facet.id, facet.related_weight) for facet in facets), *self.weights))
 
 
 _RANGES = {
@@ -140,7 +139,7 @@ def _whole_number(name: str, value: Any, low: int, high: int) -> int:
     return value
 
 
-def decode_related_config(raw: Any) -> RelatedConfig:
+def decode_related_config(raw: Any, facet_ids: Iterable[str] = ()) -> RelatedConfig:
     """Read the related-content settings, rejecting anything out of range.
 
     Args:
@@ -169,10 +168,14 @@ def decode_related_config(raw: Any) -> RelatedConfig:
         given = raw["weights"]
         if not isinstance(given, dict):
             raise RelatedConfigError(f"'weights' must be 'facet: weight' lines, not {given!r}")
-        for facet in given:
-            if facet not in RELATED_FACETS:
+        facets = tuple(facet_ids)
+        for name in given:
+            if name in facets:
                 raise RelatedConfigError(
-                    f"unknown facet '{facet}' in 'weights': {did_you_mean(str(facet), RELATED_FACETS)}")
+                    f"'{name}' is a facet: set its weight as 'related_weight' in taxonomy/{name}.yml")
+            if name not in DEFAULT_WEIGHTS:
+                raise RelatedConfigError(
+                    f"unknown name '{name}' in 'weights': {did_you_mean(str(name), (*DEFAULT_WEIGHTS, *facets))}")
         values["weights"] = tuple(
             (facet, _whole_number(f"weights: {facet}", given[facet], 0, 100) if facet in given else weight)
             for facet, weight in DEFAULT_WEIGHTS.items()
@@ -214,19 +217,15 @@ class Match:
 
 
 def document_for(case_study: CaseStudy) -> Document:
-    """The terms of a case study that relate it to others."""
+    """The terms of a case study that relate it to others: its terms by facet, its organisations and its series."""
     return Document(
         key=case_study.slug,
         date=case_study.date,
         title=case_study.title,
         terms=(
-            ("themes", case_study.themes),
-            ("service_types", case_study.service_types),
-            ("commissioning_stages", case_study.commissioning_stages),
-            ("ladder_rung", (case_study.ladder_rung,)),
-            ("organisations", tuple(organisation.id for organisation in case_study.organisations)),
-            ("region", (case_study.region,)),
-            ("series", (case_study.series.id,) if case_study.series else ()),
+            *case_study.terms,
+            (ORGANISATIONS, tuple(organisation.id for organisation in case_study.organisations)),
+            (SERIES, (case_study.series.id,) if case_study.series else ()),
         ),
     )
 

@@ -1,12 +1,16 @@
 """The one definition of case-study front matter, and plain messages for its errors.
 
-``schemas/case-study.schema.json`` is JSON Schema, so editors can use it too;
-this module turns the validator's findings into ``path:line: message — fix``.
+``schemas/case-study.base.schema.json`` is the JSON Schema of every field but
+the facets; each facet in ``taxonomy/`` adds its own field to it, so the whole
+schema (which ``cohub schema`` writes out for editors) always matches the
+taxonomy. This module turns the validator's findings into
+``path:line: message — fix``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -16,11 +20,16 @@ from jsonschema import Draft202012Validator
 from cohub.problems import Problem, did_you_mean
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from jsonschema.exceptions import ValidationError
 
     from cohub.frontmatter import FrontMatter, Path_
+    from cohub.taxonomy import Facet
 
-SCHEMA_FILE = "case-study.schema.json"
+BASE_SCHEMA_FILE = "case-study.base.schema.json"
+# Where 'cohub schema' writes the whole schema in a hub, beside the case-study template.
+SCHEMA_PATH = "case_studies/_case-study.schema.json"
 
 _TYPE_WORDS = {
     "string": "text",
@@ -32,14 +41,63 @@ _TYPE_WORDS = {
 
 
 @cache
-def case_study_schema() -> dict[str, Any]:
-    """The JSON Schema for case-study front matter."""
-    return json.loads(files("cohub").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8"))
+def _base_schema_text() -> str:
+    return files("cohub").joinpath("schemas", BASE_SCHEMA_FILE).read_text(encoding="utf-8")
 
 
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(case_study_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def base_fields() -> frozenset[str]:
+    """The front-matter fields that are not facets."""
+    return frozenset(json.loads(_base_schema_text())["properties"])
+
+
+def facet_property(facet: Facet) -> dict[str, Any]:
+    """The JSON Schema of a facet's front-matter field."""
+    source = f"taxonomy/{facet.id}.yml"
+    if facet.many:
+        return {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"},
+                "description": f"{facet.label}: term ids from {source}."}
+    return {"type": "string", "description": f"{facet.label}: a term id from {source}."}
+
+
+def case_study_schema(facets: Iterable[Facet]) -> dict[str, Any]:
+    """The JSON Schema for case-study front matter: the base schema plus a field for each facet.
+
+    Args:
+        facets: The taxonomy's facets, in order; those without a field add none.
+    """
+    schema = json.loads(_base_schema_text())
+    for facet in facets:
+        if facet.field:
+            schema["properties"][facet.field] = facet_property(facet)
+            if facet.required:
+                schema["required"].append(facet.field)
+    return schema
+
+
+def schema_text(facets: Iterable[Facet]) -> str:
+    """The whole schema as a file, as ``cohub schema`` writes it."""
+    return json.dumps(case_study_schema(facets), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class FrontMatterSchema:
+    """Checks front matter against the schema that the base and the facets make."""
+
+    validator: Draft202012Validator
+
+    @classmethod
+    def for_facets(cls, facets: Iterable[Facet]) -> FrontMatterSchema:
+        """The checker for a hub whose taxonomy has these facets."""
+        return cls(Draft202012Validator(case_study_schema(facets), format_checker=Draft202012Validator.FORMAT_CHECKER))
+
+    def problems(self, front: FrontMatter, path: str) -> tuple[Problem, ...]:
+        """Every way the front matter breaks the schema, in file order."""
+        problems = [
+            problem
+            for error in self.validator.iter_errors(front.data)
+            for problem in _explain(error, front, path)
+        ]
+        return tuple(sorted(problems, key=lambda problem: problem.line))
 
 
 def field_name(path: Path_) -> str:
@@ -49,16 +107,6 @@ def field_name(path: Path_) -> str:
     *parent, last = path
     here = f"item {last + 1}" if isinstance(last, int) else f"'{last}'"
     return f"{here} of {field_name(tuple(parent))}" if parent else here
-
-
-def schema_problems(front: FrontMatter, path: str) -> tuple[Problem, ...]:
-    """Every way the front matter breaks the schema, in file order."""
-    problems = [
-        problem
-        for error in _validator().iter_errors(front.data)
-        for problem in _explain(error, front, path)
-    ]
-    return tuple(sorted(problems, key=lambda problem: problem.line))
 
 
 def _describe(value: Any) -> str:

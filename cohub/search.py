@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cohub.taxonomy import FACET_FIELDS
+from cohub.taxonomy import REGIONS
 from cohub.wholewords import WholeWordPattern
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from cohub.taxonomy import Acronym, Facet, Taxonomy
 
 BUNDLE_DIR = "pagefind"
-ORGANISATION_TYPES = "organisation_types"
 # Parts of the article that are not its text, and would make every case study
 # match words like "ladder" or "told": the "¶" links beside headings, the
 # labels of a case study's facts and the heading of its credit.
@@ -92,30 +91,24 @@ def filter_name(facet: Facet) -> str:
 def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> PageSearch:
     """What a case-study page adds to the search index.
 
-    Its filters are the terms it is tagged with (declared and found in the
-    text, as on its tags), plus the kinds of organisation it names.
+    Its filters are the terms it carries in each facet whose file has
+    ``search: true``: declared and found in the text, as on its tags, and for
+    organisation types, the kinds of organisation it names.
 
     Args:
         case_study: The case study.
         taxonomy: The controlled vocabulary, for labels and acronyms.
         text: The page's Markdown, searched for acronyms.
     """
-    filters: list[tuple[str, str]] = []
-    for facet_id, (field, _many) in FACET_FIELDS.items():
-        facet = taxonomy.facets[facet_id]
-        term_ids = (*case_study.declared(field), *case_study.detected_for(field))
-        filters.extend(_labelled(facet, term_ids))
-    organisation_types = tuple(
-        taxonomy.organisations[role.id].type
-        for role in case_study.organisations
-        if role.id in taxonomy.organisations
-    )
-    filters.extend(_labelled(taxonomy.facets[ORGANISATION_TYPES], organisation_types))
+    filters = [
+        pair for facet in taxonomy.facets.values() if facet.search
+        for pair in _labelled(facet, case_study.carried(facet.id))
+    ]
     added = case_study.date
     return PageSearch(
         filters=tuple(dict.fromkeys(filters)),
         date=added.isoformat(),
-        details=f"{case_study.place}, {taxonomy.label('regions', case_study.region)}. "
+        details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
                 f"Added {added.day} {added:%B %Y}.",
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
     )

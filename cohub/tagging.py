@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cohub.taxonomy import FACET_FIELDS
 from cohub.wholewords import WholeWordPattern, words_of
 
 if TYPE_CHECKING:
@@ -17,54 +16,51 @@ if TYPE_CHECKING:
 class TermMatcher:
     """Finds a facet's terms in text through their synonyms: whole words, in any case.
 
-    Only facets whose field takes a list are detected: a case study has one
-    ladder rung and one region, and only its author can say which.
+    Only facets whose file says ``detect: true`` are searched for; by default
+    those whose field takes a list, since a case study has one ladder rung
+    and one region, and only its author can say which.
     """
 
-    # By case-study field: each term's id and its synonyms, in lower case.
+    # By facet id: each term's id and its synonyms, in lower case.
     patterns: tuple[tuple[str, tuple[tuple[str, WholeWordPattern], ...]], ...]
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> TermMatcher:
-        """One pattern per term that has synonyms, by case-study field."""
-        patterns = []
-        for facet_id, (field, many) in FACET_FIELDS.items():
-            if not many:
-                continue
-            term_patterns = tuple(
+        """One pattern per term that has synonyms, by facet id."""
+        return cls(tuple(
+            (facet.id, tuple(
                 (term.id, pattern)
-                for term in taxonomy.facets[facet_id].terms
+                for term in facet.terms
                 if (pattern := WholeWordPattern.of_phrases(synonym.lower() for synonym in term.synonyms)).phrases
-            )
-            patterns.append((field, term_patterns))
-        return cls(tuple(patterns))
+            ))
+            for facet in taxonomy.facets.values() if facet.detect
+        ))
 
-    def first_line(self, field: str, term_id: str, text: str) -> int | None:
+    def first_line(self, facet_id: str, term_id: str, text: str) -> int | None:
         """The 0-based line of ``text`` where ``term_id`` is first found."""
         lowered = text.lower()
-        for pattern_field, term_patterns in self.patterns:
+        for pattern_facet, term_patterns in self.patterns:
             for pattern_term, pattern in term_patterns:
-                if (pattern_field, pattern_term) == (field, term_id):
+                if (pattern_facet, pattern_term) == (facet_id, term_id):
                     start = pattern.find(lowered, words_of(lowered))
                     return None if start is None else lowered.count("\n", 0, start)
         return None
 
     def detect(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Term ids whose synonyms occur in ``text``, by case-study field."""
+        """Term ids whose synonyms occur in ``text``, by facet id."""
         lowered = text.lower()
         words = words_of(lowered)
         return tuple(
-            (field, tuple(term_id for term_id, pattern in term_patterns if pattern.find(lowered, words) is not None))
-            for field, term_patterns in self.patterns
+            (facet_id, tuple(term_id for term_id, pattern in term_patterns if pattern.find(lowered, words) is not None))
+            for facet_id, term_patterns in self.patterns
         )
 
 
 def tags_for(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:
     """The tags a case study carries: declared terms, then detected ones."""
     tags: list[str] = []
-    for facet_id, (field, _many) in FACET_FIELDS.items():
-        facet = taxonomy.facets[facet_id]
-        for term_id in (*case_study.declared(field), *case_study.detected_for(field)):
+    for facet in taxonomy.tagged_facets:
+        for term_id in case_study.carried(facet.id):
             term = facet.term(term_id)
             if term is not None and facet.tag(term) not in tags:
                 tags.append(facet.tag(term))
@@ -72,10 +68,10 @@ def tags_for(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def undeclared_terms(case_study: CaseStudy) -> tuple[tuple[str, str], ...]:
-    """``(field, term id)`` found in the text but not in the front matter."""
+    """``(facet id, term id)`` found in the text but not in the front matter."""
     return tuple(
-        (field, term_id)
-        for field, term_ids in case_study.detected
+        (facet_id, term_id)
+        for facet_id, term_ids in case_study.detected
         for term_id in term_ids
-        if term_id not in case_study.declared(field)
+        if term_id not in case_study.declared(facet_id)
     )

@@ -6,27 +6,33 @@ frozen records and reports anything malformed as ``path:line: message``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cohub.frontmatter import parse_yaml_mapping
 from cohub.problems import Problem, ProblemError, did_you_mean
+from cohub.schema import base_fields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-# Facet file name -> the case-study field that takes its term ids, and whether
-# that field holds one id or a list.
-FACET_FIELDS: Mapping[str, tuple[str, bool]] = MappingProxyType({
-    "themes": ("themes", True),
-    "service_types": ("service_types", True),
-    "commissioning_stages": ("commissioning_stages", True),
-    "ladder_rungs": ("ladder_rung", False),
-    "regions": ("region", False),
-})
-FACET_FILES = (*FACET_FIELDS, "organisation_types")
+# The files in taxonomy/ that are not facets; every other file there is one.
+NOT_FACETS = ("acronyms", "organisations", "series")
+# Facets that the other taxonomy files refer to: organisations have a type and a region.
+ORGANISATION_TYPES = "organisation_types"
+REGIONS = "regions"
+REQUIRED_FACETS = (ORGANISATION_TYPES, REGIONS)
+# Where a case study's page shows a facet's terms: beside its place at the top, in
+# "About this case study" after the story, or not at all.
+FACTS_PLACES = ("place", "about", "none")
+# A facet file name is its id: lowercase letters, digits and "_".
+_FACET_ID = re.compile(r"[a-z][a-z0-9_]*")
+# A facet without 'position' comes after those with one.
+LAST_POSITION = 1000
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,23 @@ class Facet:
         terms: The terms, in the order the file gives them.
         tag_prefix: Put before each term's label to make its tag, so that tags
             from different facets never read alike ("Commissioning: Plan").
+        field: The front-matter field that takes its term ids; "" when case
+            studies carry the facet only through the organisations they name
+            (organisation types).
+        many: Whether the field takes a list of ids rather than one.
+        required: Whether every case study must give the field.
+        position: Where the facet comes among the others: in browse, search
+            filters, tags, facts and shared terms.
+        browse: Whether it has browse pages.
+        search: Whether search can filter by it.
+        glossary: Whether its terms are explained in the glossary.
+        term_name: What one of its terms is called ("Theme").
+        related_weight: How much a shared term counts towards related case
+            studies, from 0 to 100; 0 leaves it out.
+        detect: Whether its terms are also found in a story's text, through
+            their synonyms.
+        facts: Where a case study's page shows its terms (``FACTS_PLACES``).
+        facts_label: The name of its row in a case study's facts.
     """
 
     id: str
@@ -58,7 +81,19 @@ class Facet:
     description: str
     terms: tuple[Term, ...]
     tag_prefix: str = ""
-    _by_id: Mapping[str, Term] = field(init=False, repr=False, compare=False)
+    field: str = ""
+    many: bool = True
+    required: bool = False
+    position: int = LAST_POSITION
+    browse: bool = True
+    search: bool = True
+    glossary: bool = True
+    term_name: str = ""
+    related_weight: int = 10
+    detect: bool = False
+    facts: str = "about"
+    facts_label: str = ""
+    _by_id: Mapping[str, Term] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Templates look terms up hundreds of thousands of times in a large hub.
@@ -76,6 +111,11 @@ class Facet:
     def tag(self, term: Term) -> str:
         """The tag name a case study carrying ``term`` gets."""
         return f"{self.tag_prefix}{term.label}"
+
+    @property
+    def tagged(self) -> bool:
+        """Whether case studies give its terms in their front matter, and carry them as tags."""
+        return bool(self.field)
 
 
 @dataclass(frozen=True)
@@ -117,10 +157,10 @@ class Taxonomy:
     organisations: Mapping[str, Organisation]
     series: Mapping[str, Series]
 
-    def facet_for_field(self, field: str) -> Facet:
-        """The facet whose ids the case-study ``field`` takes."""
-        facet_id = next(facet for facet, (name, _many) in FACET_FIELDS.items() if name == field)
-        return self.facets[facet_id]
+    @property
+    def tagged_facets(self) -> tuple[Facet, ...]:
+        """The facets case studies give in their front matter, in order."""
+        return tuple(facet for facet in self.facets.values() if facet.tagged)
 
     def label(self, facet_id: str, term_id: str) -> str:
         """A term's display label (its id, if the taxonomy lacks it)."""
@@ -129,12 +169,7 @@ class Taxonomy:
 
     def all_tags(self) -> tuple[str, ...]:
         """Every tag a case study can carry, for Material's ``tags_allowed``."""
-        return tuple(
-            facet.tag(term)
-            for facet_id in FACET_FIELDS
-            for facet in (self.facets[facet_id],)
-            for term in facet.terms
-        )
+        return tuple(facet.tag(term) for facet in self.tagged_facets for term in facet.terms)
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy, tuple[Problem, ...]]:
@@ -147,7 +182,9 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, tuple[Problem, ...]]:
         The taxonomy (with whatever could be read) and every problem found.
     """
     reader = _TaxonomyReader(root)
-    facets = {name: reader.facet(name) for name in FACET_FILES}
+    facets = {facet.id: facet for facet in sorted(
+        (reader.facet(name) for name in facet_ids(root)), key=lambda facet: (facet.position, facet.id))}
+    reader.check_fields_unique(facets)
     taxonomy = Taxonomy(
         facets=MappingProxyType(facets),
         acronyms=MappingProxyType(reader.acronyms()),
@@ -156,6 +193,13 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, tuple[Problem, ...]]:
     )
     reader.check_tags_unique(taxonomy)
     return taxonomy, tuple(reader.problems)
+
+
+def facet_ids(root: Path) -> tuple[str, ...]:
+    """The facets' ids: every file in ``taxonomy/`` but those in ``NOT_FACETS``, and those others need."""
+    folder = root / "taxonomy"
+    found = (path.stem for path in folder.glob("*.yml") if path.stem not in NOT_FACETS) if folder.is_dir() else ()
+    return tuple(sorted({*found, *REQUIRED_FACETS}))
 
 
 class _TaxonomyReader:
@@ -226,13 +270,61 @@ class _TaxonomyReader:
                 synonyms=tuple(synonyms),
                 order=order if isinstance(order, int) else None,
             ))
+        if not _FACET_ID.fullmatch(name):
+            self.problems.append(Problem(relative, 1, f"'{name}' cannot name a facet",
+                                         "name the file with lowercase letters, digits and '_', like funding_models.yml"))
+        label = self._text(relative, lines, data, (), "label", required=bool(data)) or name
+        front_matter = self._flag(relative, lines, data, "front_matter", default=True)
+        field = self._text(relative, lines, data, (), "field", required=False) or name if front_matter else ""
+        if field and not _FACET_ID.fullmatch(field):
+            self.problems.append(Problem(relative, lines.get(("field",), 1), f"'field' cannot be '{field}'",
+                                         "use lowercase letters, digits and '_', like funding_model"))
+        elif field in base_fields():
+            self.problems.append(Problem(relative, lines.get(("field",), 1),
+                                         f"'{field}' is a case-study field that is not a facet",
+                                         "give the facet a field name of its own"))
+        many = self._flag(relative, lines, data, "many", default=True)
+        facts = self._text(relative, lines, data, (), "facts", required=False) or "about"
+        if facts not in FACTS_PLACES:
+            self.problems.append(Problem(relative, lines.get(("facts",), 1), f"'facts' cannot be '{facts}'",
+                                         did_you_mean(facts, FACTS_PLACES)))
+            facts = "about"
         return Facet(
             id=name,
-            label=self._text(relative, lines, data, (), "label", required=bool(data)) or name,
+            label=label,
             description=self._text(relative, lines, data, (), "description", required=False),
             terms=tuple(terms),
             tag_prefix=self._text(relative, lines, data, (), "tag_prefix", required=False),
+            field=field,
+            many=many,
+            required=self._flag(relative, lines, data, "required", default=False),
+            position=self._number(relative, lines, data, "position", LAST_POSITION, 0, LAST_POSITION),
+            browse=self._flag(relative, lines, data, "browse", default=True),
+            search=self._flag(relative, lines, data, "search", default=True),
+            glossary=self._flag(relative, lines, data, "glossary", default=True),
+            term_name=self._text(relative, lines, data, (), "term_name", required=False) or label,
+            related_weight=self._number(relative, lines, data, "related_weight", 10, 0, 100),
+            detect=bool(field) and self._flag(relative, lines, data, "detect", default=many),
+            facts=facts if field else "none",
+            facts_label=self._text(relative, lines, data, (), "facts_label", required=False) or label,
         )
+
+    def _flag(self, relative: str, lines: dict, data: dict, key: str, *, default: bool) -> bool:
+        value = data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.problems.append(Problem(relative, lines.get((key,), 1), f"'{key}' must be true or false",
+                                     f"write '{key}: true' or '{key}: false'"))
+        return default
+
+    def _number(self, relative: str, lines: dict, data: dict, key: str, default: int, low: int, high: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        self.problems.append(Problem(relative, lines.get((key,), 1),
+                                     f"'{key}' must be a whole number from {low} to {high}",
+                                     f"write '{key}: {default}', say"))
+        return default
 
     def acronyms(self) -> dict[str, Acronym]:
         relative, data, lines = self._read("acronyms")
@@ -279,10 +371,22 @@ class _TaxonomyReader:
             for series_id, entry, at in self._entries(relative, data, lines, ())
         }
 
+    def check_fields_unique(self, facets: Mapping[str, Facet]) -> None:
+        seen: dict[str, str] = {}
+        for facet in facets.values():
+            if facet.field in seen:
+                self.problems.append(Problem(
+                    f"taxonomy/{facet.id}.yml", 1,
+                    f"the field '{facet.field}' is also the field of taxonomy/{seen[facet.field]}.yml",
+                    "give each facet a 'field' of its own",
+                ))
+            if facet.field:
+                seen[facet.field] = facet.id
+
     def check_tags_unique(self, taxonomy: Taxonomy) -> None:
         seen: dict[str, str] = {}
-        for facet_id in FACET_FIELDS:
-            facet = taxonomy.facets[facet_id]
+        for facet in taxonomy.tagged_facets:
+            facet_id = facet.id
             for term in facet.terms:
                 tag = facet.tag(term)
                 if tag in seen:

@@ -29,7 +29,7 @@ from cohub.glossary import (
     split_acronyms,
     term_anchor,
 )
-from cohub.related import document_for, find_related
+from cohub.related import ORGANISATIONS, SERIES, document_for, find_related
 from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
 
 if TYPE_CHECKING:
@@ -137,6 +137,30 @@ class RelatedLink:
 
 
 @dataclass(frozen=True)
+class FactLink:
+    """One term in a case study's facts: its label, and its page ("" when it has none)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One facet's row in a case study's facts.
+
+    Attributes:
+        label: The row's name (the facet's ``facts_label``).
+        place: Where the page shows it: ``place`` (after the place, at the top)
+            or ``about`` (in "About this case study").
+        links: The case study's terms in that facet.
+    """
+
+    label: str
+    place: str
+    links: tuple[FactLink, ...]
+
+
+@dataclass(frozen=True)
 class Website:
     """The hub's generated pages and the links between all pages.
 
@@ -210,6 +234,24 @@ class Website:
         """The address of a term's entry in the glossary."""
         return f"{self.glossary_url}#{term_anchor(facet_id, term_id)}"
 
+    def facts(self, case_study: CaseStudy, place: str) -> tuple[FactRow, ...]:
+        """The rows of a case study's facts that its page shows at ``place``, one per facet, in the facets' order.
+
+        Args:
+            case_study: The case study.
+            place: ``place`` for the terms shown after its place at the top,
+                ``about`` for the rows of "About this case study".
+        """
+        taxonomy = self.hub.taxonomy
+        return tuple(
+            FactRow(facet.facts_label, facet.facts, tuple(
+                FactLink(taxonomy.label(facet.id, term_id), self.term_url(facet.id, term_id))
+                for term_id in case_study.declared(facet.id)
+            ))
+            for facet in taxonomy.facets.values()
+            if facet.facts == place and case_study.declared(facet.id)
+        )
+
     def related_to(self, case_study: CaseStudy) -> tuple[RelatedLink, ...]:
         """The case studies related to ``case_study``, best first."""
         return self.related.get(case_study.slug, ())
@@ -276,7 +318,8 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
                                    indexed=True))
 
     by_slug = {case_study.slug: case_study for case_study in hub.case_studies}
-    found = find_related((document_for(case_study) for case_study in hub.case_studies), related_config)
+    found = find_related((document_for(case_study) for case_study in hub.case_studies),
+                         related_config.with_facets(taxonomy.facets.values()))
     related = {
         slug: tuple(
             RelatedLink(by_slug[match.key], match.score, tuple(_shared_label(taxonomy, *term) for term in match.shared))
@@ -300,11 +343,11 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
     )
 
 
-def _shared_label(taxonomy: Taxonomy, field: str, term_id: str) -> str:
-    if field == "organisations":
+def _shared_label(taxonomy: Taxonomy, relation: str, term_id: str) -> str:
+    if relation == ORGANISATIONS:
         return taxonomy.organisations[term_id].name
-    if field == "series":
+    if relation == SERIES:
         return taxonomy.series[term_id].title
-    facet = taxonomy.facet_for_field(field)
+    facet = taxonomy.facets[relation]
     term = facet.term(term_id)
     return facet.tag(term) if term else term_id

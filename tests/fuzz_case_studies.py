@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 from cohub.characters import unsafe_in_field
 from cohub.corpus import Rules, read_case_study
 from cohub.outline import read_outline
-from cohub.tagging import TermMatcher
 from cohub.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,7 +81,7 @@ def _story_html(converter: markdown.Markdown, body: str) -> str:
 
 def run(examples: int, fuzz_seed: int) -> dict[str, object]:
     taxonomy, _problems = load_taxonomy(REPO)
-    rules = Rules(taxonomy, TermMatcher.from_taxonomy(taxonomy), read_outline(REPO))
+    rules = Rules.for_taxonomy(taxonomy, read_outline(REPO))
     converter = markdown.Markdown(extensions=[
         "toc", "attr_list", "admonition", "abbr", "md_in_html", "pymdownx.details", "pymdownx.superfences"])
     figures: dict[str, object] = {"examples": 0, "accepted": 0, "slowest_s": 0.0, "failures": []}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date as Date
 
 import pytest
@@ -26,11 +27,10 @@ def doc(key: str, *, day: str = "2024-01-01", title: str = "", **terms: tuple[st
 
 def config(**settings) -> RelatedConfig:
     """Themes count 10 and regions 5 unless a test says otherwise; other facets are off."""
-    settings.setdefault("weights", {"themes": 10, "region": 5})
-    settings["weights"] = {facet: settings["weights"].get(facet, 0) for facet in DEFAULT_WEIGHTS}
+    weights = settings.pop("weights", {"themes": 10, "region": 5})
     settings.setdefault("common_term_cutoff", 0)
     settings.setdefault("limit", 10)
-    return decode_related_config(settings)
+    return replace(decode_related_config(settings), weights=tuple(weights.items()))
 
 
 def related(documents, settings: RelatedConfig, key: str) -> list[tuple[str, int]]:
@@ -154,7 +154,7 @@ def test_shared_terms_are_listed_in_the_case_studys_own_order():
 def test_the_real_case_studies_are_related_to_each_other():
     hub = load_hub(REPO)
     documents = [document_for(case_study) for case_study in hub.case_studies]
-    found = find_related(documents, RelatedConfig())
+    found = find_related(documents, RelatedConfig().with_facets(hub.taxonomy.facets.values()))
     assert [match.key for match in found["thurrock-direct-payments"]] == ["essex-tender-evaluation"]
     assert [match.key for match in found["essex-tender-evaluation"]] == ["thurrock-direct-payments"]
 
@@ -171,22 +171,26 @@ def test_the_real_case_studies_are_related_to_each_other():
     pytest.param({"candidates_per_term": 0}, "'candidates_per_term' must be a whole number from 1 to 100000, not 0",
                  id="candidates"),
     pytest.param({"treshold": 20}, "unknown setting 'treshold': did you mean 'threshold'?", id="misspelt"),
-    pytest.param({"weights": {"theme": 3}}, "unknown facet 'theme' in 'weights': did you mean 'themes'?",
-                 id="unknown-facet"),
-    pytest.param({"weights": {"themes": 101}}, "'weights: themes' must be a whole number from 0 to 100, not 101",
+    pytest.param({"weights": {"organisation": 3}},
+                 "unknown name 'organisation' in 'weights': did you mean 'organisations'?", id="unknown-name"),
+    pytest.param({"weights": {"theme": 3}}, "unknown name 'theme' in 'weights': did you mean 'themes'?",
+                 id="misspelt-facet"),
+    pytest.param({"weights": {"themes": 3}}, "'themes' is a facet: set its weight as 'related_weight' in "
+                 "taxonomy/themes.yml", id="facet-weight-lives-in-its-file"),
+    pytest.param({"weights": {"series": 101}}, "'weights: series' must be a whole number from 0 to 100, not 101",
                  id="weight-high"),
     pytest.param({"weights": [1, 2]}, "'weights' must be 'facet: weight' lines, not [1, 2]", id="weights-list"),
     pytest.param("20", "the settings must be 'name: value' lines, not '20'", id="not-a-mapping"),
 ])
 def test_bad_settings_are_rejected_with_a_clear_message(raw, message):
     with pytest.raises(RelatedConfigError) as caught:
-        decode_related_config(raw)
+        decode_related_config(raw, ("themes", "regions"))
     assert str(caught.value) == message
 
 
 def test_settings_default_what_is_not_given():
     assert decode_related_config(None) == RelatedConfig()
-    decoded = decode_related_config({"threshold": 0, "weights": {"region": 0}})
+    decoded = decode_related_config({"threshold": 0, "weights": {"series": 0}})
     assert decoded.threshold == 0
-    assert decoded.weight_of == {**DEFAULT_WEIGHTS, "region": 0}
+    assert decoded.weight_of == {**DEFAULT_WEIGHTS, "series": 0}
     assert decoded.limit == RelatedConfig().limit

@@ -196,7 +196,8 @@ def test_an_acronym_before_its_expansion_is_logged_but_does_not_fail_the_build(h
 
 @pytest.mark.parametrize(("setting", "bad", "message"), [
     ("threshold: 20", "threshold: 150", "'threshold' must be a whole number from 0 to 100, not 150"),
-    ("themes: 40", "theme: 40", "unknown facet 'theme' in 'weights': did you mean 'themes'?"),
+    ("series: 50", "serie: 50", "unknown name 'serie' in 'weights': did you mean 'series'?"),
+    ("series: 50", "themes: 40", "'themes' is a facet: set its weight as 'related_weight' in taxonomy/themes.yml"),
 ])
 def test_bad_related_settings_stop_the_build_with_a_clear_message(hub, caplog, setting, bad, message):
     config = hub / "mkdocs.yml"
