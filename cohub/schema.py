@@ -66,6 +66,9 @@ def case_study_schema(facets: Iterable[Facet]) -> dict[str, Any]:
         facets: The taxonomy's facets, in order; those without a field add none.
     """
     schema = json.loads(_base_schema_text())
+    schema["description"] = ("The YAML front matter at the top of every file in case_studies/. Each field's "
+                             "description says which file in taxonomy/ its ids come from; organisation and series "
+                             "ids come from taxonomy/organisations.yml and taxonomy/series.yml.")
     for facet in facets:
         if facet.field:
             schema["properties"][facet.field] = facet_property(facet)
