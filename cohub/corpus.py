@@ -13,6 +13,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cohub.addresses import CASE_STUDIES_FOLDER
 from cohub.body_policy import body_problems
 from cohub.characters import describe, unsafe_in_body, unsafe_in_field
 from cohub.frontmatter import FrontMatter, has_html, split_front_matter, text_values
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CASE_STUDIES_DIR = "case_studies"
-# Case studies are written to case-studies/SLUG/; these addresses there are the hub's own.
+# Addresses among the case studies' pages that are the hub's own.
 RESERVED_SLUGS = frozenset(("index",))
 
 
@@ -46,10 +47,10 @@ class Rules:
     outline: Outline = Outline()
 
     @classmethod
-    def for_taxonomy(cls, taxonomy: Taxonomy, outline: Outline = Outline()) -> Rules:
+    def for_taxonomy(cls, taxonomy: Taxonomy, outline: Outline | None = None) -> Rules:
         """The rules a hub with this taxonomy and template outline reads its case studies by."""
         return cls(taxonomy, TermMatcher.from_taxonomy(taxonomy), FrontMatterSchema.for_facets(taxonomy.facets.values()),
-                   outline)
+                   outline or Outline())
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def _slug_problems(case_studies: list[CaseStudy], root: Path) -> Iterable[Proble
     for case_study in case_studies:
         if case_study.slug in reserved:
             yield Problem(
-                case_study.path, 1, f"the page address 'case-studies/{case_study.slug}/' is taken by the hub",
+                case_study.path, 1, f"the page address '{case_study.url}' is taken by the hub",
                 "rename this file, or give it a different 'slug:'",
             )
             continue
@@ -310,8 +311,8 @@ def _slug_problems(case_studies: list[CaseStudy], root: Path) -> Iterable[Proble
 
 
 def hand_written_slugs(root: Path) -> frozenset[str]:
-    """The addresses under ``case-studies/`` that hand-written pages in ``docs/`` take."""
-    folder = root / "docs" / "case-studies"
+    """The case-study addresses that hand-written pages in ``docs/`` take."""
+    folder = root / "docs" / CASE_STUDIES_FOLDER
     if not folder.is_dir():
         return frozenset()
     return frozenset(path.stem if path.is_file() else path.name for path in folder.iterdir()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from cohub.problems import Problem
+from cohub.wholewords import acronym_forms, acronym_pattern
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -98,11 +98,19 @@ def build_glossary(taxonomy: Taxonomy, term_url: Callable[[str, str], str]) -> G
     return Glossary(acronyms, terms)
 
 
-@cache
-def _acronym_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first, so 'DPO' is never read as 'DP' followed by 'O'.
-    alternatives = "|".join(map(re.escape, sorted(abbreviations, key=len, reverse=True)))
-    return re.compile(rf"\b(?:{alternatives})\b")
+def abbr_glossary(acronyms: Mapping[str, Acronym]) -> dict[str, str]:
+    """What the Markdown ``abbr`` extension marks, and the title of each: every form of every acronym.
+
+    The extension matches whole words as ``acronym_pattern`` does, but only
+    the words it is given, so each plural is spelled out for it.
+    """
+    glossary: dict[str, str] = {}
+    for acronym in acronyms.values():
+        for form in acronym_forms(acronym.abbreviation):
+            glossary.setdefault(form, acronym.expansion)
+    # An acronym that is the plural of another ("ICS", "IC") means itself.
+    glossary.update({abbreviation: acronym.expansion for abbreviation, acronym in acronyms.items()})
+    return glossary
 
 
 def split_acronyms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[TextPiece, ...]:
@@ -119,10 +127,10 @@ def split_acronyms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[TextPiec
         return (TextPiece(text),) if text else ()
     pieces: list[TextPiece] = []
     last = 0
-    for match in _acronym_pattern(tuple(acronyms)).finditer(text):
+    for match in acronym_pattern(tuple(acronyms)).finditer(text):
         if match.start() > last:
             pieces.append(TextPiece(text[last:match.start()]))
-        pieces.append(TextPiece(match.group(0), acronyms[match.group(0)].expansion))
+        pieces.append(TextPiece(match.group(0), acronyms[match["abbreviation"]].expansion))
         last = match.end()
     if last < len(text):
         pieces.append(TextPiece(text[last:]))
@@ -155,7 +163,7 @@ def acronym_warnings(case_study: CaseStudy, acronyms: Mapping[str, Acronym]) -> 
         # Most case studies use few of the acronyms: a substring test rules the others out cheaply.
         if acronym.abbreviation not in body:
             continue
-        first = re.search(rf"\b{re.escape(acronym.abbreviation)}\b", body)
+        first = acronym_pattern((acronym.abbreviation,)).search(body)
         if first is None:
             continue
         expansion = _spelled_out(acronym.expansion)

@@ -83,7 +83,7 @@ class LinksTreeprocessor(Treeprocessor):
                 return
             if child.tag == "abbr" and not blocked and child.text in unlinked:
                 # An acronym the abbr extension has marked: the link goes round its <abbr>.
-                link = etree.Element("a", {"href": unlinked.pop(child.text)})
+                link = etree.Element("a", {"href": _take(unlinked, child.text)})
                 link.tail, child.tail = child.tail, None
                 element[position] = link
                 link.append(child)
@@ -110,13 +110,21 @@ class LinksTreeprocessor(Treeprocessor):
                 links[-1].tail = text[end:start]
             else:
                 before = text[:start]
-            link = etree.Element("a", {"href": unlinked.pop(phrase)})
+            link = etree.Element("a", {"href": _take(unlinked, phrase)})
             link.text = AtomicString(phrase)
             links.append(link)
             end = start + len(phrase)
         if links:
             links[-1].tail = text[end:]
         return before, links
+
+
+def _take(unlinked: dict[str, str], phrase: str) -> str:
+    """Where ``phrase`` links to; no phrase that links there (an acronym's plural) is linked again on the page."""
+    href = unlinked.pop(phrase)
+    for other in [other for other, target in unlinked.items() if target == href]:
+        del unlinked[other]
+    return href
 
 
 class LinksExtension(Extension):

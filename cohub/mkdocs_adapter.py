@@ -14,20 +14,20 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import material
 from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
+from material.plugins.tags.structure.tag import Tag
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-import material
-from material.plugins.tags.structure.tag import Tag
-
 from cohub.accessibility_statement import accessibility_statement
+from cohub.addresses import LISTING_PAGE, case_study_page
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
-from cohub.glossary import GLOSSARY_PAGE
+from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
 from cohub.hub import Hub, load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
@@ -61,7 +61,6 @@ log = logging.getLogger("mkdocs.plugins.cohub")
 
 CASE_STUDY_TEMPLATE = "case-study.html"
 LISTING_TEMPLATE = "case-studies.html"
-LISTING_PAGE = "case-studies/index.md"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
 LINKS_EXTENSION = "cohub.markdown_links"
 # Pages that are not documentation: no table of contents, no "Previous" and "Next" links.
@@ -124,9 +123,7 @@ class SiteHooks:
         # Every acronym in every Markdown page becomes an <abbr>, from the taxonomy's one list.
         if "abbr" not in config.markdown_extensions:
             config.markdown_extensions.append("abbr")
-        config.mdx_configs.setdefault("abbr", {})["glossary"] = {
-            acronym.abbreviation: acronym.expansion for acronym in taxonomy.acronyms.values()
-        }
+        config.mdx_configs.setdefault("abbr", {})["glossary"] = abbr_glossary(taxonomy.acronyms)
         config.markdown_extensions.append(LINKS_EXTENSION)
         config.mdx_configs[LINKS_EXTENSION] = {
             "first_mentions": dict(first_mention_links(taxonomy)),
@@ -214,9 +211,9 @@ class SiteHooks:
             raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
         self.website = build_website(hub, self.related_config, self.statement, self.notice)
         for case_study in hub.case_studies:
-            src_uri = f"case-studies/{case_study.slug}.md"
+            src_uri = case_study_page(case_study.slug)
             if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"{case_study.path}:1: the page address 'case-studies/{case_study.slug}/' is "
+                raise PluginError(f"{case_study.path}:1: the page address '{case_study.url}' is "
                                   f"taken by docs/{src_uri} — rename the file, or give it a different 'slug:'")
             self.pages[src_uri] = case_study
             self.titles[case_study.slug] = case_study.title

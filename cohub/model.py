@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date as Date
 
+from cohub.addresses import case_study_url
+
 
 @dataclass(frozen=True)
 class Author:
@@ -61,7 +63,7 @@ class CaseStudy:
     """One story of co-production, as the front matter and body describe it.
 
     Attributes:
-        slug: The page address under ``case-studies/``.
+        slug: Names its page (see ``cohub.addresses``).
         path: The file, relative to the hub's root.
         body: The Markdown after the front matter.
         body_line: The file line the body starts on.
@@ -114,4 +116,4 @@ class CaseStudy:
     @property
     def url(self) -> str:
         """The page's address relative to the site root."""
-        return f"case-studies/{self.slug}/"
+        return case_study_url(self.slug)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cohub.taxonomy import REGIONS
-from cohub.wholewords import WholeWordPattern
+from cohub.wholewords import WholeWordPattern, acronym_pattern
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -143,12 +143,12 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
     # Typographic apostrophes are common in pasted text ("people’s").
     text = text.replace("\u2019", "'")
     folded = text.casefold()
+    used = {match["abbreviation"] for match in acronym_pattern(tuple(acronyms)).finditer(text)}
     terms: list[str] = []
     for acronym in acronyms.values():
-        abbreviation, expansion = _acronym_patterns(acronym.abbreviation, acronym.expansion)
+        has_abbreviation = acronym.abbreviation in used
         # Few acronyms, so substring tests rule them out quicker than sets of words would.
-        has_abbreviation = abbreviation.find(text, text) is not None
-        has_expansion = expansion.find(folded, folded) is not None
+        has_expansion = _expansion_pattern(acronym.expansion).find(folded, folded) is not None
         if has_abbreviation and not has_expansion:
             terms.append(acronym.expansion)
         elif has_expansion and not has_abbreviation:
@@ -157,13 +157,10 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
 
 
 @cache
-def _acronym_patterns(abbreviation: str, expansion: str) -> tuple[WholeWordPattern, WholeWordPattern]:
-    """The abbreviation, in its case and not part of a hyphenated word, and the expansion in folded case."""
-    return (
-        WholeWordPattern.of_phrases([abbreviation], plural=True, joiners="-"),
-        WholeWordPattern.of_phrases([expansion.replace("\u2019", "'").strip().casefold()],
-                                    between=r"[\s-]+", plural=True),
-    )
+def _expansion_pattern(expansion: str) -> WholeWordPattern:
+    """The expansion in folded case, its words joined by spaces or hyphens."""
+    return WholeWordPattern.of_phrases([expansion.replace("\u2019", "'").strip().casefold()],
+                                       between=r"[\s-]+", plural=True)
 
 
 def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:

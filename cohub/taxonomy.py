@@ -6,8 +6,8 @@ frozen records and reports anything malformed as ``path:line: message``.
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -349,7 +349,7 @@ class _TaxonomyReader:
                 website=self._text(relative, lines, entry, at, "website", required=False),
                 region=self._text(relative, lines, entry, at, "region", required=False),
             )
-            for key, facet_id in (("type", "organisation_types"), ("region", "regions")):
+            for key, facet_id in (("type", ORGANISATION_TYPES), ("region", REGIONS)):
                 value = getattr(organisation, key)
                 allowed = facets[facet_id].term_ids
                 if value and allowed and value not in allowed:

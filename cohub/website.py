@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
+from cohub.addresses import LISTING_PAGE, page_url
 from cohub.browse import (
     FacetListing,
     OrganisationListing,
@@ -31,9 +32,11 @@ from cohub.glossary import (
 )
 from cohub.related import ORGANISATIONS, SERIES, document_for, find_related
 from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
+from cohub.taxonomy import REGIONS
+from cohub.wholewords import acronym_forms
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from cohub.accessibility_statement import AccessibilityStatement
     from cohub.hub import Hub
@@ -51,14 +54,6 @@ CONTRIBUTE_PAGE = "contribute.md"
 SEARCH_PAGE = "search.md"
 NEWEST_ON_HOME = 5
 LEAVES_SITE_HINT = "(another website)"
-
-
-def page_url(src_uri: str) -> str:
-    """A page's address relative to the site root, as MkDocs makes it with directory URLs."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
 
 
 def facet_page(facet_id: str) -> str:
@@ -93,8 +88,11 @@ def first_mention_links(taxonomy: Taxonomy) -> Mapping[str, str]:
     page. Links start with ``/``: MkDocs resolves them from the docs folder
     (``validation: links: absolute_links: relative_to_docs``).
     """
+    # An acronym's plural links where the acronym does, unless it is an acronym itself ("ICS", "IC").
+    plurals = {form: acronym for acronym in taxonomy.acronyms for form in acronym_forms(acronym)[1:]}
     return MappingProxyType({
-        **{acronym: f"/{GLOSSARY_PAGE}#{acronym_anchor(acronym)}" for acronym in taxonomy.acronyms},
+        **{form: f"/{GLOSSARY_PAGE}#{acronym_anchor(acronym)}"
+           for form, acronym in (*plurals.items(), *((acronym, acronym) for acronym in taxonomy.acronyms))},
         **{organisation.name: f"/{organisation_page(org_id)}"
            for org_id, organisation in taxonomy.organisations.items()},
     })
@@ -196,6 +194,8 @@ class Website:
     privacy_url: ClassVar[str] = page_url(PRIVACY_PAGE)
     contribute_url: ClassVar[str] = page_url(CONTRIBUTE_PAGE)
     search_url: ClassVar[str] = page_url(SEARCH_PAGE)
+    case_studies_url: ClassVar[str] = page_url(LISTING_PAGE)
+    regions: ClassVar[str] = REGIONS
 
     @property
     def newest(self) -> tuple[CaseStudy, ...]:
@@ -252,6 +252,18 @@ class Website:
             if facet.facts == place and case_study.declared(facet.id)
         )
 
+    def ways_to_browse(self, joiner: str) -> str:
+        """What one term of each browsable facet is called, in lower case, as a list in words.
+
+        Args:
+            joiner: The word before the last one ("or", "and").
+        """
+        return in_words((listing.facet.term_name.lower() for listing in self.facets), joiner)
+
+    def ways_to_tag(self, joiner: str) -> str:
+        """What one term of each facet that gives tags is called, in lower case, as a list in words."""
+        return in_words((facet.term_name.lower() for facet in self.hub.taxonomy.tagged_facets), joiner)
+
     def related_to(self, case_study: CaseStudy) -> tuple[RelatedLink, ...]:
         """The case studies related to ``case_study``, best first."""
         return self.related.get(case_study.slug, ())
@@ -267,6 +279,12 @@ class Website:
     def organisations_in(self, region_id: str) -> tuple[OrganisationListing, ...]:
         """The organisations based in a region."""
         return tuple(listing for listing in self.organisations if listing.organisation.region == region_id)
+
+
+def in_words(names: Iterable[str], joiner: str) -> str:
+    """Names as a list in words: "a, b and c"."""
+    listed = tuple(names)
+    return f"{', '.join(listed[:-1])} {joiner} {listed[-1]}" if len(listed) > 1 else "".join(listed)
 
 
 def build_website(hub: Hub, related_config: RelatedConfig, statement: AccessibilityStatement | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,6 +16,32 @@ _WORD = re.compile(r"\w+")
 def _is_word_character(character: str, joiners: str = "") -> bool:
     """Whether ``character`` is part of a word: a letter, digit or "_", or one of ``joiners``."""
     return character.isalnum() or character == "_" or character in joiners
+
+
+def acronym_forms(abbreviation: str) -> tuple[str, str]:
+    """How an acronym is written where it is used: as it is, and with a plural "s" ("PA", "PAs")."""
+    return abbreviation, f"{abbreviation}s"
+
+
+@cache
+def acronym_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
+    """Where acronyms are used: the one rule for ``<abbr>``, first-mention links, warnings and search.
+
+    An acronym is used where one of its ``acronym_forms`` stands as a word of
+    its own, in its own case: no letter, digit or "_" touches it on either
+    side. A hyphen, an apostrophe or a space ends a word, so "ULO-like",
+    "NHS-funded", "the ULO's" and "PAs" use an acronym; "DPO" is not "DP",
+    and "PAYE" is not "PA". The group ``abbreviation`` of a match is the
+    acronym as the taxonomy gives it.
+
+    Args:
+        abbreviations: The acronyms, as a tuple so the pattern is made once.
+    """
+    if not abbreviations:
+        return re.compile(r"(?!)")
+    # Longest first, so that "DPO" is never read as "DP" followed by "O".
+    alternatives = "|".join(map(re.escape, sorted(set(abbreviations), key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?P<abbreviation>{alternatives})s?(?!\w)")
 
 
 def words_of(text: str) -> frozenset[str]:

@@ -84,7 +84,7 @@ def find_wikilinks(markdown: str) -> tuple[Wikilink, ...]:
 def resolve_wikilinks(markdown: str, titles: Mapping[str, str]) -> str:
     """Turn each wikilink into a Markdown link to the case study it names.
 
-    Case-study pages sit side by side (``case-studies/<slug>.md``), so the
+    Case-study pages sit side by side (``cohub.addresses.case_study_page``), so the
     link is the target's file name, which MkDocs then checks and rewrites.
 
     Args:

@@ -10,6 +10,7 @@ import pytest
 from cohub.cli import main
 from cohub.schema import SCHEMA_PATH, case_study_schema
 from cohub.taxonomy import Facet, load_taxonomy
+from cohub.website import in_words
 from tests.conftest import REPO, build_hub
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ def test_a_facet_is_one_file_in_the_taxonomy(hub: Path, tmp_path: Path, capsys: 
     assert '<dt id="funding-models-grant">Grant</dt>' in glossary
     assert re.search(r'id="funding-models-pooled-budget">Pooled budget</dt>.*?Funding model\.\s*'
                      r'<a href="../browse/funding-models/pooled-budget/">', glossary, re.DOTALL)
+
+    # Named where the site lists the ways to browse.
+    assert "step on the ladder of co-production, region or funding model</a>" in (site / "404.html").read_text(
+        encoding="utf-8")
 
     # A row in each case study's facts.
     assert re.search(r'<dt>Funding models</dt>\s*<dd><a href="../../browse/funding-models/pooled-budget/">'
@@ -158,3 +163,13 @@ def test_facet_settings_have_defaults(hub: Path) -> None:
             facet.related_weight, facet.detect, facet.facts, facet.facts_label) == (
         "funding_models", True, False, True, True, True, "Funding models", 10, True, "about", "Funding models")
     assert list(taxonomy.facets)[-1] == "funding_models", "a facet without a position comes last"
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    ((), ""),
+    (("theme",), "theme"),
+    (("theme", "region"), "theme or region"),
+    (("theme", "type of service", "region"), "theme, type of service or region"),
+])
+def test_lists_in_words(names: tuple[str, ...], expected: str) -> None:
+    assert in_words(names, "or") == expected

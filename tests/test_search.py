@@ -54,7 +54,7 @@ PANEL_TEXT = (
     ("She had a pa and a spa.", ()),
     ("The disabled people\u2019s organisation spoke up.", ("DPO",)),
     ("The ICBs and the NHS agreed.", ("integrated care board", "National Health Service")),
-    ("NHS-funded care", ()),
+    ("NHS-funded care", ("National Health Service",)),
     ("", ()),
 ])
 def test_acronym_terms_add_the_missing_half(text, expected):
