@@ -275,6 +275,11 @@ class _TaxonomyReader:
                                          "name the file with lowercase letters, digits and '_', like funding_models.yml"))
         label = self._text(relative, lines, data, (), "label", required=bool(data)) or name
         front_matter = self._flag(relative, lines, data, "front_matter", default=True)
+        if not front_matter and name != ORGANISATION_TYPES:
+            self.problems.append(Problem(relative, lines.get(("front_matter",), 1),
+                                         "only organisation types are carried through organisations",
+                                         "remove 'front_matter: false', and give the facet's terms in the case studies"))
+            front_matter = True
         field = self._text(relative, lines, data, (), "field", required=False) or name if front_matter else ""
         if field and not _FACET_ID.fullmatch(field):
             self.problems.append(Problem(relative, lines.get(("field",), 1), f"'field' cannot be '{field}'",

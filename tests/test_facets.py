@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cohub.cli import main
+from cohub.hub import load_hub
+from cohub.related import RelatedConfig
 from cohub.schema import SCHEMA_PATH, case_study_schema
+from cohub.search import case_study_search
 from cohub.taxonomy import Facet, load_taxonomy
-from cohub.website import in_words
+from cohub.website import build_website, in_words
 from tests.conftest import REPO, build_hub
 
 if TYPE_CHECKING:
@@ -145,6 +148,9 @@ def test_each_facet_with_a_field_adds_it_to_the_schema(facet: Facet, required: b
                  id="field-taken-by-another-facet"),
     pytest.param("field: title\n", "taxonomy/funding_models.yml:2: 'title' is a case-study field that is not a facet",
                  id="field-taken-by-the-base-schema"),
+    pytest.param("front_matter: false\n",
+                 "taxonomy/funding_models.yml:2: only organisation types are carried through organisations",
+                 id="only-organisation-types-come-from-organisations"),
     pytest.param("field: Funding Model\n", "taxonomy/funding_models.yml:2: 'field' cannot be 'Funding Model'",
                  id="field-not-a-name"),
 ])
@@ -173,3 +179,22 @@ def test_facet_settings_have_defaults(hub: Path) -> None:
 ])
 def test_lists_in_words(names: tuple[str, ...], expected: str) -> None:
     assert in_words(names, "or") == expected
+
+
+def test_each_setting_takes_a_facet_out_of_its_part_of_the_site(hub: Path) -> None:
+    themes = hub / "taxonomy" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    themes.write_text(text.replace("related_weight: 40\n", "related_weight: 0\nbrowse: false\nsearch: false\n"
+                                   "glossary: false\nfacts: none\ndetect: false\n"), encoding="utf-8")
+    loaded = load_hub(hub)
+    assert loaded.problems == ()
+    website = build_website(loaded, RelatedConfig())
+    label = loaded.taxonomy.facets["themes"].label
+    assert "themes" not in [listing.facet.id for listing in website.facets]
+    assert "Theme" not in [entry.kind for entry in website.glossary.terms]
+    for case_study in loaded.case_studies:
+        assert "themes" not in dict(case_study.detected)
+        assert label not in [name for name, _value in case_study_search(case_study, loaded.taxonomy, "").filters]
+        assert label not in [row.label for row in website.facts(case_study, "about")]
+        for link in website.related_to(case_study):
+            assert not set(link.shared) & {term.label for term in loaded.taxonomy.facets["themes"].terms}
