@@ -26,8 +26,8 @@ def abbreviated():
     ("<script>alert('x')</script> & \"more\"", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;more&#34;"),
     ("The ULO & us", 'The <abbr title="user-led organisation">ULO</abbr> &amp; us'),
     # One rule for every acronym matcher (tests/test_acronyms.py): a plural and a hyphenated word use it.
-    ("ULOs and ULO-like", '<abbr title="user-led organisation">ULOs</abbr> and '
-                          '<abbr title="user-led organisation">ULO</abbr>-like'),
+    ("ULOs and ULO-like", ('<abbr title="user-led organisation">ULOs</abbr> and '
+                           '<abbr title="user-led organisation">ULO</abbr>-like')),
     ("", ""),
     (None, ""),
 ])
