@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location, describe_location
+
 from cohub.comments.render import long_date_time
 from cohub.comments.settings import (
     CommentSettings,
@@ -22,9 +24,8 @@ from cohub.comments.settings import (
 from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username, parse_comment_id
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 
-__all__ = ("DEFAULT_DB", "MINIMUM_PASSWORD_LENGTH", "add_parser")
+__all__ = ("MINIMUM_PASSWORD_LENGTH", "add_parser")
 
-DEFAULT_DB = "comments.sqlite3"
 MINIMUM_PASSWORD_LENGTH = 12
 
 _UK_TIME = ZoneInfo("Europe/London")
@@ -51,8 +52,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--db",
-        type=Path,
-        help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in this folder)",
+        help=(
+            "the comments database: a file (relative to the hub's folder) or a postgresql:// address"
+            f" (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)"
+        ),
     )
     commands = parser.add_subparsers(dest="comments_command", required=True, metavar="COMMAND")
 
@@ -63,11 +66,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="pending",
         help="which comments to list (default: pending)",
     )
-    list_parser.set_defaults(func=_guarded(_list))
+    list_parser.set_defaults(func=_guarded(_list, creates=False))
 
     show_parser = commands.add_parser("show", help="show one comment in full, with the email address")
     show_parser.add_argument("id", metavar="ID", help="the comment's number")
-    show_parser.set_defaults(func=_guarded(_show))
+    show_parser.set_defaults(func=_guarded(_show, creates=False))
 
     for name, action, summary in (
         ("approve", _approve, "approve a pending comment"),
@@ -76,7 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     ):
         decide_parser = commands.add_parser(name, help=summary)
         decide_parser.add_argument("id", metavar="ID", help="the comment's number")
-        decide_parser.set_defaults(func=_guarded(action))
+        decide_parser.set_defaults(func=_guarded(action, creates=False))
 
     erase_parser = commands.add_parser(
         "erase",
@@ -84,7 +87,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Delete every comment sent with an email address, whatever its status, and all it holds.",
     )
     erase_parser.add_argument("--email", required=True, help="the person's email address (any case)")
-    erase_parser.set_defaults(func=_guarded(_erase))
+    erase_parser.set_defaults(func=_guarded(_erase, creates=False))
 
     purge_parser = commands.add_parser(
         "purge",
@@ -94,7 +97,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             " COHUB_RETENTION_*_DAYS). The comment service also does this when it starts and every day."
         ),
     )
-    purge_parser.set_defaults(func=_guarded(_purge))
+    purge_parser.set_defaults(func=_guarded(_purge, creates=False))
 
     moderator_parser = commands.add_parser(
         "add-moderator",
@@ -111,22 +114,38 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     moderator_parser.add_argument(
         "--change-password", action="store_true", help="change the password of a moderator who is already there"
     )
-    moderator_parser.set_defaults(func=_guarded(_add_moderator))
+    moderator_parser.set_defaults(func=_guarded(_add_moderator, creates=True))
 
 
-def _guarded(command: Callable[[argparse.Namespace, CommentStore], None]) -> Callable[[argparse.Namespace], int]:
-    """Open the store, run the command and turn any failure into one ``cohub:`` line."""
+def _guarded(
+    command: Callable[[argparse.Namespace, CommentStore], None], *, creates: bool
+) -> Callable[[argparse.Namespace], int]:
+    """Open the hub's store, run the command and turn any failure into one ``cohub:`` line.
+
+    Args:
+        command: The sub-command.
+        creates: Whether the command may make the database when there is
+            none yet (only adding the first moderator may); the others
+            refuse, so a mistyped folder never gets an empty database.
+    """
 
     def run(args: argparse.Namespace) -> int:
-        db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
         try:
-            command(args, CommentStore(db_path))
+            location = database_location(_root(args), args.db, os.environ)
+        except NotAHubError as exc:
+            print(f"cohub: {exc}", file=sys.stderr)
+            return 1
+        try:
+            command(args, CommentStore(location, create=creates))
         except (_CommandError, CommentStoreError, SettingsError) as exc:
             print(f"cohub: {exc}", file=sys.stderr)
             return 1
         except (sqlite3.Error, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"cohub: the comments database {db_path} could not be used: {reason}", file=sys.stderr)
+            print(
+                f"cohub: the comments database {describe_location(location)} could not be used: {reason}",
+                file=sys.stderr,
+            )
             return 1
         return 0
 
@@ -141,11 +160,15 @@ def _comment_id(text: str) -> int:
     return comment_id
 
 
+def _root(args: argparse.Namespace) -> Path:
+    """The hub's folder: ``--root`` on the ``cohub`` command, or this folder."""
+    root = getattr(args, "root", None)
+    return root if isinstance(root, Path) else Path()
+
+
 def _hub_settings(args: argparse.Namespace) -> CommentSettings:
     """The comment settings of the hub in ``--root`` (or this folder), with the environment's."""
-    root = getattr(args, "root", None) or Path()
-    extra = comment_settings_mapping(read_site_config(root)) if (root / "mkdocs.yml").is_file() else None
-    return settings_from_env(os.environ, extra)
+    return settings_from_env(os.environ, comment_settings_mapping(read_site_config(_root(args))))
 
 
 def _short_time(comment: Comment) -> str:

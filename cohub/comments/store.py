@@ -45,6 +45,7 @@ __all__ = (
     "CommentStatus",
     "CommentStore",
     "CommentStoreError",
+    "DatabaseNotFoundError",
     "ModeratorExistsError",
     "ModeratorNotFoundError",
     "ModeratorSession",
@@ -257,6 +258,17 @@ class CommentStoreError(Exception):
     """A request to the store that cannot be carried out as asked."""
 
 
+class DatabaseNotFoundError(CommentStoreError):
+    """A command that only reads or moderates found no database to work on."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"there is no comments database at {location}: run cohub in the hub's folder (or name it with --root),"
+            " or name the database with --db or COHUB_COMMENTS_DB"
+        )
+        self.location = location
+
+
 class CommentNotFoundError(CommentStoreError):
     """No comment has this id (it never existed or has been purged)."""
 
@@ -413,14 +425,20 @@ class CommentStore:
     """Comments and moderation data in one SQLite file.
 
     Args:
-        path: Where the database lives. It and its folder are created on
-            first use.
+        path: Where the database lives.
         clock: Gives the current time; tests pass a fake one.
+        create: Make the database and its folder when they are not there;
+            when False, a missing database is an error.
+
+    Raises:
+        DatabaseNotFoundError: There is no database at ``path`` and ``create`` is False.
     """
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now, create: bool = True) -> None:
         self.path = Path(path)
         self._clock = clock
+        if not create and not self.path.exists():
+            raise DatabaseNotFoundError(str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
