@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from cohub.comments.backup import BackupSummary, check_backup, kept_copy_name, restore_backup, write_backup
 from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location, describe_location
 
 from cohub.comments.render import long_date_time
@@ -99,6 +100,29 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     purge_parser.set_defaults(func=_guarded(_purge, creates=False))
 
+    backup_parser = commands.add_parser(
+        "backup",
+        help="copy the comments database to a file while the service runs",
+        description=(
+            "Write a consistent copy of the comments database, as it is at one moment, to FILE (replacing"
+            " it), readable by its owner only. The service can keep running."
+        ),
+    )
+    backup_parser.add_argument("file", metavar="FILE", type=Path, help="where to write the backup")
+    backup_parser.set_defaults(func=_guarded(_backup, creates=False))
+
+    restore_parser = commands.add_parser(
+        "restore",
+        help="check a backup, then put it in place of the comments database",
+        description=(
+            "Check FILE (SQLite's integrity check, and the tables of this version of cohub), keep the"
+            " current database beside itself, then replace its contents with FILE's in one step."
+            " The service can keep running."
+        ),
+    )
+    restore_parser.add_argument("file", metavar="FILE", type=Path, help="the backup to put back")
+    restore_parser.set_defaults(func=_guarded(_restore, creates=True, check=lambda args: check_backup(args.file)))
+
     moderator_parser = commands.add_parser(
         "add-moderator",
         help="add a moderator, or change a moderator's password",
@@ -118,15 +142,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _guarded(
-    command: Callable[[argparse.Namespace, CommentStore], None], *, creates: bool
+    command: Callable[[argparse.Namespace, CommentStore], None],
+    *,
+    creates: bool,
+    check: Callable[[argparse.Namespace], object] | None = None,
 ) -> Callable[[argparse.Namespace], int]:
     """Open the hub's store, run the command and turn any failure into one ``cohub:`` line.
 
     Args:
         command: The sub-command.
         creates: Whether the command may make the database when there is
-            none yet (only adding the first moderator may); the others
-            refuse, so a mistyped folder never gets an empty database.
+            none yet (only adding a moderator and restoring a backup may);
+            the others refuse, so a mistyped folder never gets an empty database.
+        check: Run before the database is opened (or made); it raises to stop the command.
     """
 
     def run(args: argparse.Namespace) -> int:
@@ -136,6 +164,8 @@ def _guarded(
             print(f"cohub: {exc}", file=sys.stderr)
             return 1
         try:
+            if check is not None:
+                check(args)
             command(args, CommentStore(location, create=creates))
         except (_CommandError, CommentStoreError, SettingsError) as exc:
             print(f"cohub: {exc}", file=sys.stderr)
@@ -253,6 +283,23 @@ def _purge(args: argparse.Namespace, store: CommentStore) -> None:
         f" older than {days['pending']} days and {report.approved_cleared} approved comments approved more"
         f" than {days['approved']} days ago."
     )
+
+
+def _counts(summary: BackupSummary) -> str:
+    comments = "comment" if summary.comments == 1 else "comments"
+    moderators = "moderator" if summary.moderators == 1 else "moderators"
+    return f"{summary.comments} {comments} and {summary.moderators} {moderators}"
+
+
+def _backup(args: argparse.Namespace, store: CommentStore) -> None:
+    summary = write_backup(store, args.file)
+    print(f"Backed up {_counts(summary)} to {args.file}.")
+
+
+def _restore(args: argparse.Namespace, store: CommentStore) -> None:
+    keep = kept_copy_name(args.file, store.now())
+    summary = restore_backup(store, args.file, keep)
+    print(f"Restored {_counts(summary)} from {args.file}. The database as it was is kept in {keep}.")
 
 
 def _read_password(from_stdin: bool) -> str:

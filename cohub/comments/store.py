@@ -50,17 +50,19 @@ __all__ = (
     "ModeratorNotFoundError",
     "ModeratorSession",
     "RateLimit",
+    "SCHEMA_VERSION",
     "RetentionPolicy",
     "RetentionReport",
     "SignInDecision",
     "SignInPolicy",
+    "create_schema",
     "hash_password",
     "normalise_username",
     "parse_comment_id",
     "verify_password",
 )
 
-_SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2
 
 # A comment id as typed or in a URL: a whole number SQLite can hold (18 digits
 # at most keeps it below 2**63), checked before any conversion, since int()
@@ -121,7 +123,7 @@ _MIGRATION_TO_2 = (
     next_attempt_at TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (next_attempt_at)",
-    f"PRAGMA user_version = {_SCHEMA_VERSION}",
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
 
 # scrypt cost: 16 MiB of memory and roughly 50 ms per check on a small server.
@@ -421,6 +423,17 @@ def _unknown_user_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Make the tables on a new SQLite database, or bring an older one up to date."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        for statement in _SCHEMA:
+            conn.execute(statement)
+    if version < SCHEMA_VERSION:
+        for statement in _MIGRATION_TO_2:
+            conn.execute(statement)
+
+
 class CommentStore:
     """Comments and moderation data in one SQLite file.
 
@@ -441,13 +454,7 @@ class CommentStore:
             raise DatabaseNotFoundError(str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-            if version < _SCHEMA_VERSION:
-                for statement in _MIGRATION_TO_2:
-                    conn.execute(statement)
+            create_schema(conn)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -473,6 +480,25 @@ class CommentStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def copy_to(self, target: sqlite3.Connection) -> None:
+        """Copy the whole database, as it is at one moment, into ``target`` (an SQLite connection).
+
+        SQLite's online backup reads one snapshot while writers carry on, so
+        the copy never holds half a transaction.
+        """
+        with self._connection() as conn:
+            conn.backup(target)
+
+    def replace_with(self, source: sqlite3.Connection) -> None:
+        """Replace everything in the database with the contents of ``source``, at once.
+
+        The online backup writes into the live database in one transaction,
+        so the service's connections see either the old database or the new
+        one, never a mixture.
+        """
+        with self._connection() as conn:
+            source.backup(conn)
 
     def now(self) -> datetime:
         """Return the store's idea of the current time (UTC)."""
