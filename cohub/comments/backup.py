@@ -127,8 +127,7 @@ def write_backup(store: CommentStore, target: Path) -> BackupSummary:
     Raises:
         BackupError: ``target`` is the live database itself.
     """
-    location = getattr(store, "path", None)
-    if isinstance(location, Path) and target.resolve() == location.resolve():
+    if store.path is not None and target.resolve() == store.path.resolve():
         raise BackupError(f"{target} is the live database: name another file for the backup")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
@@ -138,6 +137,7 @@ def write_backup(store: CommentStore, target: Path) -> BackupSummary:
     try:
         copy = sqlite3.connect(partial, isolation_level=None)
         try:
+            create_schema(copy)
             store.copy_to(copy)
             # A backup is one self-contained file, not a database with a write-ahead log beside it.
             copy.execute("PRAGMA journal_mode = DELETE")

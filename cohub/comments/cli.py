@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
+
 from cohub.comments.backup import BackupSummary, check_backup, kept_copy_name, restore_backup, write_backup
 from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location, describe_location
-
 from cohub.comments.render import long_date_time
 from cohub.comments.settings import (
     CommentSettings,
@@ -22,7 +23,14 @@ from cohub.comments.settings import (
     retention_policy,
     settings_from_env,
 )
-from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username, parse_comment_id
+from cohub.comments.store import (
+    Comment,
+    CommentStatus,
+    CommentStore,
+    CommentStoreError,
+    normalise_username,
+    parse_comment_id,
+)
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 
 __all__ = ("MINIMUM_PASSWORD_LENGTH", "add_parser")
@@ -166,12 +174,13 @@ def _guarded(
         try:
             if check is not None:
                 check(args)
-            command(args, CommentStore(location, create=creates))
+            with CommentStore(location, create=creates) as store:
+                command(args, store)
         except (_CommandError, CommentStoreError, SettingsError) as exc:
             print(f"cohub: {exc}", file=sys.stderr)
             return 1
-        except (sqlite3.Error, OSError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        except (sqlite3.Error, psycopg.Error, OSError) as exc:
+            reason = " ".join((exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)).split())
             print(
                 f"cohub: the comments database {describe_location(location)} could not be used: {reason}",
                 file=sys.stderr,

@@ -20,17 +20,19 @@ import os
 import secrets
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from cohub.comments.settings import SettingsError
 
 __all__ = ("ClientHasher", "key_file_beside")
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def key_file_beside(db_path: Path) -> Path:
-    """Where the key file goes when none is named: beside the database."""
-    return db_path.with_name(f"{db_path.name}.client-key")
+def key_file_beside(db_path: Path | None) -> Path | None:
+    """Where the key file goes when none is named: beside an SQLite database; None for a database server."""
+    return None if db_path is None else db_path.with_name(f"{db_path.name}.client-key")
 
 
 class ClientHasher:
@@ -41,6 +43,9 @@ class ClientHasher:
         clock: Gives the current time (UTC).
         secret: A secret to derive each period's key from; empty to use ``key_file``.
         key_file: Where the random key is kept when there is no secret.
+
+    Raises:
+        SettingsError: There is neither a secret nor a key file.
     """
 
     def __init__(
@@ -52,7 +57,11 @@ class ClientHasher:
         key_file: Path | None = None,
     ) -> None:
         if not secret and key_file is None:
-            raise ValueError("a secret or a key file is needed")
+            # Instances sharing a database server must scramble an address alike, or each would keep its own limits.
+            raise SettingsError(
+                "client_hash_secret (COHUB_CLIENT_HASH_SECRET) must be set when the comments are kept in PostgreSQL,"
+                " the same for every instance of the service"
+            )
         self._rotation = rotation
         self._clock = clock
         self._secret = secret.encode("utf-8")

@@ -36,17 +36,17 @@ def publish_approved_comments(site_dir: Path, location: Path | str, slugs: Itera
     Returns:
         How many comments were written into pages.
     """
-    store = CommentStore(location, create=False)
     env = template_environment()
     published = 0
-    for slug in slugs:
-        page = site_dir / "case-studies" / slug / "index.html"
-        if not page.is_file():
-            continue
-        comments = store.approved_for(slug)
-        html = inject_comments(page.read_text(encoding="utf-8"), slug, render_approved_comments(env, comments))
-        partial = page.with_name(f".{page.name}.tmp")
-        partial.write_text(html, encoding="utf-8")
-        os.replace(partial, page)
-        published += len(comments)
+    with CommentStore(location, create=False) as store:
+        for slug in slugs:
+            page = site_dir / "case-studies" / slug / "index.html"
+            if not page.is_file():
+                continue
+            comments = store.approved_for(slug)
+            html = inject_comments(page.read_text(encoding="utf-8"), slug, render_approved_comments(env, comments))
+            partial = page.with_name(f".{page.name}.tmp")
+            partial.write_text(html, encoding="utf-8")
+            os.replace(partial, page)
+            published += len(comments)
     return published

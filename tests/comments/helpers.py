@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
 import uvicorn
 
 from cohub.cli import main
@@ -46,7 +47,7 @@ class FakeClock:
     """A clock tests can move forward."""
 
     def __init__(self) -> None:
-        self.now = datetime(2025, 3, 5, 14, 30, tzinfo=timezone.utc)
+        self.now = datetime(2025, 3, 5, 14, 30, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -110,6 +111,17 @@ class LiveServer:
         return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers, timeout=timeout)
 
 
+def everything_stored(location: Path | str) -> bytes:
+    """Every byte the database keeps: an SQLite file and what lies beside it, or every row of every table."""
+    if isinstance(location, Path):
+        return b"".join(path.read_bytes() for path in location.parent.iterdir() if path.is_file())
+    with psycopg.connect(location) as conn:
+        tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        return " ".join(
+            str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
+        ).encode("utf-8")
+
+
 def good_comment(**overrides: str) -> dict[str, str]:
     """A form that passes validation."""
     return {
@@ -160,6 +172,7 @@ class ServerFactory:
         self.db_path = db_path
         self.site_dir = site_dir
         self.running: list[_ServerThread] = []
+        self.stores: list[CommentStore] = []
 
     def start(
         self,
@@ -175,6 +188,7 @@ class ServerFactory:
         port = sock.getsockname()[1]
         base_url = f"http://127.0.0.1:{port}"
         store = store or CommentStore(self.db_path)
+        self.stores.append(store)
         app = create_app(
             site_dir=self.site_dir if serve_site else None,
             store=store,
@@ -193,6 +207,8 @@ class ServerFactory:
         """Stop every server started so far."""
         while self.running:
             self.running.pop().stop()
+        while self.stores:
+            self.stores.pop().close()
 
 
 @dataclass(frozen=True)
@@ -264,7 +280,7 @@ class Page:
         element = self.by_id(field_id)
         if element.tag == "textarea":
             # Browsers drop one new line straight after <textarea>.
-            return element.text[1:] if element.text.startswith("\n") else element.text
+            return element.text.removeprefix("\n")
         return element.attrs.get("value") or ""
 
     @property

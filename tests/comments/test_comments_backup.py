@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from cohub.comments.backup import BackupError, check_backup, write_backup
+from cohub.comments.backup import check_backup, write_backup
+from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStore
 
-from .helpers import LiveServer, good_comment, run_cli
+from .helpers import ServerFactory, good_comment, run_cli
 
 
-def cli(db_path: Path, *argv: str) -> int:
+def cli(db_path: Path | str, *argv: str) -> int:
     return run_cli("comments", "--db", str(db_path), *argv)
 
 
@@ -26,9 +27,9 @@ def one_line(capsys: pytest.CaptureFixture[str], stream: str = "err") -> str:
 
 
 def test_a_backup_taken_while_comments_arrive_holds_every_comment_acknowledged_before_it(
-    db_path: Path, tmp_path: Path
+    location: Path | str, tmp_path: Path
 ) -> None:
-    store = CommentStore(db_path)
+    store = CommentStore(location)
     acknowledged: list[int] = []
     stop = threading.Event()
     lock = threading.Lock()
@@ -54,6 +55,8 @@ def test_a_backup_taken_while_comments_arrive_holds_every_comment_acknowledged_b
         stop.set()
         for writer in writers:
             writer.join()
+        total = len(store.list())
+        store.close()
 
     assert check_backup(tmp_path / "backup.sqlite3") == summary
     backed_up = {comment.id for comment in CommentStore(tmp_path / "backup.sqlite3", create=False).list()}
@@ -61,34 +64,36 @@ def test_a_backup_taken_while_comments_arrive_holds_every_comment_acknowledged_b
     # One moment's copy: the ids run without a gap, as the live database gave them.
     assert sorted(backed_up) == list(range(1, len(backed_up) + 1))
     assert summary.comments == len(backed_up)
-    assert len(store.list()) == len(acknowledged) > summary.comments
+    assert total == len(acknowledged) > summary.comments
     assert stat.S_IMODE((tmp_path / "backup.sqlite3").stat().st_mode) == 0o600
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
 
 
 def test_backup_and_restore_from_the_command_line(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    location: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = CommentStore(db_path)
+    store = CommentStore(location)
     kept = store.add("x", "Sam", "sam@example.com", "Before the backup", "c")
     store.set_moderator_password("mod", "a long password 1")
     backup = tmp_path / "backups" / "monday.sqlite3"
 
-    assert cli(db_path, "backup", str(backup)) == 0
+    assert cli(location, "backup", str(backup)) == 0
     assert one_line(capsys, "out") == f"Backed up 1 comment and 1 moderator to {backup}."
     store.add("x", "Al", "al@example.com", "After the backup", "c")
     store.approve(kept.id)
 
-    assert cli(db_path, "restore", str(backup)) == 0
+    assert cli(location, "restore", str(backup)) == 0
 
     message = one_line(capsys, "out")
     assert message.startswith(f"Restored 1 comment and 1 moderator from {backup}. The database as it was is kept in ")
     assert [(c.body, c.status) for c in store.list()] == [("Before the backup", "pending")]
     assert store.check_moderator_password("mod", "a long password 1")
-    assert store.add("x", "", "", "After the restore", "c").id == 2
+    assert store.add("x", "", "", "After the restore", "c").id == 3
     kept_copy = Path(message.rsplit(" ", 1)[1].rstrip("."))
     assert kept_copy.parent == backup.parent
     assert {c.body for c in CommentStore(kept_copy, create=False).list()} == {"Before the backup", "After the backup"}
+    # Ids given before the restore are not given again, even those the backup does not hold.
+    store.close()
 
 
 def test_a_backup_is_put_in_place_of_a_missing_database(db_path: Path, tmp_path: Path) -> None:
@@ -185,7 +190,11 @@ def test_backup_needs_a_database(db_path: Path, tmp_path: Path, capsys: pytest.C
     assert not (tmp_path / "b.sqlite3").exists()
 
 
-def test_restoring_under_a_running_service(server: LiveServer, db_path: Path, tmp_path: Path) -> None:
+def test_restoring_under_a_running_service(servers: ServerFactory, location: Path | str, tmp_path: Path) -> None:
+    server = servers.start(
+        store=CommentStore(location), settings=CommentSettings(site_name="Hub", client_hash_secret="shared secret")
+    )
+    db_path = location
     assert server.post_form("/comments", good_comment(comment="Sent before the backup")).status == 303
     assert cli(db_path, "backup", str(tmp_path / "b.sqlite3")) == 0
     assert server.post_form("/comments", good_comment(comment="Sent after the backup")).status == 303
@@ -195,4 +204,5 @@ def test_restoring_under_a_running_service(server: LiveServer, db_path: Path, tm
     assert [c.body for c in server.store.list()] == ["Sent before the backup"]
     assert server.post_form("/comments", good_comment(comment="Sent after the restore")).status == 303
     assert [c.body for c in server.store.list()] == ["Sent before the backup", "Sent after the restore"]
-    assert check_backup(db_path).comments == 2
+    assert cli(db_path, "backup", str(tmp_path / "after.sqlite3")) == 0
+    assert check_backup(tmp_path / "after.sqlite3").comments == 2

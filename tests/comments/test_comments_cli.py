@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -134,13 +134,13 @@ def test_purge_applies_the_retention_settings_of_the_hub(
     )
     monkeypatch.chdir(hub)
     # The command runs on the real clock, so the comments are dated from it.
-    clock.now = datetime.now(timezone.utc) - timedelta(days=100)
+    clock.now = datetime.now(UTC) - timedelta(days=100)
     old_approved = store.add("x", "Ann", "ann@example.com", "Old approved", "hash-a")
     old_pending = store.add("x", "Bo", "bo@example.com", "Old pending", "hash-b")
     store.approve(old_approved.id)
-    clock.now = datetime.now(timezone.utc) - timedelta(days=8)
+    clock.now = datetime.now(UTC) - timedelta(days=8)
     store.reject(store.add("x", "", "cy@example.com", "Rejected a week ago", "hash-c").id)
-    clock.now = datetime.now(timezone.utc) - timedelta(days=1)
+    clock.now = datetime.now(UTC) - timedelta(days=1)
     store.reject(store.add("x", "", "", "Rejected yesterday", "hash-d").id)
     fresh = store.add("x", "Di", "di@example.com", "New pending", "hash-e")
 

@@ -1,0 +1,64 @@
+"""Several service processes sharing one database, and what PostgreSQL needs that SQLite does not."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bench.comments import PAGE, start_service, submit, write_site
+from cohub.comments.app import create_app
+from cohub.comments.settings import CommentSettings, SettingsError
+from cohub.comments.store import CommentStore
+
+from .helpers import run_cli
+
+
+def test_forty_comments_at_once_through_two_service_processes_get_exactly_the_limit(
+    location: Path | str, tmp_path: Path
+) -> None:
+    write_site(tmp_path / "site")
+    with CommentStore(location):
+        pass
+    instances = [start_service(location, tmp_path / "site", rate_limit_count=5) for _ in range(2)]
+    start = threading.Barrier(40)
+
+    def send(number: int) -> bool:
+        start.wait()
+        return submit(instances[number % 2].port, 0, number).ok
+
+    try:
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            accepted = sum(pool.map(send, range(40)))
+    finally:
+        for instance in instances:
+            instance.stop()
+
+    assert accepted == 5
+    with CommentStore(location) as store:
+        assert len(store.list(page=PAGE)) == 5
+
+
+def test_the_service_on_postgresql_needs_a_shared_secret_for_scrambling_addresses(postgres) -> None:
+    url = postgres.new_schema_url()
+    try:
+        with CommentStore(url) as store, pytest.raises(SettingsError, match=r"client_hash_secret \(COHUB_CLIENT_HASH"):
+            create_app(site_dir=None, store=store, site_url="http://127.0.0.1/", known_pages=frozenset(),
+                       settings=CommentSettings())
+    finally:
+        postgres.drop_schema(url)
+
+
+def test_an_unreachable_postgresql_server_is_one_line_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = "postgresql://cohub:hunter2-secret@127.0.0.1:1/cohub?connect_timeout=2"
+
+    assert run_cli("comments", "--db", url, "list") == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("cohub: the comments database postgresql://cohub@127.0.0.1:1/cohub")
+    assert "hunter2" not in err
