@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,29 @@ def test_restoring_under_a_running_service(servers: ServerFactory, location: Pat
     assert [c.body for c in server.store.list()] == ["Sent before the backup", "Sent after the restore"]
     assert cli(db_path, "backup", str(tmp_path / "after.sqlite3")) == 0
     assert check_backup(tmp_path / "after.sqlite3").comments == 2
+
+
+def test_a_hub_moves_from_sqlite_to_postgresql_by_backup_and_restore(
+    db_path: Path, tmp_path: Path, postgres, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with CommentStore(db_path) as sqlite_store:
+        first = sqlite_store.add("x", "Sam", "sam@example.com", "Published", "c", notify=True)
+        sqlite_store.approve(first.id)
+        sqlite_store.reject(sqlite_store.add("x", "", "", "Rejected", "c").id)
+        sqlite_store.set_moderator_password("mod", "a long password 1")
+        session = sqlite_store.start_session("mod", timedelta(hours=1))
+        before = sqlite_store.list()
+    url = postgres.new_schema_url()
+    try:
+        assert cli(db_path, "backup", str(tmp_path / "move.sqlite3")) == 0
+        assert cli(url, "restore", str(tmp_path / "move.sqlite3")) == 0
+        capsys.readouterr()
+
+        with CommentStore(url) as moved:
+            assert moved.list() == before
+            assert moved.check_moderator_password("mod", "a long password 1")
+            assert moved.find_session(session.token) == session
+            assert moved.due_notification() is not None
+            assert moved.add("x", "", "", "The first on PostgreSQL", "c").id == 3
+    finally:
+        postgres.drop_schema(url)

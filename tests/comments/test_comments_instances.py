@@ -10,6 +10,7 @@ import pytest
 
 from bench.comments import PAGE, start_service, submit, write_site
 from cohub.comments.app import create_app
+from cohub.comments.publish import publish_approved_comments
 from cohub.comments.settings import CommentSettings, SettingsError
 from cohub.comments.store import CommentStore
 
@@ -62,3 +63,18 @@ def test_an_unreachable_postgresql_server_is_one_line_without_the_password(
     assert err.count("\n") == 1
     assert err.startswith("cohub: the comments database postgresql://cohub@127.0.0.1:1/cohub")
     assert "hunter2" not in err
+
+
+def test_the_build_writes_approved_comments_from_either_database_into_static_pages(
+    location: Path | str, site_dir: Path
+) -> None:
+    with CommentStore(location) as store:
+        store.approve(store.add("x", "Sam", "sam@example.com", "Published in the static page", "c").id)
+        store.add("x", "Pat", "", "Still waiting", "c")
+
+    assert publish_approved_comments(site_dir, location, ("x", "y")) == 1
+
+    html = (site_dir / "case-studies" / "x" / "index.html").read_text(encoding="utf-8")
+    assert "Published in the static page" in html
+    assert "Still waiting" not in html
+    assert "sam@example.com" not in html
