@@ -13,6 +13,7 @@ its period is over.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
@@ -88,15 +89,21 @@ class ClientHasher:
         if self._secret:
             return hmac.new(self._secret, f"client-hash-period-{period}".encode("ascii"), hashlib.sha256).digest()
         assert self._key_file is not None
-        try:
-            kept = json.loads(self._key_file.read_text(encoding="ascii"))
-            if kept["period"] == period:
-                return bytes.fromhex(kept["key"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        key = secrets.token_bytes(32)
-        self._write_key(period, key)
-        return key
+        # Service processes sharing the database share the key file: the first to need a new key
+        # makes it while holding a lock, and the others, waiting on the lock, then read that one.
+        self._key_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = self._key_file.with_name(f".{self._key_file.name}.lock")
+        with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600), "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            try:
+                kept = json.loads(self._key_file.read_text(encoding="ascii"))
+                if kept["period"] == period:
+                    return bytes.fromhex(kept["key"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            key = secrets.token_bytes(32)
+            self._write_key(period, key)
+            return key
 
     def _write_key(self, period: int, key: bytes) -> None:
         # Written to a new file made readable by its owner only, then renamed

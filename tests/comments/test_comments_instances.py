@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bench.comments import PAGE, start_service, submit, write_site
 from cohub.comments.app import create_app
+from cohub.comments.client_hash import ClientHasher
 from cohub.comments.publish import publish_approved_comments
 from cohub.comments.settings import CommentSettings, SettingsError
 from cohub.comments.store import CommentStore
 
-from .helpers import run_cli
+from .helpers import FakeClock, run_cli
 
 
 def test_forty_comments_at_once_through_two_service_processes_get_exactly_the_limit(
@@ -78,3 +80,17 @@ def test_the_build_writes_approved_comments_from_either_database_into_static_pag
     assert "Published in the static page" in html
     assert "Still waiting" not in html
     assert "sam@example.com" not in html
+
+
+def test_hashers_sharing_a_key_file_make_one_key_between_them(tmp_path: Path, clock: FakeClock) -> None:
+    start = threading.Barrier(20)
+
+    def scramble(_number: int) -> str:
+        hasher = ClientHasher(rotation=timedelta(days=30), clock=clock, key_file=tmp_path / "key")
+        start.wait()
+        return hasher.hash("192.0.2.1")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        hashes = set(pool.map(scramble, range(20)))
+
+    assert len(hashes) == 1
