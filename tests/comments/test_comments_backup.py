@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import stat
 import threading
@@ -106,6 +107,17 @@ def test_a_backup_is_put_in_place_of_a_missing_database(db_path: Path, tmp_path:
     assert [c.body for c in CommentStore(db_path, create=False).list()] == ["From the old machine"]
 
 
+@pytest.fixture(scope="module")
+def good_backup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A backup of a database with several pages of comments, made once for the tests that spoil copies of it."""
+    folder = tmp_path_factory.mktemp("good-backup")
+    store = CommentStore(folder / "source.sqlite3")
+    for number in range(300):
+        store.add("x", "Sam", "sam@example.com", f"Comment {number} " * 10, "c")
+    write_backup(store, folder / "backup.sqlite3")
+    return folder / "backup.sqlite3"
+
+
 def _overwritten_page(path: Path) -> None:
     # Overwrite a page in the middle of the file, as a failing disk would.
     size = path.stat().st_size
@@ -154,13 +166,10 @@ def _extra_column(path: Path) -> None:
     ids=("text", "cut-off", "overwritten-page", "changed-byte", "another-database", "older-version", "changed-table", "missing"),
 )
 def test_a_bad_backup_is_refused_and_nothing_is_changed(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], spoil, reason: str
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], good_backup: Path, spoil, reason: str
 ) -> None:
-    store = CommentStore(tmp_path / "source.sqlite3")
-    for number in range(300):
-        store.add("x", "Sam", "sam@example.com", f"Comment {number} " * 10, "c")
     backup = tmp_path / "backup.sqlite3"
-    write_backup(store, backup)
+    shutil.copyfile(good_backup, backup)
     spoil(backup)
     live = CommentStore(db_path)
     live.add("x", "", "", "The live comment", "c")
