@@ -5,7 +5,7 @@ database as it was at one moment. It is written beside its final name and
 then renamed, so a backup that is there is whole. Before a backup replaces
 anything it is checked: SQLite's integrity check must pass, and its tables
 and columns must be exactly those this version of cohub makes. The database
-being replaced is first kept beside itself, and the replacement happens in
+being replaced is first copied beside the backup, and the replacement happens in
 one transaction, so the service can keep running throughout.
 """
 
