@@ -19,6 +19,15 @@ acknowledged comment is missing.
 The crash test: the service process is killed with SIGKILL that many seconds
 into the wave of posts, then started again on the same database, which must
 take a comment and must hold every comment acknowledged before the kill.
+
+    python -m bench.comments --db postgresql://cohub@127.0.0.1:5432/cohub --instances 2
+
+The same on PostgreSQL (``--db`` takes an address or an SQLite file; the
+default is a new SQLite file), with that many service processes sharing the
+database, each client always posting to the same one. In the crash test only
+the first instance is killed: the others keep taking comments, as behind a
+load balancer when one machine fails. Every comment of a run carries the
+run's own mark, so a database used before does not hide a lost comment.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +55,7 @@ import uvicorn
 
 from cohub.comments import APPROVED_COMMENTS_MARKER, CommentSettings, CommentStore, create_app
 from cohub.comments.app import uvicorn_config
+from cohub.comments.location import is_database_url
 
 HOST = "127.0.0.1"
 PAGE = "bench-case"
@@ -128,6 +139,16 @@ def get_parser() -> argparse.ArgumentParser:
         "--seconds", type=_positive_float, default=60.0, help="time cap for each phase (default: 60)"
     )
     parser.add_argument(
+        "--db",
+        help="the comments database: a postgresql:// address or an SQLite file (default: a new SQLite file)",
+    )
+    parser.add_argument(
+        "--instances",
+        type=_positive_int,
+        default=1,
+        help="service processes sharing the database (default: 1)",
+    )
+    parser.add_argument(
         "--kill-after",
         type=_positive_float,
         help="crash test: kill the service with SIGKILL this many seconds into the posts, then restart it",
@@ -156,7 +177,7 @@ def write_site(site_dir: Path) -> None:
     (page_dir / "index.html").write_text(CASE_STUDY_PAGE, encoding="utf-8")
 
 
-def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
+def serve(location: Path | str, site_dir: Path, control: Connection, rate_limit_count: int = 1_000_000) -> None:
     """Run the comment service on a free loopback port until told to stop.
 
     Runs in the server process. Sends the port on ``control`` once the
@@ -169,12 +190,18 @@ def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((HOST, 0))
     port = sock.getsockname()[1]
+    store = CommentStore(location)
+    # Instances sharing a database server scramble addresses with one shared secret.
     app = create_app(
         site_dir=site_dir,
-        store=CommentStore(db_path),
+        store=store,
         site_url=f"http://{HOST}:{port}/",
         known_pages=frozenset({PAGE}),
-        settings=CommentSettings(site_name="cohub bench", rate_limit_count=1_000_000),
+        settings=CommentSettings(
+            site_name="cohub bench",
+            rate_limit_count=rate_limit_count,
+            client_hash_secret="" if store.path is not None else "cohub bench shared secret",
+        ),
     )
     server = uvicorn.Server(uvicorn_config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -191,6 +218,7 @@ def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
         pass
     server.should_exit = True
     thread.join(timeout=SERVER_STOP_TIMEOUT)
+    store.close()
 
 
 def request(
@@ -216,9 +244,9 @@ def request(
     return Outcome(status=status, ok=ok, seconds=time.perf_counter() - started)
 
 
-def submit(port: int, client: int, number: int) -> Outcome:
+def submit(port: int, client: int, number: int, run: str = "") -> Outcome:
     """Post one valid comment, as a browser would send the form, with a body no other request has."""
-    body = f"bench comment {client}-{number}: we tried this in our day centre and it worked well."
+    body = f"bench comment {run}{client}-{number}: we tried this in our day centre and it worked well."
     fields = {"page": PAGE, "comment": body, "name": "Bench", "email": "", "consent": "yes", "website": ""}
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{HOST}:{port}"}
     outcome = request(port, "POST", "/comments", urlencode(fields).encode("utf-8"), headers)
@@ -246,9 +274,10 @@ def run_phase(clients: int, requests_per_client: int, seconds: float, send: Call
     )
 
 
-def count_missing(db_path: Path, acknowledged: Sequence[Outcome]) -> int:
+def count_missing(location: Path | str, acknowledged: Sequence[Outcome]) -> int:
     """How many acknowledged comments are not in the database."""
-    stored = {comment.body for comment in CommentStore(db_path).list(page=PAGE)}
+    with CommentStore(location) as store:
+        stored = {comment.body for comment in store.list(page=PAGE)}
     return sum(1 for outcome in acknowledged if outcome.body not in stored)
 
 
@@ -269,11 +298,11 @@ class _Service:
             self.process.join()
 
 
-def start_service(db_path: Path, site_dir: Path) -> _Service:
+def start_service(location: Path | str, site_dir: Path, rate_limit_count: int = 1_000_000) -> _Service:
     """Start the service in a new process and wait until it takes connections."""
     context = multiprocessing.get_context("spawn")
     control, server_end = context.Pipe()
-    process = context.Process(target=serve, args=(db_path, site_dir, server_end), daemon=True)
+    process = context.Process(target=serve, args=(location, site_dir, server_end, rate_limit_count), daemon=True)
     process.start()
     server_end.close()
     if not control.poll(SERVER_START_TIMEOUT):
@@ -295,40 +324,44 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = get_parser().parse_args(argv)
     restarted_ok = True
+    run = f"{uuid.uuid4().hex[:8]} "
     with tempfile.TemporaryDirectory(prefix="cohub-bench-comments-") as folder:
-        db_path = Path(folder) / "comments.sqlite3"
+        location: Path | str = args.db or Path(folder) / "comments.sqlite3"
         site_dir = Path(folder) / "site"
         write_site(site_dir)
-        service = start_service(db_path, site_dir)
+        services = [start_service(location, site_dir) for _ in range(args.instances)]
         try:
-            port = service.port
+            ports = [service.port for service in services]
             baseline = run_phase(
                 args.clients,
                 args.requests_per_client,
                 args.seconds,
-                lambda _client, _number: request(port, "GET", BASELINE_PATH),
+                lambda client, _number: request(ports[client % len(ports)], "GET", BASELINE_PATH),
             )
             killer = None
             if args.kill_after is not None:
-                killer = threading.Timer(args.kill_after, os.kill, (service.process.pid, signal.SIGKILL))
+                killer = threading.Timer(args.kill_after, os.kill, (services[0].process.pid, signal.SIGKILL))
                 killer.start()
             submissions = run_phase(
                 args.clients,
                 args.requests_per_client,
                 args.seconds,
-                lambda client, number: submit(port, client, number),
+                lambda client, number: submit(ports[client % len(ports)], client, number, run),
             )
             if killer is not None:
                 killer.join()
         finally:
-            service.stop()
+            for service in services:
+                service.stop()
         if args.kill_after is not None:
-            restarted = start_service(db_path, site_dir)
+            restarted = start_service(location, site_dir)
             try:
-                restarted_ok = submit(restarted.port, -1, 0).ok
+                restarted_ok = submit(restarted.port, -1, 0, run).ok
             finally:
                 restarted.stop()
-        missing = count_missing(db_path, submissions.ok)
+        missing = count_missing(location, submissions.ok)
+    print(f"database={'postgresql' if args.db and is_database_url(args.db) else 'sqlite'}")
+    print(f"instances={args.instances}")
     if args.kill_after is not None:
         print(f"killed_after_seconds={args.kill_after}")
         print(f"restarted_and_took_a_comment={restarted_ok}")

@@ -13,8 +13,8 @@ from datetime import date as Date
 from pathlib import Path
 
 from cohub.comments import SettingsError
-from cohub.comments.cli import DEFAULT_DB
 from cohub.comments.cli import add_parser as add_comments_parser
+from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location
 from cohub.hub import load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.problems import Problem
@@ -47,7 +47,8 @@ def get_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, then serve the site and its comment service on one port")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
-    serve.add_argument("--db", type=Path, help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB})")
+    serve.add_argument("--db", help="the comments database: a file (relative to the hub's folder) or a postgresql:// "
+                                    f"address (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)")
     serve.add_argument("--site-url", help="the address people use to reach the hub, if not http://HOST:PORT/ "
                                           "(default: $COHUB_SITE_URL)")
     serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
@@ -180,10 +181,13 @@ def _serve(args: argparse.Namespace) -> int:
     from cohub.build import BuildFailed
     from cohub.serve import serve
 
-    db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
     try:
-        serve(args.root, host=args.host, port=args.port, db_path=db_path, site_url=args.site_url,
+        location = database_location(args.root, args.db, os.environ)
+        serve(args.root, host=args.host, port=args.port, db_path=location, site_url=args.site_url,
               forwarded_allow_ips=args.forwarded_allow_ips)
+    except NotAHubError as error:
+        print(f"cohub: {error}", file=sys.stderr)
+        return 1
     except BuildFailed as error:
         print(f"cohub: {error}", file=sys.stderr)
         return 1

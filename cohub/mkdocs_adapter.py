@@ -24,7 +24,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from cohub.accessibility_statement import accessibility_statement
 from cohub.addresses import LISTING_PAGE, case_study_page
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
-from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
+from cohub.comments.location import database_location, describe_location, is_database_url
+from cohub.comments.publish import COMMENT_ASSETS, comment_asset, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
@@ -353,12 +354,13 @@ class SiteHooks:
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
-        db_path = comments_db_path(hub_root(config), os.environ)
-        if hub is None or not db_path.is_file():
+        location = database_location(hub_root(config), None, os.environ)
+        if hub is None or not (is_database_url(location) or Path(location).is_file()):
             return
         slugs = [case_study.slug for case_study in hub.case_studies if case_study.comments]
-        count = publish_approved_comments(Path(config.site_dir), db_path, slugs)
-        log.info(f"Wrote {count} approved comment{'s' if count != 1 else ''} from {db_path} into the site")
+        count = publish_approved_comments(Path(config.site_dir), location, slugs)
+        log.info(f"Wrote {count} approved comment{'s' if count != 1 else ''} from {describe_location(location)}"
+                 " into the site")
 
     def _index_and_publish_in_background(self, config: MkDocsConfig, hub: Hub | None) -> None:
         try:

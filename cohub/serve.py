@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 
 
 def hub_app(
-    root: Path, *, site_dir: Path, db_path: Path, site_url: str, forwarded_allow_ips: str | None = None
+    root: Path, *, site_dir: Path, db_path: Path | str, site_url: str, forwarded_allow_ips: str | None = None
 ) -> Starlette:
     """The ASGI app that serves ``site_dir`` and takes comments into ``db_path``.
 
     Args:
         root: The hub's root folder (for ``mkdocs.yml`` and the case studies).
         site_dir: The built site.
-        db_path: The SQLite database; made on first use.
+        db_path: The comments database (see ``cohub.comments.location``); made on first use.
         site_url: The address people reach the hub at; comment posts must
             come from it.
         forwarded_allow_ips: The proxies to believe, replacing the
@@ -56,7 +56,7 @@ def hub_app(
 
 
 def serve(
-    root: Path, *, host: str, port: int, db_path: Path, site_url: str | None, forwarded_allow_ips: str | None = None
+    root: Path, *, host: str, port: int, db_path: Path | str, site_url: str | None, forwarded_allow_ips: str | None = None
 ) -> None:
     """Build the site, then serve it and the comment service until stopped.
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bench.search import serve
+from tests.postgres_cluster import PostgresCluster, start_cluster
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -141,3 +142,11 @@ def strict_page(browser: object) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster from Debian's package, started once for the whole run."""
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()

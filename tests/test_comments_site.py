@@ -130,8 +130,10 @@ def test_the_honeypot_is_hidden_from_everyone(page, served_hub):
 
 
 def test_cohub_build_writes_approved_comments_into_static_pages(hub, tmp_path, monkeypatch):
-    db = tmp_path / "comments.sqlite3"
-    monkeypatch.setenv("COHUB_COMMENTS_DB", str(db))
+    # A relative database is in the hub's folder, as for every cohub command, wherever the build runs from.
+    db = hub / "data" / "comments.sqlite3"
+    monkeypatch.setenv("COHUB_COMMENTS_DB", "data/comments.sqlite3")
+    monkeypatch.chdir(tmp_path)
     from cohub.comments import CommentStore
 
     store = CommentStore(db)

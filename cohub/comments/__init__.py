@@ -16,8 +16,9 @@ content_security_policy=None) -> Starlette``
     with ``uvicorn.Server(uvicorn_config(app, ...))``: the app itself
     believes forwarded addresses only from ``settings.forwarded_allow_ips``,
     and its lifespan runs the notification sender and the retention rules.
-``CommentStore(path)``
-    SQLite storage (``cohub.comments.store``): ``add`` (with an atomic rate
+``CommentStore(location)``
+    Storage in an SQLite file or, given a ``postgresql://`` address, in
+    PostgreSQL (``cohub.comments.store``): ``add`` (with an atomic rate
     limit), ``get``, ``list``, ``approve``, ``reject``, ``withdraw``,
     ``erase_email``, ``search_approved``, ``apply_retention``,
     ``approved_for``, ``reserve_sign_in`` and the notification outbox.

@@ -11,6 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
+
+from cohub.comments.backup import BackupSummary, check_backup, kept_copy_name, restore_backup, write_backup
+from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location, describe_location
 from cohub.comments.render import long_date_time
 from cohub.comments.settings import (
     CommentSettings,
@@ -19,12 +23,18 @@ from cohub.comments.settings import (
     retention_policy,
     settings_from_env,
 )
-from cohub.comments.store import Comment, CommentStatus, CommentStore, CommentStoreError, normalise_username, parse_comment_id
+from cohub.comments.store import (
+    Comment,
+    CommentStatus,
+    CommentStore,
+    CommentStoreError,
+    normalise_username,
+    parse_comment_id,
+)
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 
-__all__ = ("DEFAULT_DB", "MINIMUM_PASSWORD_LENGTH", "add_parser")
+__all__ = ("MINIMUM_PASSWORD_LENGTH", "add_parser")
 
-DEFAULT_DB = "comments.sqlite3"
 MINIMUM_PASSWORD_LENGTH = 12
 
 _UK_TIME = ZoneInfo("Europe/London")
@@ -51,8 +61,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--db",
-        type=Path,
-        help=f"the comments database (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in this folder)",
+        help=(
+            "the comments database: a file (relative to the hub's folder) or a postgresql:// address"
+            f" (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)"
+        ),
     )
     commands = parser.add_subparsers(dest="comments_command", required=True, metavar="COMMAND")
 
@@ -63,11 +75,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="pending",
         help="which comments to list (default: pending)",
     )
-    list_parser.set_defaults(func=_guarded(_list))
+    list_parser.set_defaults(func=_guarded(_list, creates=False))
 
     show_parser = commands.add_parser("show", help="show one comment in full, with the email address")
     show_parser.add_argument("id", metavar="ID", help="the comment's number")
-    show_parser.set_defaults(func=_guarded(_show))
+    show_parser.set_defaults(func=_guarded(_show, creates=False))
 
     for name, action, summary in (
         ("approve", _approve, "approve a pending comment"),
@@ -76,7 +88,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     ):
         decide_parser = commands.add_parser(name, help=summary)
         decide_parser.add_argument("id", metavar="ID", help="the comment's number")
-        decide_parser.set_defaults(func=_guarded(action))
+        decide_parser.set_defaults(func=_guarded(action, creates=False))
 
     erase_parser = commands.add_parser(
         "erase",
@@ -84,7 +96,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Delete every comment sent with an email address, whatever its status, and all it holds.",
     )
     erase_parser.add_argument("--email", required=True, help="the person's email address (any case)")
-    erase_parser.set_defaults(func=_guarded(_erase))
+    erase_parser.set_defaults(func=_guarded(_erase, creates=False))
 
     purge_parser = commands.add_parser(
         "purge",
@@ -94,7 +106,30 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             " COHUB_RETENTION_*_DAYS). The comment service also does this when it starts and every day."
         ),
     )
-    purge_parser.set_defaults(func=_guarded(_purge))
+    purge_parser.set_defaults(func=_guarded(_purge, creates=False))
+
+    backup_parser = commands.add_parser(
+        "backup",
+        help="copy the comments database to a file while the service runs",
+        description=(
+            "Write a consistent copy of the comments database, as it is at one moment, to FILE (replacing"
+            " it), readable by its owner only. The service can keep running."
+        ),
+    )
+    backup_parser.add_argument("file", metavar="FILE", type=Path, help="where to write the backup")
+    backup_parser.set_defaults(func=_guarded(_backup, creates=False))
+
+    restore_parser = commands.add_parser(
+        "restore",
+        help="check a backup, then put it in place of the comments database",
+        description=(
+            "Check FILE (SQLite's integrity check, and the tables of this version of cohub), keep the"
+            " current database beside itself, then replace its contents with FILE's in one step."
+            " The service can keep running."
+        ),
+    )
+    restore_parser.add_argument("file", metavar="FILE", type=Path, help="the backup to put back")
+    restore_parser.set_defaults(func=_guarded(_restore, creates=True, check=lambda args: check_backup(args.file)))
 
     moderator_parser = commands.add_parser(
         "add-moderator",
@@ -111,22 +146,45 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     moderator_parser.add_argument(
         "--change-password", action="store_true", help="change the password of a moderator who is already there"
     )
-    moderator_parser.set_defaults(func=_guarded(_add_moderator))
+    moderator_parser.set_defaults(func=_guarded(_add_moderator, creates=True))
 
 
-def _guarded(command: Callable[[argparse.Namespace, CommentStore], None]) -> Callable[[argparse.Namespace], int]:
-    """Open the store, run the command and turn any failure into one ``cohub:`` line."""
+def _guarded(
+    command: Callable[[argparse.Namespace, CommentStore], None],
+    *,
+    creates: bool,
+    check: Callable[[argparse.Namespace], object] | None = None,
+) -> Callable[[argparse.Namespace], int]:
+    """Open the hub's store, run the command and turn any failure into one ``cohub:`` line.
+
+    Args:
+        command: The sub-command.
+        creates: Whether the command may make the database when there is
+            none yet (only adding a moderator and restoring a backup may);
+            the others refuse, so a mistyped folder never gets an empty database.
+        check: Run before the database is opened (or made); it raises to stop the command.
+    """
 
     def run(args: argparse.Namespace) -> int:
-        db_path = args.db or Path(os.environ.get("COHUB_COMMENTS_DB", DEFAULT_DB))
         try:
-            command(args, CommentStore(db_path))
+            location = database_location(_root(args), args.db, os.environ)
+        except NotAHubError as exc:
+            print(f"cohub: {exc}", file=sys.stderr)
+            return 1
+        try:
+            if check is not None:
+                check(args)
+            with CommentStore(location, create=creates) as store:
+                command(args, store)
         except (_CommandError, CommentStoreError, SettingsError) as exc:
             print(f"cohub: {exc}", file=sys.stderr)
             return 1
-        except (sqlite3.Error, OSError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"cohub: the comments database {db_path} could not be used: {reason}", file=sys.stderr)
+        except (sqlite3.Error, psycopg.Error, OSError) as exc:
+            reason = " ".join((exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)).split())
+            print(
+                f"cohub: the comments database {describe_location(location)} could not be used: {reason}",
+                file=sys.stderr,
+            )
             return 1
         return 0
 
@@ -141,11 +199,15 @@ def _comment_id(text: str) -> int:
     return comment_id
 
 
+def _root(args: argparse.Namespace) -> Path:
+    """The hub's folder: ``--root`` on the ``cohub`` command, or this folder."""
+    root = getattr(args, "root", None)
+    return root if isinstance(root, Path) else Path()
+
+
 def _hub_settings(args: argparse.Namespace) -> CommentSettings:
     """The comment settings of the hub in ``--root`` (or this folder), with the environment's."""
-    root = getattr(args, "root", None) or Path()
-    extra = comment_settings_mapping(read_site_config(root)) if (root / "mkdocs.yml").is_file() else None
-    return settings_from_env(os.environ, extra)
+    return settings_from_env(os.environ, comment_settings_mapping(read_site_config(_root(args))))
 
 
 def _short_time(comment: Comment) -> str:
@@ -230,6 +292,23 @@ def _purge(args: argparse.Namespace, store: CommentStore) -> None:
         f" older than {days['pending']} days and {report.approved_cleared} approved comments approved more"
         f" than {days['approved']} days ago."
     )
+
+
+def _counts(summary: BackupSummary) -> str:
+    comments = "comment" if summary.comments == 1 else "comments"
+    moderators = "moderator" if summary.moderators == 1 else "moderators"
+    return f"{summary.comments} {comments} and {summary.moderators} {moderators}"
+
+
+def _backup(args: argparse.Namespace, store: CommentStore) -> None:
+    summary = write_backup(store, args.file)
+    print(f"Backed up {_counts(summary)} to {args.file}.")
+
+
+def _restore(args: argparse.Namespace, store: CommentStore) -> None:
+    keep = kept_copy_name(args.file, store.now())
+    summary = restore_backup(store, args.file, keep)
+    print(f"Restored {_counts(summary)} from {args.file}. The database as it was is kept in {keep}.")
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -13,6 +13,7 @@ its period is over.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
@@ -20,17 +21,19 @@ import os
 import secrets
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from cohub.comments.settings import SettingsError
 
 __all__ = ("ClientHasher", "key_file_beside")
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def key_file_beside(db_path: Path) -> Path:
-    """Where the key file goes when none is named: beside the database."""
-    return db_path.with_name(f"{db_path.name}.client-key")
+def key_file_beside(db_path: Path | None) -> Path | None:
+    """Where the key file goes when none is named: beside an SQLite database; None for a database server."""
+    return None if db_path is None else db_path.with_name(f"{db_path.name}.client-key")
 
 
 class ClientHasher:
@@ -41,6 +44,9 @@ class ClientHasher:
         clock: Gives the current time (UTC).
         secret: A secret to derive each period's key from; empty to use ``key_file``.
         key_file: Where the random key is kept when there is no secret.
+
+    Raises:
+        SettingsError: There is neither a secret nor a key file.
     """
 
     def __init__(
@@ -52,7 +58,11 @@ class ClientHasher:
         key_file: Path | None = None,
     ) -> None:
         if not secret and key_file is None:
-            raise ValueError("a secret or a key file is needed")
+            # Instances sharing a database server must scramble an address alike, or each would keep its own limits.
+            raise SettingsError(
+                "client_hash_secret (COHUB_CLIENT_HASH_SECRET) must be set when the comments are kept in PostgreSQL,"
+                " the same for every instance of the service"
+            )
         self._rotation = rotation
         self._clock = clock
         self._secret = secret.encode("utf-8")
@@ -79,15 +89,21 @@ class ClientHasher:
         if self._secret:
             return hmac.new(self._secret, f"client-hash-period-{period}".encode("ascii"), hashlib.sha256).digest()
         assert self._key_file is not None
-        try:
-            kept = json.loads(self._key_file.read_text(encoding="ascii"))
-            if kept["period"] == period:
-                return bytes.fromhex(kept["key"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        key = secrets.token_bytes(32)
-        self._write_key(period, key)
-        return key
+        # Service processes sharing the database share the key file: the first to need a new key
+        # makes it while holding a lock, and the others, waiting on the lock, then read that one.
+        self._key_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = self._key_file.with_name(f".{self._key_file.name}.lock")
+        with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600), "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            try:
+                kept = json.loads(self._key_file.read_text(encoding="ascii"))
+                if kept["period"] == period:
+                    return bytes.fromhex(kept["key"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            key = secrets.token_bytes(32)
+            self._write_key(period, key)
+            return key
 
     def _write_key(self, period: int, key: bytes) -> None:
         # Written to a new file made readable by its owner only, then renamed

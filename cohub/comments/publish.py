@@ -7,12 +7,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cohub.comments.cli import DEFAULT_DB
 from cohub.comments.render import inject_comments, render_approved_comments, template_environment
 from cohub.comments.store import CommentStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 # The comment form's style and script, which the site ships as its own assets.
 COMMENT_ASSETS = ("comments.css", "comments.js")
@@ -23,13 +22,7 @@ def comment_asset(name: str) -> Path:
     return Path(str(files("cohub.comments").joinpath("templates", name)))
 
 
-def comments_db_path(root: Path, environ: Mapping[str, str]) -> Path:
-    """Where the comments database is: ``$COHUB_COMMENTS_DB``, or the default in the hub's folder."""
-    configured = environ.get("COHUB_COMMENTS_DB")
-    return Path(configured) if configured else root / DEFAULT_DB
-
-
-def publish_approved_comments(site_dir: Path, db_path: Path, slugs: Iterable[str]) -> int:
+def publish_approved_comments(site_dir: Path, location: Path | str, slugs: Iterable[str]) -> int:
     """Put each case study's approved comments into its built page.
 
     Each page is replaced whole (written beside it, then renamed), so a
@@ -37,23 +30,23 @@ def publish_approved_comments(site_dir: Path, db_path: Path, slugs: Iterable[str
 
     Args:
         site_dir: The built site.
-        db_path: The comments database; it must exist.
+        location: The comments database (see ``cohub.comments.location``); it must exist.
         slugs: The case studies that take comments.
 
     Returns:
         How many comments were written into pages.
     """
-    store = CommentStore(db_path)
     env = template_environment()
     published = 0
-    for slug in slugs:
-        page = site_dir / "case-studies" / slug / "index.html"
-        if not page.is_file():
-            continue
-        comments = store.approved_for(slug)
-        html = inject_comments(page.read_text(encoding="utf-8"), slug, render_approved_comments(env, comments))
-        partial = page.with_name(f".{page.name}.tmp")
-        partial.write_text(html, encoding="utf-8")
-        os.replace(partial, page)
-        published += len(comments)
+    with CommentStore(location, create=False) as store:
+        for slug in slugs:
+            page = site_dir / "case-studies" / slug / "index.html"
+            if not page.is_file():
+                continue
+            comments = store.approved_for(slug)
+            html = inject_comments(page.read_text(encoding="utf-8"), slug, render_approved_comments(env, comments))
+            partial = page.with_name(f".{page.name}.tmp")
+            partial.write_text(html, encoding="utf-8")
+            os.replace(partial, page)
+            published += len(comments)
     return published

@@ -1,19 +1,23 @@
-"""SQLite storage for comments, moderators, moderator sessions and throttling.
+"""Storage for comments, moderators, moderator sessions and throttling, in SQLite or PostgreSQL.
 
-Every public method opens its own short-lived connection, so one
-``CommentStore`` can be shared by the web service's worker threads and by the
-command line at the same time. Writes run in ``BEGIN IMMEDIATE`` transactions
-and are committed (with ``synchronous=FULL``) before the method returns, so a
-comment that has been acknowledged survives a crash or power cut.
+Every public method takes a connection for just that call (a new one for
+SQLite, one from a pool for PostgreSQL), so one ``CommentStore`` can be
+shared by the web service's worker threads and by the command line at the
+same time. Writes are committed (with ``synchronous=FULL`` on SQLite) before
+the method returns, so a comment that has been acknowledged survives a crash
+or power cut. The queries are written once, in the words both databases share
+(``cohub.comments.database`` holds the few differences).
 
-Each limit is decided inside one ``BEGIN IMMEDIATE`` transaction that both
-counts and records, so requests arriving together are decided one after the
-other and exactly the limit gets through. Rate limiting needs no table of its
-own: a client's recent submissions are counted from the ``comments`` table by
-``client_hash`` and ``created_at``, so the limit survives restarts and is
-shared by every process using the file. Sign-in attempts are kept in
-``sign_in_attempts`` for the same reasons; an attempt is recorded before the
-password is checked and deleted if it was right.
+Each limit is decided inside one write transaction that both counts and
+records, and write transactions wait their turn (SQLite's ``BEGIN IMMEDIATE``;
+on PostgreSQL one advisory lock, across every service instance), so requests
+arriving together are decided one after the other and exactly the limit gets
+through. Rate limiting needs no table of its own: a client's recent
+submissions are counted from the ``comments`` table by ``client_hash`` and
+``created_at``, so the limit survives restarts and is shared by every process
+using the database. Sign-in attempts are kept in ``sign_in_attempts`` for the
+same reasons; an attempt is recorded before the password is checked and
+deleted if it was right.
 
 Notifications for moderators wait in the ``outbox`` table, written in the
 same transaction as the comment, until a background sender delivers them.
@@ -25,19 +29,24 @@ import base64
 import functools
 import hashlib
 import hmac
-import secrets
 import math
 import re
+import secrets
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Self
+
+from cohub.comments.database import Connection, Database, DatabaseVersionError, PostgresDatabase, SqliteDatabase
+from cohub.comments.location import describe_location, is_database_url
 
 __all__ = (
+    "SCHEMA_VERSION",
     "Comment",
     "CommentAlreadyDecidedError",
     "CommentNotFoundError",
@@ -45,6 +54,7 @@ __all__ = (
     "CommentStatus",
     "CommentStore",
     "CommentStoreError",
+    "DatabaseNotFoundError",
     "ModeratorExistsError",
     "ModeratorNotFoundError",
     "ModeratorSession",
@@ -53,20 +63,22 @@ __all__ = (
     "RetentionReport",
     "SignInDecision",
     "SignInPolicy",
+    "create_schema",
     "hash_password",
     "normalise_username",
     "parse_comment_id",
     "verify_password",
 )
 
-_SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2
 
 # A comment id as typed or in a URL: a whole number SQLite can hold (18 digits
 # at most keeps it below 2**63), checked before any conversion, since int()
 # refuses numbers of more than 4,300 digits.
 _COMMENT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
-_SCHEMA = (
+# The tables every version has had.
+_FIRST_TABLES = (
     """CREATE TABLE IF NOT EXISTS comments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     page TEXT NOT NULL,
@@ -91,20 +103,10 @@ _SCHEMA = (
     csrf_token TEXT NOT NULL,
     expires_at TEXT NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS login_failures (
-    username TEXT NOT NULL,
-    client_hash TEXT NOT NULL,
-    failed_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS login_failures_by_time ON login_failures (failed_at)",
-    "CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-# Version 2: sign-in attempts recorded before the check, the outbox, and the
-# key for scrambling IP addresses moved out of the database.
-_MIGRATION_TO_2 = (
-    "DROP TABLE IF EXISTS login_failures",
-    "DROP TABLE IF EXISTS secrets",
+# Version 2: sign-in attempts recorded before the check, and the outbox.
+_TABLES_ADDED_IN_2 = (
     """CREATE TABLE IF NOT EXISTS sign_in_attempts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     username TEXT NOT NULL,
@@ -120,7 +122,16 @@ _MIGRATION_TO_2 = (
     next_attempt_at TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS outbox_by_time ON outbox (next_attempt_at)",
-    f"PRAGMA user_version = {_SCHEMA_VERSION}",
+)
+
+# The tables of this version, in an order that creating and filling them follows.
+CURRENT_TABLES = _FIRST_TABLES + _TABLES_ADDED_IN_2
+
+# Version 2 also moved the key for scrambling IP addresses out of the database.
+_MIGRATION_TO_2 = (
+    "DROP TABLE IF EXISTS login_failures",
+    "DROP TABLE IF EXISTS secrets",
+    *_TABLES_ADDED_IN_2,
 )
 
 # scrypt cost: 16 MiB of memory and roughly 50 ms per check on a small server.
@@ -257,6 +268,17 @@ class CommentStoreError(Exception):
     """A request to the store that cannot be carried out as asked."""
 
 
+class DatabaseNotFoundError(CommentStoreError):
+    """A command that only reads or moderates found no database to work on."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"there is no comments database at {location}: run cohub in the hub's folder (or name it with --root),"
+            " or name the database with --db or COHUB_COMMENTS_DB"
+        )
+        self.location = location
+
+
 class CommentNotFoundError(CommentStoreError):
     """No comment has this id (it never existed or has been purged)."""
 
@@ -300,19 +322,19 @@ class CommentAlreadyDecidedError(CommentStoreError):
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _timestamp(moment: datetime) -> str:
     # One fixed-width format so that timestamps sort correctly as text.
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def _parse_timestamp(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _comment_from_row(row: sqlite3.Row) -> Comment:
+def _comment_from_row(row: Any) -> Comment:
     created_at = _parse_timestamp(row["created_at"])
     assert created_at is not None
     return Comment(
@@ -409,52 +431,100 @@ def _unknown_user_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
+def create_schema(conn: sqlite3.Connection | Connection) -> None:
+    """Make the tables on a new SQLite database, or bring an older one up to date."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for statement in CURRENT_TABLES if version == 0 else _MIGRATION_TO_2 if version < SCHEMA_VERSION else ():
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def open_database(location: Path | str, *, create: bool) -> Database:
+    """The database at ``location``: a PostgreSQL address, or the path of an SQLite file.
+
+    Raises:
+        DatabaseNotFoundError: There is no SQLite file there and ``create`` is False.
+    """
+    if is_database_url(location):
+        return PostgresDatabase(str(location), describe_location(location))
+    path = Path(location)
+    if not create and not path.exists():
+        raise DatabaseNotFoundError(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(path)
+
+
 class CommentStore:
-    """Comments and moderation data in one SQLite file.
+    """Comments and moderation data in an SQLite file or a PostgreSQL database.
 
     Args:
-        path: Where the database lives. It and its folder are created on
-            first use.
+        location: The path of the SQLite file, or a ``postgresql://`` address
+            (see ``cohub.comments.location``).
         clock: Gives the current time; tests pass a fake one.
+        create: Make the SQLite file and its folder when they are not
+            there; when False, a missing file is an error. (The tables are
+            made in a new PostgreSQL database either way.)
+
+    Attributes:
+        path: The SQLite file, or None for PostgreSQL.
+        description: The location as shown in messages (without a password).
+
+    Raises:
+        DatabaseNotFoundError: There is no SQLite file at ``location`` and ``create`` is False.
     """
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, location: Path | str, *, clock: Callable[[], datetime] = _utc_now, create: bool = True
+    ) -> None:
+        self._db = open_database(location, create=create)
+        self.path = self._db.path
+        self.description = self._db.description
         self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-            if version < _SCHEMA_VERSION:
-                for statement in _MIGRATION_TO_2:
-                    conn.execute(statement)
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            # Deleted rows are overwritten, so erased personal data does not linger in free pages.
-            conn.execute("PRAGMA secure_delete = ON")
-            yield conn
-        finally:
-            conn.close()
+            if isinstance(self._db, SqliteDatabase):
+                with self._db.transaction() as conn:
+                    create_schema(conn)
+            else:
+                self._db.create_schema(CURRENT_TABLES, SCHEMA_VERSION)
+        except DatabaseVersionError as error:
+            self._db.close()
+            raise CommentStoreError(str(error)) from None
+        except BaseException:
+            self._db.close()
+            raise
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def close(self) -> None:
+        """Let go of the database's connections (a PostgreSQL store's pool); the store is not used after."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _connection(self) -> AbstractContextManager[Connection]:
+        return self._db.connection()
+
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        return self._db.transaction()
+
+    def copy_to(self, target: sqlite3.Connection) -> None:
+        """Copy the whole database, as it is at one moment, into ``target`` (an SQLite connection).
+
+        SQLite's online backup reads one snapshot while writers carry on, so
+        the copy never holds half a transaction.
+        """
+        self._db.copy_to(target)
+
+    def replace_with(self, source: sqlite3.Connection) -> None:
+        """Replace everything in the database with the contents of ``source``, at once.
+
+        The online backup writes into the live database in one transaction,
+        so the service's connections see either the old database or the new
+        one, never a mixture.
+        """
+        self._db.replace_with(source)
 
     def now(self) -> datetime:
         """Return the store's idea of the current time (UTC)."""
@@ -495,22 +565,20 @@ class CommentStore:
         with self._transaction() as conn:
             if limit is not None:
                 recent = conn.execute(
-                    "SELECT COUNT(*) FROM comments WHERE client_hash = ? AND created_at >= ?",
+                    "SELECT COUNT(*) AS n FROM comments WHERE client_hash = ? AND created_at >= ?",
                     (client_hash, _timestamp(now - limit.window)),
-                ).fetchone()[0]
+                ).fetchone()["n"]
                 if recent >= limit.count:
                     return None
-            cursor = conn.execute(
+            row = conn.execute(
                 "INSERT INTO comments (page, name, email, body, status, created_at, client_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
                 (page, name, email, body, CommentStatus.PENDING.value, _timestamp(now), client_hash),
-            )
+            ).fetchone()
             if notify:
                 conn.execute(
-                    "INSERT INTO outbox (comment_id, next_attempt_at) VALUES (?, ?)",
-                    (cursor.lastrowid, _timestamp(now)),
+                    "INSERT INTO outbox (comment_id, next_attempt_at) VALUES (?, ?)", (row["id"], _timestamp(now))
                 )
-            row = conn.execute("SELECT * FROM comments WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _comment_from_row(row)
 
     def get(self, comment_id: int) -> Comment | None:
@@ -616,19 +684,18 @@ class CommentStore:
                 if row["email"].strip().casefold() == wanted
             )
             conn.executemany("DELETE FROM comments WHERE id = ?", ((comment_id,) for comment_id in ids))
-        # Copy the change into the database file and empty the write-ahead
-        # log, which would otherwise still hold the old pages for a while.
-        with self._connection() as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.reclaim_erased()
         return len(ids)
 
     def search_approved(self, text: str = "", *, limit: int = 100) -> tuple[Comment, ...]:
         """Approved comments, newest first, whose text, name or case study contains ``text``."""
+        # LOWER on both sides makes the search ignore case alike in both databases.
         pattern = _like_pattern(text.strip())
         with self._connection() as conn:
             rows = conn.execute(
                 "SELECT * FROM comments WHERE status = ? AND"
-                " (body LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR page LIKE ? ESCAPE '\\')"
+                " (LOWER(body) LIKE LOWER(?) ESCAPE '\\' OR LOWER(name) LIKE LOWER(?) ESCAPE '\\'"
+                " OR LOWER(page) LIKE LOWER(?) ESCAPE '\\')"
                 " ORDER BY decided_at DESC, id DESC LIMIT ?",
                 (CommentStatus.APPROVED.value, pattern, pattern, pattern, limit),
             ).fetchall()
@@ -695,7 +762,7 @@ class CommentStore:
     def outbox_attempts(self) -> int:
         """The most times any waiting notification has been tried (0 when none waits)."""
         with self._connection() as conn:
-            return conn.execute("SELECT COALESCE(MAX(attempts), 0) FROM outbox").fetchone()[0]
+            return int(conn.execute("SELECT COALESCE(MAX(attempts), 0) AS n FROM outbox").fetchone()["n"])
 
     # Moderators and their sessions
 
@@ -807,24 +874,25 @@ class CommentStore:
                 "DELETE FROM sign_in_attempts WHERE attempted_at < ?", (_timestamp(now - _SIGN_IN_ATTEMPT_RETENTION),)
             )
             for_client = conn.execute(
-                "SELECT COUNT(*), MIN(attempted_at) FROM sign_in_attempts WHERE client_hash = ? AND attempted_at >= ?",
+                "SELECT COUNT(*) AS n, MIN(attempted_at) AS oldest FROM sign_in_attempts"
+                " WHERE client_hash = ? AND attempted_at >= ?",
                 (client_hash, since),
             ).fetchone()
-            if for_client[0] >= policy.client_limit:
-                oldest = _parse_timestamp(for_client[1])
+            if for_client["n"] >= policy.client_limit:
+                oldest = _parse_timestamp(for_client["oldest"])
                 assert oldest is not None
                 retry_after = max(1, math.ceil((oldest + policy.window - now).total_seconds()))
                 return SignInDecision(attempt_id=None, retry_after_seconds=retry_after)
             for_username = conn.execute(
-                "SELECT COUNT(*) FROM sign_in_attempts WHERE username = ? AND attempted_at >= ?", (username, since)
-            ).fetchone()[0]
-            cursor = conn.execute(
-                "INSERT INTO sign_in_attempts (username, client_hash, attempted_at) VALUES (?, ?, ?)",
+                "SELECT COUNT(*) AS n FROM sign_in_attempts WHERE username = ? AND attempted_at >= ?", (username, since)
+            ).fetchone()["n"]
+            attempt_id = conn.execute(
+                "INSERT INTO sign_in_attempts (username, client_hash, attempted_at) VALUES (?, ?, ?) RETURNING id",
                 (username, client_hash, _timestamp(now)),
-            )
+            ).fetchone()["id"]
         over = for_username - policy.free_failures
         delay = 0.0 if over < 0 else min(float(2**min(over, 30)), policy.max_delay.total_seconds())
-        return SignInDecision(attempt_id=cursor.lastrowid, delay_seconds=delay)
+        return SignInDecision(attempt_id=attempt_id, delay_seconds=delay)
 
     def sign_in_succeeded(self, attempt_id: int) -> None:
         """Forget an attempt whose password was right: only failures count."""

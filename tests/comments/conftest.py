@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_cluster import PostgresCluster
+
 from .helpers import CASE_STUDY_PAGE, FakeClock, LiveServer, ServerFactory
 
 
@@ -30,6 +32,18 @@ def site_dir(tmp_path: Path) -> Path:
 def db_path(tmp_path: Path) -> Path:
     """Where the test's database goes (not created yet)."""
     return tmp_path / "data" / "comments.sqlite3"
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def location(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Path | str]:
+    """The test's database in each kind the store runs on: an SQLite file, then a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield db_path
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    url = cluster.new_schema_url()
+    yield url
+    cluster.drop_schema(url)
 
 
 @pytest.fixture

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
 import uvicorn
 
+from cohub.cli import main
 from cohub.comments.app import create_app, uvicorn_config
-from cohub.comments.cli import add_parser
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStore
 
@@ -47,7 +47,7 @@ class FakeClock:
     """A clock tests can move forward."""
 
     def __init__(self) -> None:
-        self.now = datetime(2025, 3, 5, 14, 30, tzinfo=timezone.utc)
+        self.now = datetime(2025, 3, 5, 14, 30, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -111,6 +111,17 @@ class LiveServer:
         return self.request("POST", path, body=urlencode(fields).encode("utf-8"), headers=all_headers, timeout=timeout)
 
 
+def everything_stored(location: Path | str) -> bytes:
+    """Every byte the database keeps: an SQLite file and what lies beside it, or every row of every table."""
+    if isinstance(location, Path):
+        return b"".join(path.read_bytes() for path in location.parent.iterdir() if path.is_file())
+    with psycopg.connect(location) as conn:
+        tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        return " ".join(
+            str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
+        ).encode("utf-8")
+
+
 def good_comment(**overrides: str) -> dict[str, str]:
     """A form that passes validation."""
     return {
@@ -125,12 +136,8 @@ def good_comment(**overrides: str) -> dict[str, str]:
 
 
 def run_cli(*argv: str) -> int:
-    """Run ``cohub ARGV...`` through argparse, as the main CLI does."""
-    parser = argparse.ArgumentParser(prog="cohub")
-    subparsers = parser.add_subparsers()
-    add_parser(subparsers)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    """Run ``cohub ARGV...`` through the real command's ``main``."""
+    return main(list(argv))
 
 
 def _free_socket() -> socket.socket:
@@ -165,6 +172,7 @@ class ServerFactory:
         self.db_path = db_path
         self.site_dir = site_dir
         self.running: list[_ServerThread] = []
+        self.stores: list[CommentStore] = []
 
     def start(
         self,
@@ -180,6 +188,7 @@ class ServerFactory:
         port = sock.getsockname()[1]
         base_url = f"http://127.0.0.1:{port}"
         store = store or CommentStore(self.db_path)
+        self.stores.append(store)
         app = create_app(
             site_dir=self.site_dir if serve_site else None,
             store=store,
@@ -198,6 +207,8 @@ class ServerFactory:
         """Stop every server started so far."""
         while self.running:
             self.running.pop().stop()
+        while self.stores:
+            self.stores.pop().close()
 
 
 @dataclass(frozen=True)
@@ -269,7 +280,7 @@ class Page:
         element = self.by_id(field_id)
         if element.tag == "textarea":
             # Browsers drop one new line straight after <textarea>.
-            return element.text[1:] if element.text.startswith("\n") else element.text
+            return element.text.removeprefix("\n")
         return element.attrs.get("value") or ""
 
     @property

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from cohub.comments.location import database_location
 from cohub.comments.store import CommentStatus, CommentStore
 
 from .helpers import FakeClock, run_cli
@@ -133,13 +134,13 @@ def test_purge_applies_the_retention_settings_of_the_hub(
     )
     monkeypatch.chdir(hub)
     # The command runs on the real clock, so the comments are dated from it.
-    clock.now = datetime.now(timezone.utc) - timedelta(days=100)
+    clock.now = datetime.now(UTC) - timedelta(days=100)
     old_approved = store.add("x", "Ann", "ann@example.com", "Old approved", "hash-a")
     old_pending = store.add("x", "Bo", "bo@example.com", "Old pending", "hash-b")
     store.approve(old_approved.id)
-    clock.now = datetime.now(timezone.utc) - timedelta(days=8)
+    clock.now = datetime.now(UTC) - timedelta(days=8)
     store.reject(store.add("x", "", "cy@example.com", "Rejected a week ago", "hash-c").id)
-    clock.now = datetime.now(timezone.utc) - timedelta(days=1)
+    clock.now = datetime.now(UTC) - timedelta(days=1)
     store.reject(store.add("x", "", "", "Rejected yesterday", "hash-d").id)
     fresh = store.add("x", "Di", "di@example.com", "New pending", "hash-e")
 
@@ -158,6 +159,10 @@ def test_purge_applies_the_retention_settings_of_the_hub(
 def test_purge_reads_the_environment_over_the_hub(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Hub\nextra:\n  comments:\n    retention_rejected_days: 7\n", encoding="utf-8"
+    )
+    CommentStore(db_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COHUB_RETENTION_REJECTED_DAYS", "3")
 
@@ -238,20 +243,102 @@ def test_a_password_is_never_taken_from_the_command_line(db_path: Path) -> None:
         cli(db_path, "add-moderator", "alice", "a long password 1")
 
 
-def test_the_database_defaults_to_the_environment_then_the_current_folder(
+def make_hub(folder: Path) -> Path:
+    """A folder that counts as a hub: it has a mkdocs.yml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mkdocs.yml").write_text("site_name: A hub\n", encoding="utf-8")
+    return folder
+
+
+def test_the_database_is_in_the_hubs_folder_wherever_cohub_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = make_hub(tmp_path / "hub")
+    CommentStore(hub / "comments.sqlite3").add("x", "", "", "In the hub's database", "c")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("COHUB_COMMENTS_DB", raising=False)
+
+    assert run_cli("--root", str(hub), "comments", "list") == 0
+
+    assert "In the hub's database" in capsys.readouterr().out
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_outside_a_hub_no_database_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COHUB_COMMENTS_DB", raising=False)
-    assert run_cli("comments", "list") == 0
-    assert (tmp_path / "comments.sqlite3").exists()
 
-    elsewhere = tmp_path / "elsewhere" / "c.sqlite3"
-    CommentStore(elsewhere).add("x", "", "", "From the env database", "c")
-    monkeypatch.setenv("COHUB_COMMENTS_DB", str(elsewhere))
-    capsys.readouterr()
-    assert run_cli("comments", "list") == 0
+    assert run_cli("comments", "list") == 1
+
+    assert error_line(capsys) == (
+        f"cohub: {tmp_path.resolve()} is not a hub's folder (it has no mkdocs.yml): run cohub in the hub's folder,"
+        " or name it with --root"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", (("list",), ("show", "1"), ("approve", "1"), ("erase", "--email", "a@b.c"), ("purge",)))
+def test_only_adding_a_moderator_makes_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    hub = make_hub(tmp_path / "hub")
+    monkeypatch.delenv("COHUB_COMMENTS_DB", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
+
+    assert run_cli("--root", str(hub), "comments", *command) == 1
+    assert error_line(capsys) == (
+        f"cohub: there is no comments database at {hub / 'comments.sqlite3'}: run cohub in the hub's folder"
+        " (or name it with --root), or name the database with --db or COHUB_COMMENTS_DB"
+    )
+    assert not (hub / "comments.sqlite3").exists()
+
+    assert run_cli("--root", str(hub), "comments", "add-moderator", "mod", "--password-stdin") == 0
+    assert CommentStore(hub / "comments.sqlite3").moderator_exists("mod")
+
+
+def test_a_relative_database_is_taken_from_the_hubs_folder_by_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hub = make_hub(tmp_path / "hub")
+    (hub / "case_studies").mkdir()
+    CommentStore(hub / "data" / "c.sqlite3").add("x", "", "", "From the env database", "c")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COHUB_COMMENTS_DB", "data/c.sqlite3")
+    served: list[object] = []
+    monkeypatch.setattr("cohub.serve.serve", lambda root, **kwargs: served.append(kwargs["db_path"]))
+
+    assert run_cli("--root", str(hub), "comments", "list") == 0
     assert "From the env database" in capsys.readouterr().out
+    assert run_cli("--root", str(hub), "serve") == 0
+    assert run_cli("--root", str(hub), "serve", "--db", "other.sqlite3") == 0
+
+    assert served == [hub / "data" / "c.sqlite3", hub / "other.sqlite3"]
+    assert database_location(hub, None, {"COHUB_COMMENTS_DB": "data/c.sqlite3"}) == hub / "data" / "c.sqlite3"
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "environ", "expected"),
+    (
+        (None, {}, "HUB/comments.sqlite3"),
+        (None, {"COHUB_COMMENTS_DB": ""}, "HUB/comments.sqlite3"),
+        (None, {"COHUB_COMMENTS_DB": "a.sqlite3"}, "HUB/a.sqlite3"),
+        ("b.sqlite3", {"COHUB_COMMENTS_DB": "a.sqlite3"}, "HUB/b.sqlite3"),
+        ("/srv/c.sqlite3", {}, "/srv/c.sqlite3"),
+        (None, {"COHUB_COMMENTS_DB": "postgresql://u:p@db/cohub"}, "postgresql://u:p@db/cohub"),
+        ("postgres://db/cohub", {}, "postgres://db/cohub"),
+    ),
+)
+def test_where_the_database_is(tmp_path: Path, given: str | None, environ: dict[str, str], expected: str) -> None:
+    hub = make_hub(tmp_path / "hub")
+
+    found = database_location(hub, given, environ)
+
+    assert str(found) == expected.replace("HUB", str(hub))
 
 
 @pytest.mark.parametrize("kind", ("folder", "not a database"))

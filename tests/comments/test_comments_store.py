@@ -1,9 +1,10 @@
-"""SQLite storage of comments, moderators, sessions and throttling data."""
+"""Storage of comments, moderators, sessions and throttling data, each test on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -24,12 +25,14 @@ from cohub.comments.store import (
     normalise_username,
     verify_password,
 )
-from .helpers import FakeClock
+
+from .helpers import FakeClock, everything_stored
 
 
 @pytest.fixture
-def store(db_path: Path, clock: FakeClock) -> CommentStore:
-    return CommentStore(db_path, clock=clock)
+def store(location: Path | str, clock: FakeClock) -> Iterator[CommentStore]:
+    with CommentStore(location, clock=clock) as store:
+        yield store
 
 
 def test_a_fresh_database_and_its_folder_are_created(db_path: Path) -> None:
@@ -95,10 +98,12 @@ def test_get_returns_none_for_an_unknown_id(store: CommentStore) -> None:
     assert store.get(42) is None
 
 
-def test_comments_survive_reopening_the_database(db_path: Path) -> None:
-    added = CommentStore(db_path).add("x", "", "", "Still here", "c")
+def test_comments_survive_reopening_the_database(location: Path | str) -> None:
+    with CommentStore(location) as first:
+        added = first.add("x", "", "", "Still here", "c")
 
-    assert CommentStore(db_path).get(added.id) == added
+    with CommentStore(location) as second:
+        assert second.get(added.id) == added
 
 
 def test_list_filters_by_status_and_page(store: CommentStore) -> None:
@@ -377,11 +382,11 @@ def test_sessions_last_until_they_expire_or_end(store: CommentStore, clock: Fake
     assert store.find_session(session.token) is None
 
 
-def test_session_tokens_are_stored_only_as_hashes(store: CommentStore, db_path: Path) -> None:
+def test_session_tokens_are_stored_only_as_hashes(store: CommentStore, location: Path | str) -> None:
     store.set_moderator_password("alice", "a long password 1")
     session = store.start_session("alice", timedelta(hours=1))
 
-    stored = b"".join(path.read_bytes() for path in db_path.parent.iterdir())
+    stored = everything_stored(location)
     assert session.token.encode("ascii") not in stored
     assert session.csrf_token.encode("ascii") in stored
 
