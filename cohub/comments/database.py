@@ -189,6 +189,9 @@ class PostgresDatabase:
             max_size=_POOL_SIZE,
             open=True,
             kwargs={"row_factory": dict_row, "autocommit": False},
+            # A connection the server dropped (a restart, a failover) is replaced
+            # before it is handed out, so the next request does not fail with it.
+            check=ConnectionPool.check_connection,
             name="cohub-comments",
         )
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from cohub.comments.store import (
@@ -25,6 +26,8 @@ from cohub.comments.store import (
     normalise_username,
     verify_password,
 )
+
+from tests.postgres_cluster import PostgresCluster
 
 from .helpers import FakeClock, everything_stored
 
@@ -448,3 +451,19 @@ def test_sign_in_tries_sent_at_once_from_one_client_get_exactly_the_limit(store:
         allowed = sum(pool.map(attempt, range(40)))
 
     assert allowed == 5
+
+
+def test_a_postgresql_store_carries_on_after_the_server_drops_its_connections(postgres: PostgresCluster) -> None:
+    url = postgres.new_schema_url()
+    try:
+        with CommentStore(url) as store:
+            store.add("x", "Sam", "", "Before the drop.", "c1")
+            with psycopg.connect(postgres.url, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+                )
+            store.add("x", "Sam", "", "After the drop.", "c2")
+            assert len(store.list(status=CommentStatus.PENDING)) == 2
+    finally:
+        postgres.drop_schema(url)
