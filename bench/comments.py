@@ -24,6 +24,7 @@ take a comment and must hold every comment acknowledged before the kill.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import math
 import multiprocessing
@@ -185,10 +186,8 @@ def serve(db_path: Path, site_dir: Path, control: Connection) -> None:
             raise RuntimeError("the comment service did not start")
         time.sleep(0.01)
     control.send(port)
-    try:
+    with contextlib.suppress(EOFError):
         control.recv()
-    except EOFError:
-        pass
     server.should_exit = True
     thread.join(timeout=SERVER_STOP_TIMEOUT)
 

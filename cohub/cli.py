@@ -11,6 +11,7 @@ import os
 import sys
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cohub.comments import SettingsError
 from cohub.comments.cli import DEFAULT_DB
@@ -23,6 +24,9 @@ from cohub.scaffold import ScaffoldError, new_case_study
 from cohub.settings_lines import setting_lines
 from cohub.siteconfig import read_site_config
 from cohub.tagging import TermMatcher, undeclared_terms
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -66,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
               "or name it with --root", file=sys.stderr)
         return 1
     try:
-        return args.func(args)
+        command: Callable[[argparse.Namespace], int] = args.func
+        return command(args)
     except KeyboardInterrupt:
         return 130
     except OSError as error:
