@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import socket
 import threading
@@ -16,8 +15,8 @@ from urllib.parse import urlencode
 
 import uvicorn
 
+from cohub.cli import main
 from cohub.comments.app import create_app, uvicorn_config
-from cohub.comments.cli import add_parser
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStore
 
@@ -125,12 +124,8 @@ def good_comment(**overrides: str) -> dict[str, str]:
 
 
 def run_cli(*argv: str) -> int:
-    """Run ``cohub ARGV...`` through argparse, as the main CLI does."""
-    parser = argparse.ArgumentParser(prog="cohub")
-    subparsers = parser.add_subparsers()
-    add_parser(subparsers)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    """Run ``cohub ARGV...`` through the real command line's ``main``."""
+    return main(list(argv))
 
 
 def _free_socket() -> socket.socket:
