@@ -2,8 +2,8 @@
 #   make serve   set up, build and serve the hub at http://127.0.0.1:8000
 #   make test    set up (Debian's chromium included), lint, and run every test
 #   make lint    ruff (lint and format check) and mypy, with the settings in pyproject.toml
-# MkDocs runs with NO_MKDOCS_2_WARNING set: Material's banner about MkDocs 2.0
-# does not apply, as the hub pins MkDocs 1.x.
+# MkDocs runs with NO_MKDOCS_2_WARNING set, which silences the notice Material
+# prints whenever MkDocs starts (see the README).
 
 VENV ?= .venv
 PYTHON ?= python3

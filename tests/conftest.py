@@ -27,7 +27,7 @@ CASE_STUDY_TEMPLATE = Path("case_studies", "_template.md")
 FIXTURE_CASE_STUDIES = REPO / "tests" / "fixtures" / "case_studies"
 CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
 
-# Material prints a banner about MkDocs 2.0 on import; the hub pins MkDocs 1.x.
+# Material prints a notice on import (see the README); the hub pins MkDocs 1.x.
 os.environ["NO_MKDOCS_2_WARNING"] = "true"
 
 

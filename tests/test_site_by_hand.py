@@ -301,7 +301,8 @@ def test_nothing_is_cut_off_or_needs_scrolling_sideways(windows, site_url, addre
     beyond = tab.evaluate("""() => {
         const out = [];
         for (const el of document.querySelectorAll("body *")) {
-            const skipped = "[inert], [hidden], .cohub-visually-hidden, .md-typeset__scrollwrap, pre, .md-sidebar, .md-skip";
+            const skipped = "[inert], [hidden], .cohub-visually-hidden, .md-typeset__scrollwrap, pre, " +
+                            ".md-sidebar, .md-skip";
             if (el.closest(skipped)) continue;
             if (!el.checkVisibility({visibilityProperty: true})) continue;
             const r = el.getBoundingClientRect();
