@@ -1,8 +1,9 @@
 # One command to run the hub, one to test it, on a fresh Debian machine as root.
 #   make serve   set up, build and serve the hub at http://127.0.0.1:8000
-#   make test    set up (Debian's chromium and postgresql included) and run every test
-# MkDocs runs with NO_MKDOCS_2_WARNING set: Material's banner about MkDocs 2.0
-# does not apply, as the hub pins MkDocs 1.x.
+#   make test    set up (Debian's chromium and postgresql included), lint, and run every test
+#   make lint    ruff (lint and format check) and mypy, with the settings in pyproject.toml
+# MkDocs runs with NO_MKDOCS_2_WARNING set, which silences the notice Material
+# prints whenever MkDocs starts (see the README).
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -10,7 +11,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup serve preview build check test chromium postgresql clean
+.PHONY: setup serve preview build check lint test chromium postgresql clean
 
 # Debian's python3 needs python3-venv before it can make a virtual environment.
 $(BIN)/python:
@@ -46,7 +47,12 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
-test: setup chromium postgresql
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint chromium postgresql
 	NO_MKDOCS_2_WARNING=true $(BIN)/python -m pytest
 
 clean:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import json
 import os
 import pstats
@@ -256,7 +257,8 @@ class Rounds:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(hub.build_seconds / stock.build_seconds for stock, hub in zip(self.stock, self.hub))
+        pairs = zip(self.stock, self.hub, strict=True)
+        return statistics.median(hub.build_seconds / stock.build_seconds for stock, hub in pairs)
 
     @property
     def hub_peak_mb(self) -> float:
@@ -314,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
               f"(target at most {TARGET_RATIO}); hub peak {result.hub_peak_mb:.0f} MB "
               f"(target at most {TARGET_PEAK_MB} MB)")
     ordered = sorted(results)
-    for smaller, larger in zip(ordered, ordered[1:]):
+    for smaller, larger in itertools.pairwise(ordered):
         growth = results[larger].hub_seconds / results[smaller].hub_seconds
         linear = larger / smaller
         print(f"hub({larger})/hub({smaller}) = {growth:.2f} (linear is {linear:.2f}"

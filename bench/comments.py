@@ -33,6 +33,7 @@ run's own mark, so a database used before does not hide a lost comment.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import math
 import multiprocessing
@@ -212,10 +213,8 @@ def serve(location: Path | str, site_dir: Path, control: Connection, rate_limit_
             raise RuntimeError("the comment service did not start")
         time.sleep(0.01)
     control.send(port)
-    try:
+    with contextlib.suppress(EOFError):
         control.recv()
-    except EOFError:
-        pass
     server.should_exit = True
     thread.join(timeout=SERVER_STOP_TIMEOUT)
     store.close()

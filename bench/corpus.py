@@ -32,7 +32,7 @@ from cohub.taxonomy import load_taxonomy
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from cohub.taxonomy import Taxonomy
+    from cohub.taxonomy import Taxonomy, Term
 
 REPO = Path(__file__).resolve().parent.parent
 # The parts of the real hub a benchmark hub needs; its case studies are generated.
@@ -251,7 +251,7 @@ class _Story:
         self.date = Date.fromordinal(FIRST_DATE.toordinal() + rng.randrange(4000))
         self.acronyms = rng.sample(sorted(taxonomy.acronyms.values(), key=lambda acronym: acronym.abbreviation), 2)
 
-    def _term_words(self, terms: list) -> str:
+    def _term_words(self, terms: list[Term]) -> str:
         term = self.rng.choice(terms)
         # Acronym synonyms ("ULO") are left out: the story spells out only its own two.
         words = [synonym for synonym in term.synonyms if synonym not in self.taxonomy.acronyms]

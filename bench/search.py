@@ -23,6 +23,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import io
 import os
 import shutil
 import sys
@@ -31,7 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from bench.corpus import DEFAULT_SEED, make_hub
@@ -39,6 +40,8 @@ from cohub.search import BUNDLE_DIR, SearchIndexError, build_index
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
 TARGET_BYTES = 300 * 1024
@@ -88,7 +91,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
-    def send_head(self):  # noqa: ANN201 - the base class returns a file or None
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             # The base class redirects "folder" to "folder/"; keep that.
@@ -105,26 +108,12 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        return _BytesFile(body)
+        return io.BytesIO(body)
 
 
 @functools.cache
 def _gzipped(path: Path) -> bytes:
     return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-
-
-class _BytesFile:
-    """What send_head returns: a file-like body that copyfile can read."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def read(self, size: int = -1) -> bytes:
-        chunk, self.body = (self.body, b"") if size < 0 else (self.body[:size], self.body[size:])
-        return chunk
-
-    def close(self) -> None:
-        self.body = b""
 
 
 @contextlib.contextmanager
@@ -170,7 +159,7 @@ def folder_bytes(folder: Path, *, skip: tuple[str, ...] = ()) -> tuple[int, int]
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Browser]:
     """Debian's Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
@@ -185,7 +174,7 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def _record(page) -> list[Fetch]:
+def _record(page: Page) -> list[Fetch]:
     fetches: list[Fetch] = []
     # sizes() reads what Chromium's network log says was received: headers and body as sent.
     page.on("requestfinished", lambda request: fetches.append(
@@ -193,7 +182,7 @@ def _record(page) -> list[Fetch]:
     return fetches
 
 
-def first_query(browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
+def first_query(browser: Browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
     """Load the home page in a fresh context (an empty cache), then search from the header.
 
     Returns:
@@ -217,7 +206,7 @@ def first_query(browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
         context.close()
 
 
-def search_page_data(browser, url: str) -> int:
+def search_page_data(browser: Browser, url: str) -> int:
     """The bytes of search data (under pagefind/, UI files aside) the search page fetches as it opens."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
@@ -232,7 +221,7 @@ def search_page_data(browser, url: str) -> int:
         context.close()
 
 
-def _with_worker_script(page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
+def _with_worker_script(page: Page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
     # Playwright gives no body size for a worker's own script; the page's
     # Resource Timing entry for it has the bytes transferred.
     timing = dict(page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.transferSize])"))

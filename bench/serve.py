@@ -22,10 +22,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.corpus import DEFAULT_SEED, make_hub
 from cohub.corpus import CASE_STUDIES_DIR, slugify
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 FIRST_BUILD_LIMIT = 1800
 EDIT_LIMIT = 600
@@ -36,18 +41,29 @@ INDEXED = "Search: indexed"
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _page_text(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return response.read().decode("utf-8")
+            body: bytes = response.read()
+            return body.decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return ""
 
 
-def _wait_for(condition, limit: float, what: str, log: Path) -> float:
+def _page_shows(url: str, text: str) -> bool:
+    return text in _page_text(url)
+
+
+def _logged_more(log: Path, line: str, before: int) -> bool:
+    """Whether the server's log holds ``line`` more than ``before`` times."""
+    return log.read_text().count(line) > before
+
+
+def _wait_for(condition: Callable[[], object], limit: float, what: str, log: Path) -> float:
     """Poll ``condition`` every 50 ms; the seconds it took, or stop the benchmark with the server's log."""
     started = time.perf_counter()
     while not condition():
@@ -87,12 +103,10 @@ def run(cases: int, edits: int, seed: int) -> tuple[float, list[tuple[float, flo
                 reloads, indexes = before.count(RELOADED), before.count(INDEXED)
                 saved = time.perf_counter()
                 edited.write_text(f"{original}\n{marker}\n", encoding="utf-8")
-                shown = _wait_for(lambda marker=marker: marker in _page_text(url), EDIT_LIMIT, "the edit", log)
-                _wait_for(lambda reloads=reloads: log.read_text().count(RELOADED) > reloads, EDIT_LIMIT,
-                          "the rebuild to finish", log)
+                shown = _wait_for(partial(_page_shows, url, marker), EDIT_LIMIT, "the edit", log)
+                _wait_for(partial(_logged_more, log, RELOADED, reloads), EDIT_LIMIT, "the rebuild to finish", log)
                 rebuilt = time.perf_counter() - saved
-                _wait_for(lambda indexes=indexes: log.read_text().count(INDEXED) > indexes, EDIT_LIMIT,
-                          "search to index the edit", log)
+                _wait_for(partial(_logged_more, log, INDEXED, indexes), EDIT_LIMIT, "search to index the edit", log)
                 indexed = time.perf_counter() - saved
                 timings.append((shown, rebuilt, indexed))
                 print(f"N={cases} edit {number}: page shown after {shown:.1f} s, rebuild done after "
@@ -116,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for cases in sizes:
         first_build, timings = run(cases, args.edits, args.seed)
-        shown, rebuilt, indexed = (statistics.median(times) for times in zip(*timings))
+        shown, rebuilt, indexed = (statistics.median(times) for times in zip(*timings, strict=True))
         print(f"N={cases} first_build={first_build:.1f}s edit_shown={shown:.1f}s edit_rebuilt={rebuilt:.1f}s "
               f"edit_indexed={indexed:.1f}s")
     return 0

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 
-# Material prints a long banner about MkDocs 2.0 whenever MkDocs runs; the hub pins MkDocs 1.x.
+# Material prints a notice whenever MkDocs runs (see the README); the hub pins MkDocs 1.x.
 QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "true"}
 
 

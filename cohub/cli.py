@@ -11,6 +11,7 @@ import os
 import sys
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cohub.comments import SettingsError
 from cohub.comments.cli import add_parser as add_comments_parser
@@ -25,6 +26,9 @@ from cohub.settings_lines import setting_lines
 from cohub.siteconfig import read_site_config
 from cohub.tagging import TermMatcher, undeclared_terms
 from cohub.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -74,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
               "or name it with --root", file=sys.stderr)
         return 1
     try:
-        return args.func(args)
+        command: Callable[[argparse.Namespace], int] = args.func
+        return command(args)
     except KeyboardInterrupt:
         return 130
     except OSError as error:

@@ -56,7 +56,7 @@ def content_security_policy(script_hashes: Iterable[str], form_targets: Iterable
         header: Whether the policy goes in a header, which may also say
             who can frame the page.
     """
-    form_origins = sorted({_origin(target) for target in form_targets} - {None})
+    form_origins = sorted({origin for target in form_targets if (origin := _origin(target)) is not None})
     directives = [
         "default-src 'self'",
         # Pagefind's search runs as WebAssembly.

@@ -64,7 +64,11 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
-class _FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+# PyYAML built without libyaml has no CSafeLoader; the Python parser stands in.
+_LibyamlSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastStrictLoader(_LibyamlSafeLoader):
     """The same loader over libyaml, which PyYAML's wheels include.
 
     A large hub reads thousands of files, and libyaml parses them several
@@ -283,7 +287,7 @@ class _MappingBuilder:
         if key in mapping:
             first = self.key_lines[(*at, key)]
             raise self.problem(event, f"'{key}' is given twice (first on line {first})", "keep one of them")
-        self.key_lines[(*at, key)] = event.start_mark.line + self.offset
+        self.key_lines[(*at, key)] = self.line(event)
         pending[0] = key
 
     @staticmethod
@@ -313,7 +317,8 @@ class _MappingBuilder:
             raise self.problem(event, f"{field_name(at)} is a number {len(value)} characters long",
                                f"numbers here have at most {NUMBER_MAX_CHARACTERS} characters; "
                                "put text in quotes")
-        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        # libyaml's events carry its own Mark class, which PyYAML's stubs do not name.
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         return self.loader.yaml_constructors[tag](self.loader, node)
 
 

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import material
 from jinja2 import ChoiceLoader, PackageLoader
@@ -133,7 +133,7 @@ class SiteHooks:
         }
         return config
 
-    def _read_organisation(self, config: MkDocsConfig, settings: dict) -> None:
+    def _read_organisation(self, config: MkDocsConfig, settings: dict[str, Any]) -> None:
         """Check the organisation block and the colours, then write the legal pages' content.
 
         This runs in on_config, before MkDocs empties site/, so a mistake here
@@ -286,7 +286,8 @@ class SiteHooks:
     def on_env(self, env: Environment) -> Environment:
         """Let templates read the hub and the links between its pages."""
         # The comment form is one template, shared with the comment service.
-        env.loader = ChoiceLoader([env.loader, PackageLoader("cohub.comments", "templates")])
+        comments = PackageLoader("cohub.comments", "templates")
+        env.loader = ChoiceLoader([env.loader, comments] if env.loader is not None else [comments])
         env.globals["cohub"] = self.hub
         env.globals["cohub_site"] = self.website
         if self.website is not None:
@@ -294,7 +295,7 @@ class SiteHooks:
             env.filters["case_study_item"] = case_study_item_filter(env)
         return env
 
-    def on_page_context(self, context: dict, page: Page) -> dict:
+    def on_page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         """Give a case study's template its case study, a generated page's template what it lists,
         and every page what it adds to search."""
         case_study = self._case_study(page)

@@ -86,7 +86,7 @@ def outline_of(template: str) -> Outline:
     headings = _headings(body)
     return Outline(tuple(
         Section(heading.title, _plain(body[heading.end:following.offset if following else len(body)]))
-        for heading, following in zip(headings, (*headings[1:], None))
+        for heading, following in zip(headings, (*headings[1:], None), strict=True)
         if heading.level == SECTION_LEVEL
     ))
 

@@ -37,7 +37,7 @@ CHUNK_SIZE = 100
 PARALLEL_FROM = 400
 
 # What a worker reads with, inherited from this process when it is forked.
-_worker_state: dict[str, object] = {}
+_worker_state: dict[str, Any] = {}
 
 
 def available_cores() -> int:
@@ -104,5 +104,5 @@ def _read_with_workers(
 
 
 def _read_chunk(chunk: tuple[Path, ...]) -> list[Read]:
-    read_one = _worker_state["read_one"]
+    read_one: ReadOne = _worker_state["read_one"]
     return [read_one(_worker_state["root"], file, _worker_state["context"]) for file in chunk]

@@ -75,7 +75,8 @@ def reading_age(text: str) -> float:
     _offline_pronouncing_dictionary()
     import textstat
 
-    return round(textstat.flesch_kincaid_grade(text) + GRADE_TO_AGE, 1)
+    grade: float = textstat.flesch_kincaid_grade(text)
+    return round(grade + GRADE_TO_AGE, 1)
 
 
 def case_study_reading_ages(case_study: CaseStudy) -> tuple[ReadingAge, ...]:

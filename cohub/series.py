@@ -15,7 +15,7 @@ from cohub.problems import Problem
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from cohub.model import CaseStudy
+    from cohub.model import CaseStudy, SeriesPart
     from cohub.taxonomy import Series
 
 _FIX_NUMBERS = "number the parts of a series 1, 2, 3 and so on, with no gaps (drafts do not count)"
@@ -48,13 +48,13 @@ class SeriesNav:
     next: CaseStudy | None
 
 
-def _published_parts(case_studies: Iterable[CaseStudy]) -> dict[str, list[CaseStudy]]:
-    by_series: dict[str, list[CaseStudy]] = {}
+def _published_parts(case_studies: Iterable[CaseStudy]) -> dict[str, list[tuple[SeriesPart, CaseStudy]]]:
+    by_series: dict[str, list[tuple[SeriesPart, CaseStudy]]] = {}
     for case_study in case_studies:
         if case_study.series is not None and not case_study.draft:
-            by_series.setdefault(case_study.series.id, []).append(case_study)
+            by_series.setdefault(case_study.series.id, []).append((case_study.series, case_study))
     for parts in by_series.values():
-        parts.sort(key=lambda case_study: (case_study.series.position, case_study.path))
+        parts.sort(key=lambda part: (part[0].position, part[1].path))
     return by_series
 
 
@@ -71,26 +71,26 @@ def series_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
     """
     problems: list[Problem] = []
     for series_id, parts in sorted(_published_parts(case_studies).items()):
-        by_position: dict[int, list[CaseStudy]] = {}
-        for part in parts:
-            by_position.setdefault(part.series.position, []).append(part)
+        by_position: dict[int, list[tuple[SeriesPart, CaseStudy]]] = {}
+        for series_part, case_study in parts:
+            by_position.setdefault(series_part.position, []).append((series_part, case_study))
         expected = 1
         for position, sharing in sorted(by_position.items()):
             if len(sharing) > 1:
                 problems.extend(
                     Problem(
-                        part.path, part.series.line,
+                        part.path, series_part.line,
                         f"part {position} of series '{series_id}' is also "
-                        + ", ".join(other.path for other in sharing if other is not part),
+                        + ", ".join(other.path for _, other in sharing if other is not part),
                         _FIX_NUMBERS,
                     )
-                    for part in sharing
+                    for series_part, part in sharing
                 )
             if position != expected:
-                first = sharing[0]
+                first_part, first = sharing[0]
                 gap = "there is no part 1" if expected == 1 else f"it jumps from part {expected - 1}"
                 problems.append(Problem(
-                    first.path, first.series.line,
+                    first.path, first_part.line,
                     f"this is part {position} of series '{series_id}', but {gap}",
                     _FIX_NUMBERS,
                 ))
@@ -106,7 +106,7 @@ def series_parts(case_studies: Iterable[CaseStudy], series: Mapping[str, Series]
         series: The series in the taxonomy, by id.
     """
     return tuple(sorted(
-        (SeriesParts(series[series_id], tuple(parts))
+        (SeriesParts(series[series_id], tuple(case_study for _, case_study in parts))
          for series_id, parts in _published_parts(case_studies).items() if series_id in series),
         key=lambda listing: (listing.series.title, listing.series.id),
     ))

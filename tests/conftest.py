@@ -21,21 +21,31 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parent.parent
-HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides", "case_studies")
+# The hub's settings, pages, taxonomy, hooks and theme. Its case studies are
+# content that a council adds and removes, so tests bring their own instead.
+HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides")
+CASE_STUDY_TEMPLATE = Path("case_studies", "_template.md")
+FIXTURE_CASE_STUDIES = REPO / "tests" / "fixtures" / "case_studies"
 CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
 
-# Material prints a banner about MkDocs 2.0 on import; the hub pins MkDocs 1.x.
+# Material prints a notice on import (see the README); the hub pins MkDocs 1.x.
 os.environ["NO_MKDOCS_2_WARNING"] = "true"
 
 
 def copy_hub(target: Path) -> Path:
-    """Copy the real hub's sources (not its build output) into ``target``."""
+    """Make a hub in ``target``: the real hub's sources with the tests' own case studies.
+
+    The case studies are those in ``tests/fixtures/case_studies/``, beside the
+    real hub's template, so no test depends on which case studies the hub holds.
+    """
     for part in HUB_PARTS:
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    shutil.copytree(FIXTURE_CASE_STUDIES, target / "case_studies")
+    shutil.copy2(REPO / CASE_STUDY_TEMPLATE, target / CASE_STUDY_TEMPLATE)
     return target
 
 
@@ -62,17 +72,36 @@ def hub(tmp_path: Path) -> Path:
 
 
 @functools.cache
-def real_site() -> Path:
-    """The real hub, built once per test run (test collection may need its pages)."""
-    folder = Path(tempfile.mkdtemp(prefix="cohub-site-"))
+def _shared_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="cohub-tests-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return build_hub(REPO, folder / "site")
+    return folder
+
+
+@functools.cache
+def sample_hub() -> Path:
+    """A hub made by :func:`copy_hub` once per test run, for tests that only read it."""
+    root = _shared_folder() / "hub"
+    root.mkdir()
+    return copy_hub(root)
+
+
+@functools.cache
+def sample_site() -> Path:
+    """The sample hub, built once per test run (test collection may need its pages)."""
+    return build_hub(sample_hub(), _shared_folder() / "site")
+
+
+@functools.cache
+def shipped_site() -> Path:
+    """The real hub, with the case studies it ships, built once per test run."""
+    return build_hub(REPO, _shared_folder() / "shipped-site")
 
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The real hub, built once per test session."""
-    return real_site()
+    """The sample hub, built once per test session."""
+    return sample_site()
 
 
 def site_pages(site: Path) -> tuple[str, ...]:

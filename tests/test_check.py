@@ -7,7 +7,6 @@ import textwrap
 import pytest
 
 from cohub.cli import main
-from tests.conftest import REPO
 
 VALID = textwrap.dedent("""\
     ---
@@ -76,8 +75,8 @@ def check(hub, capsys) -> tuple[int, list[str], str]:
     return code, captured.out.splitlines(), captured.err
 
 
-def test_the_real_case_studies_pass(capsys):
-    code, out, err = check(REPO, capsys)
+def test_the_fixture_case_studies_pass(hub, capsys):
+    code, out, err = check(hub, capsys)
     assert code == 0, out
     assert "2 case studies checked: no problems." in out
     assert err == ""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
-from tests.conftest import build_hub, real_site, serve_site, site_pages
+from tests.conftest import build_hub, sample_site, serve_site, site_pages
 from tests.test_comments_site import served_hub  # noqa: F401 (a fixture)
 from tests.test_search import HEADER_BOX, HEADER_RESULT
 
-PAGES = site_pages(real_site())
+PAGES = site_pages(sample_site())
 
 # Records every violation, from before the page's first script.
 RECORD_VIOLATIONS = """
@@ -85,7 +85,7 @@ def test_script_in_a_pages_text_never_runs(hub, strict_page):
     assert dialogs == []
 
 
-def test_cohub_serve_sends_the_policy_and_its_pages_keep_to_it(strict_page, served_hub):
+def test_cohub_serve_sends_the_policy_and_its_pages_keep_to_it(strict_page, served_hub):  # noqa: F811 (the fixture)
     url, _db = served_hub
     page = strict_page
     page.add_init_script(RECORD_VIOLATIONS)

@@ -88,7 +88,8 @@ def test_a_complete_block_is_read():
      "mkdocs.yml:17: extra.cohub.organisation.accessibility.known_problems.0.criteria.0: "
      "1.4.6 is not a level A or AA success criterion of WCAG 2.2"),
     ("        reviewed: 2026-11-20\n", "        reviewed: 2026-10-20\n",
-     "mkdocs.yml:20: extra.cohub.organisation.accessibility.reviewed: is before the date the statement was prepared"),
+     "mkdocs.yml:20: extra.cohub.organisation.accessibility.reviewed: "
+     "is before the date the statement was prepared"),
     ('      colours: {primary: "#0b0c0c", accent: "#1D70B8"}\n', '      colours: {primary: teal}\n',
      "mkdocs.yml:24: extra.cohub.organisation.colours.primary: 'teal' is not a hex colour"),
     ("      hours: Monday", "      hour: Monday",

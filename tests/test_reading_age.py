@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from cohub.readingage import ReadingAgeSettingError, reading_age, reading_age_setting
-from tests.conftest import REPO, build_hub
+from tests.conftest import FIXTURE_CASE_STUDIES, REPO, build_hub, sample_hub
 from tests.test_check import VALID, check, write
 
 EASY_READ = VALID.replace("date: 2025-03-31", (
@@ -146,12 +146,12 @@ def _words(markdown: str) -> str:
     return " ".join(line if line[-1] in ".!?:" else line + "." for line in lines if line)
 
 
-def test_the_real_summaries_and_easy_read_versions_read_at_age_9_or_under(capsys):
-    code, out, _err = check(REPO, capsys)
+def test_the_fixture_summaries_and_easy_read_versions_read_at_age_9_or_under(capsys):
+    code, out, _err = check(sample_hub(), capsys)
     assert code == 0
     assert [line for line in out if ": warning: the" in line and "reading age" in line] == []
     easy = [line for line in out if ": note: the easy_read has a reading age of" in line]
-    assert len(easy) == len(list((REPO / "case_studies").glob("[!_]*.md"))), "every case study has an Easy Read version"
+    assert len(easy) == len(list(FIXTURE_CASE_STUDIES.glob("*.md"))), "every case study has an Easy Read version"
 
 
 def test_the_home_page_reads_at_age_9_or_under():

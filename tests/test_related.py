@@ -17,7 +17,7 @@ from cohub.related import (
     document_for,
     find_related,
 )
-from tests.conftest import REPO
+from tests.conftest import sample_hub
 
 
 def doc(key: str, *, day: str = "2024-01-01", title: str = "", **terms: tuple[str, ...]) -> Document:
@@ -151,8 +151,8 @@ def test_shared_terms_are_listed_in_the_case_studys_own_order():
     ]
 
 
-def test_the_real_case_studies_are_related_to_each_other():
-    hub = load_hub(REPO)
+def test_the_fixture_case_studies_are_related_to_each_other():
+    hub = load_hub(sample_hub())
     documents = [document_for(case_study) for case_study in hub.case_studies]
     found = find_related(documents, RelatedConfig().with_facets(hub.taxonomy.facets.values()))
     assert [match.key for match in found["thurrock-direct-payments"]] == ["essex-tender-evaluation"]

@@ -15,7 +15,7 @@ from cohub.cli import main
 from cohub.hub import load_hub
 from cohub.search import SearchIndexError, acronym_terms, build_index, case_study_search, filter_name
 from cohub.taxonomy import Facet, load_taxonomy
-from tests.conftest import REPO, build_hub, copy_hub, serve_site
+from tests.conftest import REPO, build_hub, copy_hub, sample_hub, serve_site
 from tests.test_check import VALID
 from tests.test_site_wide import _violations
 
@@ -71,7 +71,7 @@ def test_filter_names_never_hold_the_characters_pagefind_splits_on(label, expect
 
 
 def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
-    hub = load_hub(REPO)
+    hub = load_hub(sample_hub())
     thurrock = hub.case_study("thurrock-direct-payments")
     search = case_study_search(thurrock, hub.taxonomy, thurrock.body)
     assert ("Themes", "Direct payments") in search.filters

@@ -18,8 +18,13 @@ def read(site, address: str) -> str:
     return (site / address / "index.html").read_text(encoding="utf-8")
 
 
+PRIMARY_NAV = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', re.DOTALL)
+
+
 def primary_nav(html: str) -> str:
-    return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
+    found = PRIMARY_NAV.search(html)
+    assert found is not None, "the page has no primary navigation"
+    return found.group(0)
 
 
 def test_case_studies_stay_out_of_the_sidebar(built_site):

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cohub.siteconfig import read_site_config
-from tests.conftest import REPO, real_site, site_pages
+from tests.conftest import REPO, sample_site, site_pages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PAGES = site_pages(real_site())
+PAGES = site_pages(sample_site())
 CASE_STUDIES = tuple(address for address in PAGES if re.fullmatch(r"case-studies/[^/]+/", address))
 SITE_NAME = read_site_config(REPO)["site_name"]
 
@@ -142,7 +142,8 @@ window.cohubProbe = {
       .map(el => {
         let kind = el.tagName + "." + [...el.classList].sort().join(".");
         for (let a = el.parentElement, i = 0; a && i < 4; a = a.parentElement, i++) {
-          kind += " < " + a.tagName + "." + [...a.classList].filter(c => !c.startsWith("md-nav__item--")).sort().join(".");
+          const classes = [...a.classList].filter(c => !c.startsWith("md-nav__item--"));
+          kind += " < " + a.tagName + "." + classes.sort().join(".");
         }
         return {el, kind};
       });
@@ -249,7 +250,8 @@ def test_the_menu_opens_and_works_with_a_keyboard_at_768px(windows, site_url):
         tab.keyboard.press("Tab")
         focused = tab.evaluate("""() => {
             const el = document.activeElement;
-            return {tag: el.tagName, expanded: el.getAttribute("aria-expanded"), controls: el.getAttribute("aria-controls"),
+            return {tag: el.tagName, expanded: el.getAttribute("aria-expanded"),
+                    controls: el.getAttribute("aria-controls"),
                     name: (el.getAttribute("aria-label") || el.textContent).trim()};
         }""")
         if focused["tag"] == "BUTTON" and focused["expanded"] is not None:
@@ -286,7 +288,9 @@ def test_the_menu_opens_and_works_with_a_keyboard_at_768px(windows, site_url):
     tab.focus("button[aria-controls]")
     tab.keyboard.press("Enter")
     tab.keyboard.press("Escape")
-    state = tab.evaluate(f"({{expanded: {button}.getAttribute('aria-expanded'), back: document.activeElement === {button}}})")
+    state = tab.evaluate(
+        f"({{expanded: {button}.getAttribute('aria-expanded'), back: document.activeElement === {button}}})"
+    )
     assert state == {"expanded": "false", "back": True}
 
 
@@ -297,13 +301,15 @@ def test_nothing_is_cut_off_or_needs_scrolling_sideways(windows, site_url, addre
     beyond = tab.evaluate("""() => {
         const out = [];
         for (const el of document.querySelectorAll("body *")) {
-            if (el.closest("[inert], [hidden], .cohub-visually-hidden, .md-typeset__scrollwrap, pre, .md-sidebar, .md-skip"))
-                continue;
+            const skipped = "[inert], [hidden], .cohub-visually-hidden, .md-typeset__scrollwrap, pre, " +
+                            ".md-sidebar, .md-skip";
+            if (el.closest(skipped)) continue;
             if (!el.checkVisibility({visibilityProperty: true})) continue;
             const r = el.getBoundingClientRect();
             if (r.width < 1 || r.height < 1) continue;
-            if (r.right > innerWidth + 1 || r.left < -1) out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ` +
-                `from ${Math.round(r.left)} to ${Math.round(r.right)}: "${el.textContent.trim().slice(0, 30)}"`);
+            if (r.right > innerWidth + 1 || r.left < -1)
+                out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> from ${Math.round(r.left)} ` +
+                         `to ${Math.round(r.right)}: "${el.textContent.trim().slice(0, 30)}"`);
         }
         return {beyond: out.slice(0, 5), wide: document.documentElement.scrollWidth};
     }""")
@@ -413,7 +419,8 @@ def test_every_form_control_has_a_visible_label(windows, site_url, address):
                    && el.textContent.trim() !== "";
         };
         const controls = document.querySelectorAll(
-            "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea, [role=combobox], [role=searchbox]");
+            "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea, " +
+            "[role=combobox], [role=searchbox]");
         return [...controls]
             .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true})
                           && el.getBoundingClientRect().width > 1)
@@ -544,7 +551,7 @@ class _Head(HTMLParser):
 
 
 def _head(address: str) -> _Head:
-    path = real_site() / (address if address.endswith(".html") else address + "index.html")
+    path = sample_site() / (address if address.endswith(".html") else address + "index.html")
     head = _Head()
     head.feed(path.read_text(encoding="utf-8"))
     return head

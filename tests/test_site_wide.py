@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import real_site, site_pages
+from tests.conftest import sample_site, site_pages
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_SCRIPT = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
 
 
-PAGES = site_pages(real_site())
+PAGES = site_pages(sample_site())
 
 
 def test_the_site_has_the_pages_a_reader_expects():

@@ -1,4 +1,4 @@
-"""Tagging: declared terms, terms found through synonyms, and the real case studies' tags."""
+"""Tagging: declared terms, terms found through synonyms, and the fixture case studies' tags."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 
 from cohub.hub import load_hub
 from cohub.tagging import TermMatcher
-from tests.conftest import REPO
+from tests.conftest import sample_hub
 
-HUB = load_hub(REPO)
+HUB = load_hub(sample_hub())
 MATCHER = TermMatcher.from_taxonomy(HUB.taxonomy)
 
 
@@ -51,7 +51,7 @@ GOLDEN_TAGS = {
 
 
 @pytest.mark.parametrize("slug", sorted(GOLDEN_TAGS))
-def test_real_case_studies_have_their_golden_tags(slug):
+def test_fixture_case_studies_have_their_golden_tags(slug):
     assert HUB.tags(HUB.case_study(slug)) == GOLDEN_TAGS[slug]
 
 

@@ -17,7 +17,8 @@ ACRONYMS = {"ULO": Acronym("ULO", "user-led organisation", "")}
 
 @pytest.fixture(scope="module")
 def abbreviated():
-    env = Environment(loader=FileSystemLoader(REPO / "overrides"))
+    # As MkDocs makes its theme's environment: the partial turns autoescape on itself.
+    env = Environment(loader=FileSystemLoader(REPO / "overrides"), autoescape=False)  # noqa: S701
     return abbreviated_filter(env, partial(split_acronyms, acronyms=ACRONYMS))
 
 

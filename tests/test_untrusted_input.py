@@ -173,6 +173,10 @@ def test_the_limits_are_the_ones_contributors_are_told():
 
 # The second wall: what a story's HTML may keep.
 
+EXTERNAL_LINK = (
+    '<a class="cohub-external" href="https://x.org/">x<span class="cohub-visually-hidden"> (another site)</span></a>'
+)
+
 @pytest.mark.parametrize(("html", "expected"), [
     ('<p onclick="alert(1)">Hi</p>', "<p>Hi</p>"),
     ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
@@ -183,8 +187,7 @@ def test_the_limits_are_the_ones_contributors_are_told():
     ('<form action="https://evil.example/"><input name="q"></form>', ""),
     ('<table><tbody><tr><td style="text-align: left; background: url(x)">c</td></tr></tbody></table>',
      '<table><tbody><tr><td style="text-align:left">c</td></tr></tbody></table>'),
-    ('<a class="cohub-external" href="https://x.org/">x<span class="cohub-visually-hidden"> (another site)</span></a>',
-     '<a class="cohub-external" href="https://x.org/">x<span class="cohub-visually-hidden"> (another site)</span></a>'),
+    (EXTERNAL_LINK, EXTERNAL_LINK),
     ('<abbr title="user-led organisation">ULO</abbr>', '<abbr title="user-led organisation">ULO</abbr>'),
     ('<h2 id="what-happened">What happened</h2>', '<h2 id="what-happened">What happened</h2>'),
     ('<a class="headerlink" href="#x" aria-hidden="true" tabindex="-1">¶</a>',

@@ -224,21 +224,24 @@ def _list(args: argparse.Namespace, store: CommentStore) -> None:
     if not comments:
         print("No comments." if args.status == "all" else f"No {args.status} comments.")
         return
-    rows = (("ID", "STATUS", "CASE STUDY", "SENT", "NAME", "COMMENT"),) + tuple(
-        (
-            str(comment.id),
-            comment.status,
-            comment.page,
-            _short_time(comment),
-            comment.name or "Anonymous",
-            _preview(comment.body),
-        )
-        for comment in comments
+    rows = (
+        ("ID", "STATUS", "CASE STUDY", "SENT", "NAME", "COMMENT"),
+        *(
+            (
+                str(comment.id),
+                comment.status,
+                comment.page,
+                _short_time(comment),
+                comment.name or "Anonymous",
+                _preview(comment.body),
+            )
+            for comment in comments
+        ),
     )
     # Every column but the last is padded to line up; the comment preview runs on.
     widths = tuple(max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1))
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
 
 
 def _show(args: argparse.Namespace, store: CommentStore) -> None:

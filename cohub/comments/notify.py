@@ -52,7 +52,7 @@ def notification_email(settings: CommentSettings, site_url: str, comment_count: 
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying again after ``attempts`` failed tries."""
-    return min(_FIRST_RETRY * 2 ** min(attempts, 20), _LONGEST_RETRY)
+    return min(_FIRST_RETRY * (1 << min(attempts, 20)), _LONGEST_RETRY)
 
 
 def _send(settings: CommentSettings, message: EmailMessage) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cohub.comments.settings import CommentSettings, SettingsError, retention_periods, settings_from_env
 from cohub.siteconfig import comment_settings_mapping, read_site_config
-from tests.conftest import real_site
+from tests.conftest import sample_site
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -120,7 +120,7 @@ def test_the_hubs_settings_state_the_default_retention_periods() -> None:
 
 
 def test_the_privacy_notice_states_each_retention_period_from_the_settings() -> None:
-    page = (real_site() / "privacy" / "index.html").read_text(encoding="utf-8")
+    page = (sample_site() / "privacy" / "index.html").read_text(encoding="utf-8")
     notice = " ".join(re.sub(r"<[^>]+>", " ", page).split())
 
     for period in retention_periods(CommentSettings()):
