@@ -65,7 +65,7 @@ def case_study_schema(facets: Iterable[Facet]) -> dict[str, Any]:
     Args:
         facets: The taxonomy's facets, in order; those without a field add none.
     """
-    schema = json.loads(_base_schema_text())
+    schema: dict[str, Any] = json.loads(_base_schema_text())
     schema["description"] = ("The YAML front matter at the top of every file in case_studies/. Each field's "
                              "description says which file in taxonomy/ its ids come from; organisation and series "
                              "ids come from taxonomy/organisations.yml and taxonomy/series.yml.")

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from cohub.frontmatter import parse_yaml_mapping
+from cohub.frontmatter import Path_, parse_yaml_mapping
 from cohub.problems import Problem, ProblemError, did_you_mean
 from cohub.schema import base_fields
 
@@ -209,7 +209,7 @@ class _TaxonomyReader:
         self.root = root
         self.problems: list[Problem] = []
 
-    def _read(self, name: str) -> tuple[str, dict[str, Any], dict]:
+    def _read(self, name: str) -> tuple[str, dict[str, Any], dict[Path_, int]]:
         relative = f"taxonomy/{name}.yml"
         path = self.root / relative
         try:
@@ -227,7 +227,9 @@ class _TaxonomyReader:
             return relative, {}, {}
         return relative, data, lines
 
-    def _text(self, relative: str, lines: dict, entry: dict, at: tuple, key: str, *, required: bool) -> str:
+    def _text(
+        self, relative: str, lines: dict[Path_, int], entry: dict[str, Any], at: Path_, key: str, *, required: bool
+    ) -> str:
         value = entry.get(key, "")
         if isinstance(value, str) and (value or not required):
             return value
@@ -235,7 +237,9 @@ class _TaxonomyReader:
         self.problems.append(Problem(relative, line, f"'{key}' must be text", f"give '{key}: some words'"))
         return str(value or "")
 
-    def _entries(self, relative: str, data: dict, lines: dict, at: tuple) -> list[tuple[str, dict, tuple]]:
+    def _entries(
+        self, relative: str, data: dict[str, Any], lines: dict[Path_, int], at: Path_
+    ) -> list[tuple[str, dict[str, Any], Path_]]:
         entries = []
         for entry_id, entry in data.items():
             if isinstance(entry, dict):
@@ -314,7 +318,7 @@ class _TaxonomyReader:
             facts_label=self._text(relative, lines, data, (), "facts_label", required=False) or label,
         )
 
-    def _flag(self, relative: str, lines: dict, data: dict, key: str, *, default: bool) -> bool:
+    def _flag(self, relative: str, lines: dict[Path_, int], data: dict[str, Any], key: str, *, default: bool) -> bool:
         value = data.get(key, default)
         if isinstance(value, bool):
             return value
@@ -322,7 +326,9 @@ class _TaxonomyReader:
                                      f"write '{key}: true' or '{key}: false'"))
         return default
 
-    def _number(self, relative: str, lines: dict, data: dict, key: str, default: int, low: int, high: int) -> int:
+    def _number(
+        self, relative: str, lines: dict[Path_, int], data: dict[str, Any], key: str, default: int, low: int, high: int
+    ) -> int:
         value = data.get(key, default)
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return value
