@@ -26,6 +26,7 @@ from cohub.accessibility_statement import accessibility_statement
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, comments_db_path, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
+from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE
 from cohub.hub import Hub, load_hub
@@ -290,6 +291,7 @@ class SiteHooks:
         # The comment form is one template, shared with the comment service.
         env.loader = ChoiceLoader([env.loader, PackageLoader("cohub.comments", "templates")])
         env.globals["cohub"] = self.hub
+        env.globals["cohub_comment_max_length"] = COMMENT_MAX_LENGTH
         env.globals["cohub_site"] = self.website
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
