@@ -32,7 +32,7 @@ from cohub.comments.origin import origin_of
 from cohub.comments.pages import Pages
 from cohub.comments.server import Service, uvicorn_config
 from cohub.comments.settings import CommentSettings
-from cohub.comments.site_files import SiteFiles, own_asset
+from cohub.comments.site_files import SiteFiles, compressed, own_asset
 from cohub.comments.store import CommentStore
 
 __all__ = ("SESSION_COOKIE", "create_app", "uvicorn_config")
@@ -47,6 +47,7 @@ def create_app(
     settings: CommentSettings,
     case_study_titles: Mapping[str, str] | None = None,
     content_security_policy: str | None = None,
+    service_url: str | None = None,
 ) -> Starlette:
     """Build the comment service as an ASGI application.
 
@@ -54,8 +55,8 @@ def create_app(
         site_dir: The built site to serve as well, or None to serve only the
             comment and moderation pages.
         store: Where comments are kept.
-        site_url: The site's public address. Form posts must come from its
-            origin, and cookies are marked Secure when it is https.
+        site_url: The site's public address. Comment forms must be sent
+            from its origin; the service's pages link back to it.
         known_pages: The case study slugs that can be commented on, or a
             function giving them (called on each submission, so it can
             follow a rebuilt site).
@@ -65,25 +66,35 @@ def create_app(
         content_security_policy: A Content-Security-Policy to send with
             every response (site files too); None to send the service's own
             policy with its own pages only.
+        service_url: The service's own public address when it is not the
+            site's (the site on a static host, the service apart), or None.
+            Moderation forms must come from it, and cookies are marked
+            Secure when it is https.
 
     Returns:
         The application, for uvicorn (see ``uvicorn_config``) or any ASGI server.
 
     Raises:
-        ValueError: ``site_url`` is not an http or https address.
+        ValueError: ``site_url`` or ``service_url`` is not an http or https address.
     """
     site_origin = origin_of(site_url)
     if site_origin is None:
         raise ValueError(f"site_url must be an http or https address, not {site_url!r}")
-    secure = site_origin.startswith("https:")
+    own_url = service_url or site_url
+    own_origin = origin_of(own_url)
+    if own_origin is None:
+        raise ValueError(f"service_url must be an http or https address, not {service_url!r}")
+    secure = own_origin.startswith("https:")
     hasher = ClientHasher(
         rotation=timedelta(days=settings.client_hash_rotation_days),
         clock=store.now,
         secret=settings.client_hash_secret,
         key_file=key_file_beside(store.path),
     )
-    pages = Pages(settings=settings, site_dir=site_dir)
-    background = BackgroundWork(store=store, settings=settings, site_url=site_url.rstrip("/"))
+    # Apart from the site, the service's pages link back to it in full.
+    site_root = "" if own_origin == site_origin else site_url.rstrip("/")
+    pages = Pages(settings=settings, site_dir=site_dir, site_root=site_root)
+    background = BackgroundWork(store=store, settings=settings, service_url=own_url.rstrip("/"))
     commenting = Commenting(
         pages=pages,
         store=store,
@@ -97,7 +108,7 @@ def create_app(
         pages=pages,
         store=store,
         settings=settings,
-        own_origin=site_origin,
+        own_origin=own_origin,
         secure_cookies=secure,
         hasher=hasher,
         case_study_titles=case_study_titles or {},
@@ -113,7 +124,8 @@ def create_app(
         Route("/moderate/{comment_id}/{decision}", moderation.decide, methods=["POST"]),
     )
     if site_dir is not None:
-        routes += (Mount("/", app=SiteFiles(directory=site_dir, comments_html=commenting.comments_html)),)
+        site_files = SiteFiles(directory=site_dir, comments_html=commenting.comments_html)
+        routes += (Mount("/", app=compressed(site_files)),)
     return Service(
         settings=settings,
         hsts=secure,

@@ -32,13 +32,14 @@ class BackgroundWork:
     Args:
         store: Where comments are kept.
         settings: Retention periods and mail settings.
-        site_url: The site's address, for links in notifications.
+        service_url: The service's own address, for the link to the
+            moderation page in notifications.
     """
 
-    def __init__(self, *, store: CommentStore, settings: CommentSettings, site_url: str) -> None:
+    def __init__(self, *, store: CommentStore, settings: CommentSettings, service_url: str) -> None:
         self.store = store
         self.settings = settings
-        self.site_url = site_url
+        self.service_url = service_url
         self._outbox_wakeup: asyncio.Event | None = None
 
     def comment_arrived(self) -> None:
@@ -85,7 +86,7 @@ class BackgroundWork:
                 await asyncio.wait_for(wakeup.wait(), timeout=_OUTBOX_POLL_SECONDS)
             wakeup.clear()
             try:
-                while await run_in_threadpool(send_due_notification, self.store, self.settings, self.site_url):
+                while await run_in_threadpool(send_due_notification, self.store, self.settings, self.service_url):
                     pass
             except sqlite3.Error:
                 _logger.exception("Could not read the notification outbox")

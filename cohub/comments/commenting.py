@@ -196,8 +196,8 @@ class Commenting:
                 "form": result.form,
                 "errors": result.errors,
                 "errors_by_field": result.error_messages(),
-                "back_href": case_study_href(result.page) if result.page in known_pages else "",
-                "privacy_url": self.settings.privacy_url,
+                "back_href": self.pages.on_site(case_study_href(result.page)) if result.page in known_pages else "",
+                "privacy_url": self.pages.on_site(self.settings.privacy_url),
                 "rate_limit_count": self.settings.rate_limit_count,
                 "rate_limit_minutes": self.settings.rate_limit_window_minutes,
             },
@@ -210,5 +210,5 @@ class Commenting:
         slug = request.query_params.get("page", "")
         known_pages = await run_in_threadpool(self.known_pages)
         return self.pages.page(
-            "thanks.html", {"case_study_href": case_study_href(slug) if slug in known_pages else ""}
+            "thanks.html", {"case_study_href": self.pages.on_site(case_study_href(slug)) if slug in known_pages else ""}
         )

@@ -27,11 +27,15 @@ class Pages:
         settings: For the site's name.
         site_dir: The built site, whose stylesheets and header the pages
             borrow; None for plain pages.
+        site_root: Put before the site's own paths in links: empty when the
+            service answers at the site's address, else the site's address
+            without a trailing slash.
     """
 
-    def __init__(self, *, settings: CommentSettings, site_dir: Path | None) -> None:
+    def __init__(self, *, settings: CommentSettings, site_dir: Path | None, site_root: str = "") -> None:
         self.settings = settings
         self.site_dir = site_dir
+        self.site_root = site_root
         self.env: jinja2.Environment = template_environment()
 
     def site_stylesheets(self) -> tuple[str, ...]:
@@ -44,6 +48,10 @@ class Pages:
         own = tuple(name for name in ("stylesheets/public-service.css", "assets/cohub/brand.css")
                     if (self.site_dir / name).is_file())
         return (*(f"/assets/stylesheets/{path.name}" for path in found), *(f"/{name}" for name in own))
+
+    def on_site(self, path: str) -> str:
+        """A link to ``path`` (starting with /) on the site, wherever the service answers."""
+        return f"{self.site_root}{path}" if path.startswith("/") else path
 
     def page(
         self,
@@ -59,6 +67,7 @@ class Pages:
             site_name=self.settings.site_name,
             site_stylesheets=self.site_stylesheets(),
             site_shell=site_shell(self.site_dir),
+            site_root=self.site_root,
             moderator=moderator,
             **context,
         )
@@ -92,21 +101,21 @@ class Pages:
                 "Page not found",
                 ("If you typed the web address, check it is correct.",),
                 status_code=404,
-                links=(("/", "Go to the home page"),),
+                links=((self.on_site("/"), "Go to the home page"),),
             )
         if exc.status_code == 405:
             return self.message(
                 "This page cannot be used like that",
                 ("Go back and try again.",),
                 status_code=405,
-                links=(("/", "Go to the home page"),),
+                links=((self.on_site("/"), "Go to the home page"),),
                 headers=headers,
             )
         return self.message(
             "Sorry, your request could not be understood",
             ("Go back and try again.",),
             status_code=exc.status_code if 400 <= exc.status_code < 500 else 400,
-            links=(("/", "Go to the home page"),),
+            links=((self.on_site("/"), "Go to the home page"),),
             headers=headers,
         )
 
@@ -116,5 +125,5 @@ class Pages:
             "Sorry, there is a problem with the service",
             ("Try again later.",),
             status_code=500,
-            links=(("/", "Go to the home page"),),
+            links=((self.on_site("/"), "Go to the home page"),),
         )
