@@ -1,6 +1,6 @@
 # One command to run the hub, one to test it, on a fresh Debian machine as root.
 #   make serve   set up, build and serve the hub at http://127.0.0.1:8000
-#   make test    set up (Debian's chromium included) and run every test
+#   make test    set up (Debian's chromium, nginx and systemd-analyze included) and run every test
 # MkDocs runs with NO_MKDOCS_2_WARNING set: Material's banner about MkDocs 2.0
 # does not apply, as the hub pins MkDocs 1.x.
 
@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup serve preview build check test chromium clean
+.PHONY: setup serve preview build check test chromium deploy-tools clean
 
 # Debian's python3 needs python3-venv before it can make a virtual environment.
 $(BIN)/python:
@@ -41,7 +41,17 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test: setup chromium
+# The deployment tests run the sample nginx configuration and check the sample
+# systemd units (deploy/). Installing nginx does not start it where systemd is
+# not running; elsewhere it is stopped and disabled again, so it holds no port.
+deploy-tools:
+	@command -v nginx >/dev/null 2>&1 || PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1 || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx && \
+	   (systemctl disable --now nginx 2>/dev/null || true))
+	@command -v systemd-analyze >/dev/null 2>&1 || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y systemd)
+
+test: setup chromium deploy-tools
 	NO_MKDOCS_2_WARNING=true $(BIN)/python -m pytest
 
 clean:
