@@ -68,6 +68,8 @@ class Pages:
             site_stylesheets=self.site_stylesheets(),
             site_shell=site_shell(self.site_dir),
             site_root=self.site_root,
+            # Whether approved comments show at once (this process serves the pages) or at the next build.
+            serves_site=self.site_dir is not None,
             moderator=moderator,
             **context,
         )
