@@ -103,7 +103,7 @@ def test_without_accept_encoding_files_are_sent_as_they_are(served) -> None:
 
 def test_pagefind_s_compressed_index_is_not_compressed_again(served) -> None:
     port, site = served
-    status, headers, body = fetch(port, one_file(site, "pagefind/fragment/*.pf_fragment"), {"Accept-Encoding": "gzip"})
+    status, headers, _body = fetch(port, one_file(site, "pagefind/fragment/*.pf_fragment"), {"Accept-Encoding": "gzip"})
     assert status == 200
     assert "content-encoding" not in headers
     assert headers["cache-control"] == IMMUTABLE_CACHE

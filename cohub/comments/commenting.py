@@ -105,8 +105,10 @@ class Commenting:
                     "Your comment is too long to send",
                     (
                         f"Comments must be {COMMENT_MAX_LENGTH:,} characters or fewer.",
-                        "Go back to the case study, where your comment should still be in the form,"
-                        " and make it shorter.",
+                        (
+                            "Go back to the case study, where your comment should still be in the form,"
+                            " and make it shorter."
+                        ),
                     ),
                 ),
                 wants_json,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from starlette.applications import Starlette
@@ -30,7 +30,8 @@ class Service(Starlette):
         # believe whatever server runs it.
         if self._settings.forwarded_allow_ips.strip():
             trusted = "*" if self._settings.trusts_any_proxy else list(self._settings.trusted_proxies)
-            app = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+            # uvicorn types ASGI apps more narrowly than Starlette; both are plain ASGI.
+            app = cast("ASGIApp", ProxyHeadersMiddleware(cast("Any", app), trusted_hosts=trusted))
         return SecurityHeaders(app, hsts=self._hsts, content_security_policy=self._content_security_policy)
 
 
