@@ -7,13 +7,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from typing import TYPE_CHECKING
 
 from cohub.hub import load_hub
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
 
@@ -24,13 +25,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], *, seconds: float = 60) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], *, seconds: float) -> None:
     """Wait until something accepts connections on ``port``; fail if ``process`` ends first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise RuntimeError(f"{process.args!r} ended with {process.returncode}: {output}")
+            raise RuntimeError(f"{process.args!r} ended with {process.returncode}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             return
         time.sleep(0.1)
@@ -38,22 +38,26 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], *, seconds: float
 
 
 @contextlib.contextmanager
-def running(command: Sequence[str], port: int, *, cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` until the block ends, once it listens on ``port``."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, process)
-        yield process
-    finally:
-        process.terminate()
+def running(command: Sequence[str], port: int, *, seconds: float = 60,
+            environment: Mapping[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (with ``environment`` added to this one's) until the block ends, once it listens on ``port``."""
+    full_environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true", **(environment or {})}
+    # Output goes to a file, not a pipe nobody reads, which could fill and stop the process.
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, env=full_environment, stdout=output, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+            wait_for_port(port, process, seconds=seconds)
+            yield process
+        except RuntimeError as error:
+            output.seek(0)
+            raise RuntimeError(f"{error}: {output.read().decode(errors='replace')[-4000:]}") from None
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def cohub_command(*arguments: str) -> list[str]:

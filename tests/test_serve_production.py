@@ -12,7 +12,7 @@ from cohub.serve import hub_app
 from cohub.static_cache import HTML_CACHE, IMMUTABLE_CACHE, OTHER_CACHE, cache_control
 from tests.comments.helpers import _free_socket, _ServerThread
 from tests.conftest import REPO
-from tests.deployment import commentable_slug
+from tests.deployment import cohub_command, commentable_slug, free_port, running
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -121,3 +121,18 @@ def test_a_case_study_with_its_comments_is_checked_each_time_and_answered_304_wh
     assert (status, body) == (304, b"")
     status, _headers, _body = fetch(port, path, {"If-None-Match": '"something-else"'})
     assert status == 200
+
+
+def test_the_cohub_serve_command_serves_compressed_and_cached(hub: Path, tmp_path: Path) -> None:
+    port = free_port()
+    environment_db = tmp_path / "comments.sqlite3"
+    command = cohub_command("--root", str(hub), "serve", "--port", str(port))
+    # It builds the site first, then listens.
+    with running(command, port, seconds=600, environment={"COHUB_COMMENTS_DB": str(environment_db)}):
+        site = hub / "site"
+        bundle = one_file(site, "assets/javascripts/bundle.*.min.js")
+        status, headers, body = fetch(port, bundle, {"Accept-Encoding": "gzip"})
+        assert (status, headers["content-encoding"], headers["cache-control"]) == (200, "gzip", IMMUTABLE_CACHE)
+        assert gzip.decompress(body) == (site / bundle.lstrip("/")).read_bytes()
+        status, headers, _body = fetch(port, "/", {"Accept-Encoding": "gzip"})
+        assert (status, headers["content-encoding"], headers["cache-control"]) == (200, "gzip", HTML_CACHE)
