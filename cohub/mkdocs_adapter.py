@@ -113,7 +113,7 @@ class SiteHooks:
         try:
             self.comments_url = comment_service_url(config.extra)
         except CommentAddressError as error:
-            raise PluginError(f"mkdocs.yml: {error}") from None
+            raise PluginError(error.located(Path(config.config_file_path))) from None
         self.form_targets = form_targets(self.comments_url)
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cohub.comments import CommentSettings
     from cohub.model import CaseStudy
 
-__all__ = ("ServeError", "comments_app", "hub_app", "serve", "serve_comments")
+__all__ = ("ServeError", "comment_addresses", "comments_app", "hub_app", "serve", "serve_comments")
 
 
 class ServeError(Exception):
@@ -97,16 +97,28 @@ def comments_app(
         SettingsError: A comment setting cannot be used.
     """
     site_config = read_site_config(root)
-    address = site_url or os.environ.get("COHUB_SITE_URL") or site_config.get("site_url")
-    if not isinstance(address, str) or not address:
-        raise ServeError("the comment service needs the site's address: set site_url in mkdocs.yml, "
-                         "or give --site-url or COHUB_SITE_URL")
+    address, service_url = comment_addresses(root, site_url)
     commentable = _commentable(root)
     return create_app(site_dir=None, store=store, site_url=address,
                       known_pages=frozenset(case_study.slug for case_study in commentable),
                       settings=_settings(site_config, forwarded_allow_ips),
                       case_study_titles={case_study.slug: case_study.title for case_study in commentable},
-                      service_url=comment_service_url(site_config.get("extra")))
+                      service_url=service_url)
+
+
+def comment_addresses(root: Path, site_url: str | None = None) -> tuple[str, str | None]:
+    """The site's address and the comment service's own (None: the site's, through a proxy).
+
+    Raises:
+        ServeError: No site address is given anywhere.
+        CommentAddressError: ``extra.cohub.comments.url`` cannot be used.
+    """
+    site_config = read_site_config(root)
+    address = site_url or os.environ.get("COHUB_SITE_URL") or site_config.get("site_url")
+    if not isinstance(address, str) or not address:
+        raise ServeError("the comment service needs the site's address: set site_url in mkdocs.yml, "
+                         "or give --site-url or COHUB_SITE_URL")
+    return address, comment_service_url(site_config.get("extra"))
 
 
 def serve(
@@ -131,5 +143,8 @@ def serve_comments(root: Path, *, host: str, port: int, store: CommentStore, sit
                    forwarded_allow_ips: str | None = None) -> None:
     """Serve the comment service alone until stopped (see ``comments_app``)."""
     app = comments_app(root, store=store, site_url=site_url, forwarded_allow_ips=forwarded_allow_ips)
-    print(f"Serving the comment service on {host}:{port} (press Ctrl+C to stop).", flush=True)
+    address, service_url = comment_addresses(root, site_url)
+    reached = service_url or f"{address.rstrip('/')} through a proxy that sends it /comments and /moderate"
+    print(f"Serving the comment service on {host}:{port}, reached at {reached}, taking comments from pages"
+          f" at {address} (press Ctrl+C to stop).", flush=True)
     uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level="warning")).run()

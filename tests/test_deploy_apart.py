@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cohub.cli import main
+from cohub.serve import comment_addresses
 from tests.deployment import cohub_command, commentable_slug, free_port, running, set_addresses
 
 if TYPE_CHECKING:
@@ -97,4 +98,42 @@ def test_the_old_form_address_setting_is_refused_with_where_to_put_it(hub: Path,
     config.write_text(config.read_text(encoding="utf-8").replace(
         "\n  comments:\n", "\n  comments:\n    action: https://comments.example.gov.uk/comments\n", 1), encoding="utf-8")
     assert main(["--root", str(hub), "comments", "--db", str(hub / "c.sqlite3"), "serve"]) == 1
-    assert "give the comment service's address as extra.cohub.comments.url" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert error.startswith("cohub: mkdocs.yml:")
+    assert "give the comment service's address as extra.cohub.comments.url" in error
+
+
+@pytest.mark.parametrize(("comments_url", "given", "environment", "expected"), [
+    (None, None, None, ("https://hub.example.gov.uk/", None)),
+    ("https://comments.example.gov.uk/", None, None, ("https://hub.example.gov.uk/", "https://comments.example.gov.uk")),
+    (None, None, "https://from-env.example/", ("https://from-env.example/", None)),
+    (None, "https://given.example/", "https://from-env.example/", ("https://given.example/", None)),
+])
+def test_the_addresses_come_from_the_option_then_the_environment_then_mkdocs_yml(
+    hub: Path, monkeypatch: pytest.MonkeyPatch, comments_url, given, environment, expected
+) -> None:
+    set_addresses(hub, site_url="https://hub.example.gov.uk/", comments_url=comments_url)
+    if environment is None:
+        monkeypatch.delenv("COHUB_SITE_URL", raising=False)
+    else:
+        monkeypatch.setenv("COHUB_SITE_URL", environment)
+    assert comment_addresses(hub, given) == expected
+
+
+def test_a_comments_url_that_is_not_a_web_address_is_refused_in_one_line(hub: Path, capsys) -> None:
+    set_addresses(hub, site_url="https://hub.example.gov.uk/", comments_url="comments.example.gov.uk")
+    assert main(["--root", str(hub), "comments", "--db", str(hub / "c.sqlite3"), "serve"]) == 1
+    error = capsys.readouterr().err
+    line = next(number for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
+                if text.strip() == "url: comments.example.gov.uk")
+    assert error.startswith(f"cohub: mkdocs.yml:{line}: extra.cohub.comments.url must be the comment service's http")
+    assert error.count("\n") == 1
+
+
+def test_the_build_names_the_line_of_a_bad_comments_url(hub: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    set_addresses(hub, site_url="https://hub.example.gov.uk/", comments_url="ftp://comments.example.gov.uk/")
+    assert main(["--root", str(hub), "build"]) == 1
+    line = next(number for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
+                if text.strip() == "url: ftp://comments.example.gov.uk/")
+    # The build runs MkDocs in a process of its own, which writes to the terminal.
+    assert f"mkdocs.yml:{line}: extra.cohub.comments.url must be" in capfd.readouterr().err

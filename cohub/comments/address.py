@@ -9,9 +9,11 @@ host and the form posts to the service at that address.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from cohub.comments.origin import origin_of
+from cohub.settings_lines import setting_lines
 
 __all__ = ("SETTING", "CommentAddressError", "comment_form_action", "comment_service_url")
 
@@ -22,7 +24,23 @@ _COMMENTS_PATH = "/comments"
 
 
 class CommentAddressError(ValueError):
-    """The comment service's address in ``mkdocs.yml`` cannot be used."""
+    """The comment service's address in ``mkdocs.yml`` cannot be used.
+
+    Attributes:
+        key: Where the setting is in ``mkdocs.yml``, as a key path.
+    """
+
+    def __init__(self, message: str, key: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def located(self, config_path: Path) -> str:
+        """The message as ``mkdocs.yml:LINE: ...`` (the line left out when it cannot be found)."""
+        try:
+            line = setting_lines(config_path.read_text(encoding="utf-8")).get(self.key)
+        except OSError:
+            line = None
+        return f"{config_path.name}:{line}: {self}" if line else f"{config_path.name}: {self}"
 
 
 def comment_service_url(extra: Mapping[str, Any] | None) -> str | None:
@@ -44,7 +62,8 @@ def comment_service_url(extra: Mapping[str, Any] | None) -> str | None:
     if isinstance(old, Mapping) and "action" in old:
         raise CommentAddressError(
             f"extra.comments.action is no longer read — give the comment service's address as {SETTING}"
-            " (for example https://comments.example.gov.uk/), without /comments"
+            " (for example https://comments.example.gov.uk/), without /comments",
+            ("extra", "comments", "action"),
         )
     cohub = extra.get("cohub")
     comments = cohub.get("comments") if isinstance(cohub, Mapping) else None
@@ -54,7 +73,8 @@ def comment_service_url(extra: Mapping[str, Any] | None) -> str | None:
     if not isinstance(url, str) or origin_of(url) is None:
         raise CommentAddressError(
             f"{SETTING} must be the comment service's http or https address"
-            f" (for example https://comments.example.gov.uk/), not {url!r}"
+            f" (for example https://comments.example.gov.uk/), not {url!r}",
+            ("extra", "cohub", "comments", "url"),
         )
     return url.strip().rstrip("/")
 

@@ -166,7 +166,9 @@ def _serve(args: argparse.Namespace, store: CommentStore) -> None:
     try:
         serve_comments(args.root, host=args.host, port=args.port, store=store, site_url=args.site_url,
                        forwarded_allow_ips=args.forwarded_allow_ips)
-    except (ServeError, CommentAddressError, ValueError) as error:
+    except CommentAddressError as error:
+        raise _CommandError(error.located(args.root / "mkdocs.yml")) from None
+    except (ServeError, ValueError) as error:
         raise _CommandError(str(error)) from None
 
 
