@@ -16,11 +16,11 @@ import base64
 import hashlib
 import html
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
     from pathlib import Path
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
@@ -83,10 +83,9 @@ def with_policy(page: str, policy: str) -> str:
     return f"{page[:head.end()]}{meta}{page[head.end():]}"
 
 
-def form_targets(comment_settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """Where the comment form posts, when the comment service runs at an address of its own."""
-    action = comment_settings.get("action")
-    return (action,) if isinstance(action, str) else ()
+def form_targets(comment_service_url: str | None) -> tuple[str, ...]:
+    """Where the comment form posts besides the site: the comment service, when it has an address of its own."""
+    return () if comment_service_url is None else (comment_service_url,)
 
 
 def site_script_hashes(site_dir: Path) -> frozenset[str]:

@@ -24,9 +24,11 @@ from mkdocs.structure.files import File, InclusionLevel
 from cohub.accessibility_statement import accessibility_statement
 from cohub.addresses import LISTING_PAGE, case_study_page
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
+from cohub.comments.address import CommentAddressError, comment_form_action, comment_service_url
 from cohub.comments.location import database_location, describe_location, is_database_url
 from cohub.comments.publish import COMMENT_ASSETS, comment_asset, publish_approved_comments
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
+from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
 from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
 from cohub.hub import Hub, load_hub
@@ -37,7 +39,6 @@ from cohub.related import RelatedConfig, RelatedConfigError, decode_related_conf
 from cohub.sanitise import sanitise_story
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.settings_lines import setting_lines
-from cohub.siteconfig import comment_settings_mapping
 from cohub.taxonomy import load_taxonomy
 from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
@@ -89,6 +90,7 @@ class SiteHooks:
         self.generated: dict[str, GeneratedPage] = {}
         # Inline scripts that a page's own text brought in: never allowed by its policy.
         self.content_scripts: dict[str, frozenset[str]] = {}
+        self.comments_url: str | None = None
         self.form_targets: tuple[str, ...] = ()
         self.organisation: Organisation | None = None
         self.statement: AccessibilityStatement | None = None
@@ -108,7 +110,11 @@ class SiteHooks:
         self.titles = {}
         self.generated = {}
         self.content_scripts = {}
-        self.form_targets = form_targets(comment_settings_mapping({"extra": config.extra}))
+        try:
+            self.comments_url = comment_service_url(config.extra)
+        except CommentAddressError as error:
+            raise PluginError(error.located(Path(config.config_file_path))) from None
+        self.form_targets = form_targets(self.comments_url)
         taxonomy, _problems = load_taxonomy(hub_root(config))
         tags_plugin = config.plugins.get("material/tags")
         if tags_plugin is not None:
@@ -289,6 +295,8 @@ class SiteHooks:
         comments = PackageLoader("cohub.comments", "templates")
         env.loader = ChoiceLoader([env.loader, comments] if env.loader is not None else [comments])
         env.globals["cohub"] = self.hub
+        env.globals["cohub_comment_max_length"] = COMMENT_MAX_LENGTH
+        env.globals["cohub_comment_form_action"] = comment_form_action(self.comments_url)
         env.globals["cohub_site"] = self.website
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cohub.cli import main
+from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.serve import hub_app
 from tests.comments.helpers import _free_socket, _ServerThread
 from tests.conftest import build_hub
@@ -98,6 +99,21 @@ def test_the_character_count_counts_down_as_people_type(page, served_hub):
     page.fill("#comment", "a" * 5003)
     page.wait_for_function("document.getElementById('comment-count').textContent.includes('too many')")
     assert page.locator("#comment-count").inner_text() == "You have 3 characters too many"
+
+
+def test_the_limit_is_said_once_and_the_count_reads_it_from_the_page(page, served_hub):
+    url, _db = served_hub
+    page.goto(url + CASE)
+    textarea = page.locator("#comment")
+    assert textarea.get_attribute("data-maxlength") == str(COMMENT_MAX_LENGTH)
+    assert f"up to {COMMENT_MAX_LENGTH:,} characters" in page.locator("#comment-hint").inner_text()
+    # The script counts against whatever the page says, not a number of its own.
+    page.route(url + CASE, lambda route: route.fulfill(
+        response=route.fetch(),
+        body=route.fetch().text().replace(f'data-maxlength="{COMMENT_MAX_LENGTH}"', 'data-maxlength="12"'),
+    ))
+    page.goto(url + CASE)
+    assert page.locator("#comment-count").inner_text() == "You have 12 characters remaining"
 
 
 def test_the_whole_journey_works_from_the_keyboard(page, served_hub):

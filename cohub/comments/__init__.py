@@ -6,7 +6,7 @@ only approved comments are published, and email addresses never are.
 Public API
 ----------
 ``create_app(*, site_dir, store, site_url, known_pages, settings, case_study_titles=None,
-content_security_policy=None) -> Starlette``
+content_security_policy=None, service_url=None) -> Starlette``
     The service (``cohub.comments.app``). Serves POST /comments,
     GET /comments/thanks, /comments/static/comments.css and .js, the
     moderation pages under /moderate, and, when ``site_dir`` is given, the
@@ -16,6 +16,9 @@ content_security_policy=None) -> Starlette``
     with ``uvicorn.Server(uvicorn_config(app, ...))``: the app itself
     believes forwarded addresses only from ``settings.forwarded_allow_ips``,
     and its lifespan runs the notification sender and the retention rules.
+    With ``service_url`` (``extra.cohub.comments.url``), it runs apart from
+    the site: comments must come from ``site_url``'s origin, moderation
+    forms from ``service_url``'s, and its pages link back to the site.
 ``CommentStore(location)``
     Storage in an SQLite file or, given a ``postgresql://`` address, in
     PostgreSQL (``cohub.comments.store``): ``add`` (with an atomic rate
@@ -40,10 +43,14 @@ The site's comment partial must contain a form that works without JavaScript::
 
     <form action="/comments" method="post" novalidate>
 
+(or ``action="URL/comments"`` when the service runs apart at URL, see
+``cohub.comments.address``)
 with these fields (each ``id`` equal to its ``name``, so that error links work):
 
 - ``page``: hidden, the case study's slug.
-- ``comment``: textarea, required, 3 to 5,000 characters.
+- ``comment``: textarea, required, 3 to ``COMMENT_MAX_LENGTH`` characters
+  (``cohub.comments.validation``), given to the script as its
+  ``data-maxlength`` attribute.
 - ``name``: optional, up to 100 characters; "Anonymous" when empty.
 - ``email``: optional, up to 254 characters; never published.
 - ``consent``: checkbox with ``value="yes"``, required ("I agree to the privacy notice");

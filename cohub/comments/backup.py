@@ -6,7 +6,9 @@ then renamed, so a backup that is there is whole. Before a backup replaces
 anything it is checked: SQLite's integrity check must pass, and its tables
 and columns must be exactly those this version of cohub makes. The database
 being replaced is first copied beside the backup, and the replacement happens in
-one transaction, so the service can keep running throughout.
+one transaction, so readers never see half of each. The copy and the
+replacement are two steps, though: a comment taken between them would be in
+neither, so the service is stopped for a restore.
 """
 
 from __future__ import annotations

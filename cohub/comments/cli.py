@@ -148,6 +148,28 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     moderator_parser.set_defaults(func=_guarded(_add_moderator, creates=True))
 
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve the comment service alone, beside a site on any static host",
+        description=(
+            "Serve the comment and moderation pages only; nothing is built. The form on the site posts to"
+            " extra.cohub.comments.url in mkdocs.yml (or, when that is not set, to /comments on the site,"
+            " which a proxy sends here). Approved comments reach the static pages at the next cohub build."
+        ),
+    )
+    serve_parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8001, help="the port to listen on (default: 8001)")
+    serve_parser.add_argument(
+        "--site-url", help="the site's address, that comments are sent from (default: $COHUB_SITE_URL, or site_url"
+                           " in mkdocs.yml)"
+    )
+    serve_parser.add_argument(
+        "--forwarded-allow-ips", metavar="ADDRESSES",
+        help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * (default: the"
+             " forwarded_allow_ips comment setting, which believes none)",
+    )
+    serve_parser.set_defaults(func=_guarded(_serve))
+
 
 def _guarded(
     command: Callable[[argparse.Namespace, CommentStore], None],
@@ -189,6 +211,23 @@ def _guarded(
         return 0
 
     return run
+
+
+def _serve(args: argparse.Namespace, store: CommentStore) -> None:
+    # Imported here: cohub.serve imports this package.
+    from cohub.comments.address import CommentAddressError
+    from cohub.serve import ServeError, serve_comments
+
+    if not (args.root / "mkdocs.yml").is_file():
+        raise _CommandError(f"{args.root.resolve()} has no mkdocs.yml: run cohub in the hub's folder, "
+                            "or name it with --root")
+    try:
+        serve_comments(args.root, host=args.host, port=args.port, store=store, site_url=args.site_url,
+                       forwarded_allow_ips=args.forwarded_allow_ips)
+    except CommentAddressError as error:
+        raise _CommandError(error.located(args.root / "mkdocs.yml")) from None
+    except (ServeError, ValueError) as error:
+        raise _CommandError(str(error)) from None
 
 
 def _comment_id(text: str) -> int:

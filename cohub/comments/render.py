@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from cohub.comments.store import Comment
+from cohub.comments.validation import COMMENT_MAX_LENGTH
 
 __all__ = (
     "APPROVED_COMMENTS_END_MARKER",
@@ -79,6 +80,7 @@ def template_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["comment_max_length"] = COMMENT_MAX_LENGTH
     env.filters["long_date_time"] = long_date_time
     env.filters["paragraphs"] = paragraphs
     return env

@@ -9,6 +9,7 @@ import pytest
 
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStatus, CommentStore
+from cohub.comments.validation import COMMENT_MAX_LENGTH
 
 from .helpers import MARKER, LiveServer, Page, ServerFactory, good_comment, run_cli
 
@@ -119,6 +120,7 @@ def test_an_over_long_comment_keeps_exactly_what_was_typed(server: LiveServer) -
     page = Page(response.text)
     assert page.error_summary_links() == (("#comment", "Your comment must be 5,000 characters or fewer"),)
     assert page.field_value("comment") == typed
+    assert page.by_id("comment").attrs["data-maxlength"] == str(COMMENT_MAX_LENGTH)
     assert "<script>alert(1)" not in response.text
     assert server.store.list() == ()
 

@@ -408,3 +408,17 @@ def test_sessions_expire(servers: ServerFactory, db_path: Path, clock: FakeClock
     clock.advance(timedelta(hours=12, seconds=1))
 
     assert server.get("/moderate", headers={"Cookie": moderator.cookie}).status == 303
+
+
+def test_without_the_site_the_banner_says_the_comment_shows_from_the_next_build(servers: ServerFactory) -> None:
+    server = servers.start(serve_site=False)
+    server.store.set_moderator_password("mod", PASSWORD)
+    server.post_form("/comments", good_comment(comment="Waiting for a build"))
+    moderator = SignedIn(server, sign_in(server))
+
+    response = moderator.post("/moderate/1/approve")
+
+    banner = Page(server.get(response.headers["location"], headers={"Cookie": moderator.cookie}).text).html
+    assert "Comment 1 has been approved. It will be on" in banner
+    assert "from the next build of the site." in banner
+    assert "It is now on" not in banner

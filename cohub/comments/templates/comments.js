@@ -14,7 +14,11 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!textarea || !count) {
     return;
   }
-  var limit = 5000;
+  // The limit is the service's own, written into the page by the template.
+  var limit = parseInt(textarea.getAttribute("data-maxlength"), 10);
+  if (!(limit > 0)) {
+    return;
+  }
   var timer = null;
   var update = function () {
     var left = limit - textarea.value.length;
