@@ -31,7 +31,7 @@ import time
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -84,7 +84,7 @@ def _cohub_serve(site: Path, database: Path) -> Iterator[str]:
         thread.join()
 
 
-def _lighthouse(program: str, url: str) -> dict:
+def _lighthouse(program: str, url: str) -> dict[str, Any]:
     environment = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     completed = subprocess.run(
         [program, url, "--output=json", "--output-path=stdout", "--quiet", f"--chrome-flags={CHROME_FLAGS}",
@@ -93,7 +93,8 @@ def _lighthouse(program: str, url: str) -> dict:
     )
     if completed.returncode != 0:
         raise SystemExit(f"bench.lighthouse: Lighthouse failed on {url}:\n{completed.stderr[-2000:]}")
-    return json.loads(completed.stdout)
+    report: dict[str, Any] = json.loads(completed.stdout)
+    return report
 
 
 def measure(program: str, url: str, runs: int) -> Result:
@@ -114,7 +115,7 @@ def measure(program: str, url: str, runs: int) -> Result:
     )
 
 
-def _figure(report: dict, figure: str) -> float:
+def _figure(report: dict[str, Any], figure: str) -> float:
     if figure in report["categories"]:
         return float(report["categories"][figure]["score"]) * 100
     return float(report["audits"][figure]["numericValue"])

@@ -168,7 +168,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * (default: the"
              " forwarded_allow_ips comment setting, which believes none)",
     )
-    serve_parser.set_defaults(func=_guarded(_serve))
+    serve_parser.set_defaults(func=_guarded(_serve, creates=True))
 
 
 def _guarded(
