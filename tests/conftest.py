@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bench.search import serve
+from cohub.schema import SCHEMA_PATH
 from tests.postgres_cluster import PostgresCluster, start_cluster
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def copy_hub(target: Path) -> Path:
         else:
             shutil.copy2(source, target / part)
     shutil.copytree(FIXTURE_CASE_STUDIES, target / "case_studies")
-    shutil.copy2(REPO / CASE_STUDY_TEMPLATE, target / CASE_STUDY_TEMPLATE)
+    # The files that come with the case studies for contributors and their editors.
+    for shipped in (CASE_STUDY_TEMPLATE, Path(SCHEMA_PATH)):
+        shutil.copy2(REPO / shipped, target / shipped)
     return target
 
 
