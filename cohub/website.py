@@ -21,6 +21,7 @@ from cohub.browse import (
     place_listings,
 )
 from cohub.corpus import slugify
+from cohub.feeds import NEWEST_FEED, term_feed
 from cohub.glossary import (
     GLOSSARY_PAGE,
     Glossary,
@@ -196,6 +197,7 @@ class Website:
     search_url: ClassVar[str] = page_url(SEARCH_PAGE)
     case_studies_url: ClassVar[str] = page_url(LISTING_PAGE)
     regions: ClassVar[str] = REGIONS
+    feed_url: ClassVar[str] = NEWEST_FEED
 
     @property
     def newest(self) -> tuple[CaseStudy, ...]:
@@ -217,6 +219,10 @@ class Website:
     def term_url(self, facet_id: str, term_id: str) -> str:
         """The page listing a term's case studies ("" when it has none)."""
         return self.url_of(term_page(facet_id, term_id))
+
+    def term_feed_url(self, facet_id: str, term_id: str) -> str:
+        """The feed of a term's case studies ("" when the term has no page, and so no feed)."""
+        return term_feed(facet_id, term_id) if self.term_url(facet_id, term_id) else ""
 
     def organisation_url(self, org_id: str) -> str:
         """An organisation's page."""
