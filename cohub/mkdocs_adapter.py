@@ -30,6 +30,15 @@ from cohub.csp import content_security_policy, form_targets, inline_script_hashe
 from cohub.feeds import render_feed, site_feeds
 from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
 from cohub.hub import Hub, load_hub
+from cohub.open_data import (
+    CSV_FILE,
+    JSON_FILE,
+    SCHEMA_FILE,
+    collection,
+    collection_csv,
+    collection_json,
+    open_data_schema,
+)
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.privacy_notice import privacy_notice
@@ -231,6 +240,10 @@ class SiteHooks:
             ))
         for feed in site_feeds(self.website, config.site_name, config.site_url or ""):
             files.append(File.generated(config, feed.path, content=render_feed(feed)))
+        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
+        files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
+        files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
+        files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
         files.append(File.generated(config, BRAND_STYLESHEET,
                                     content=brand_stylesheet(self.organisation.colours if self.organisation else None)))
         for name in COMMENT_ASSETS:

@@ -31,6 +31,7 @@ from cohub.glossary import (
     split_acronyms,
     term_anchor,
 )
+from cohub.open_data import CSV_FILE, JSON_FILE, SCHEMA_FILE
 from cohub.related import ORGANISATIONS, SERIES, document_for, find_related
 from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
 from cohub.taxonomy import REGIONS
@@ -53,6 +54,7 @@ ACCESSIBILITY_PAGE = "accessibility.md"
 PRIVACY_PAGE = "privacy.md"
 CONTRIBUTE_PAGE = "contribute.md"
 SEARCH_PAGE = "search.md"
+OPEN_DATA_PAGE = "open-data.md"
 NEWEST_ON_HOME = 5
 LEAVES_SITE_HINT = "(another website)"
 
@@ -198,6 +200,10 @@ class Website:
     case_studies_url: ClassVar[str] = page_url(LISTING_PAGE)
     regions: ClassVar[str] = REGIONS
     feed_url: ClassVar[str] = NEWEST_FEED
+    open_data_url: ClassVar[str] = page_url(OPEN_DATA_PAGE)
+    json_url: ClassVar[str] = JSON_FILE
+    csv_url: ClassVar[str] = CSV_FILE
+    schema_url: ClassVar[str] = SCHEMA_FILE
 
     @property
     def newest(self) -> tuple[CaseStudy, ...]:
