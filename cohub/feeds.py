@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cohub.model import CaseStudy
     from cohub.website import Website
 
@@ -94,8 +96,16 @@ def site_feeds(website: Website, site_name: str, site_url: str) -> tuple[Feed, .
             leaves addresses relative to the site root.
     """
     hub = website.hub
-    fallback = hub.case_studies[0].date if hub.case_studies else Date(1970, 1, 1)
-    feeds = [_feed(website, site_name, site_url, NEWEST_FEED, f"{site_name}: new case studies",
+    fallback = max((case_study.date for case_study in hub.case_studies), default=Date(1970, 1, 1))
+    # A case study is in the newest feed and in the feed of each of its terms: work its entry out once.
+    entries: dict[str, FeedEntry] = {}
+
+    def entry(case_study: CaseStudy) -> FeedEntry:
+        if case_study.slug not in entries:
+            entries[case_study.slug] = _entry(website, site_url, case_study)
+        return entries[case_study.slug]
+
+    feeds = [_feed(entry, site_name, site_url, NEWEST_FEED, f"{site_name}: new case studies",
                    "The newest case studies on the hub.", website.case_studies_url, hub.case_studies, fallback)]
     for listing in website.facets:
         for term in listing.terms:
@@ -104,7 +114,7 @@ def site_feeds(website: Website, site_name: str, site_url: str) -> tuple[Feed, .
             if not path:
                 continue
             feeds.append(_feed(
-                website, site_name, site_url, path,
+                entry, site_name, site_url, path,
                 f"{site_name}: {listing.facet.tag(term.term)}",
                 f"New case studies with the {listing.facet.term_name.lower()} '{term.term.label}'.",
                 page, term.case_studies, fallback,
@@ -117,12 +127,12 @@ def render_feed(feed: Feed) -> str:
     return _env.get_template("feed.xml").render(feed=feed)
 
 
-def _feed(website: Website, site_name: str, site_url: str, path: str, title: str, subtitle: str, page: str,
-          case_studies: tuple[CaseStudy, ...], fallback: Date) -> Feed:
-    entries = tuple(_entry(website, site_url, case_study) for case_study in case_studies[:FEED_ENTRIES])
+def _feed(entry: Callable[[CaseStudy], FeedEntry], site_name: str, site_url: str, path: str, title: str,
+          subtitle: str, page: str, case_studies: tuple[CaseStudy, ...], fallback: Date) -> Feed:
+    entries = tuple(entry(case_study) for case_study in case_studies[:FEED_ENTRIES])
     return Feed(
         path=path, id=_id(site_url, path), title=title, subtitle=subtitle, link=_absolute(site_url, page),
-        self_link=_absolute(site_url, path), updated=entries[0].updated if entries else _timestamp(fallback),
+        self_link=_absolute(site_url, path), updated=max(item.updated for item in entries) if entries else _timestamp(fallback),
         author=site_name, entries=entries,
     )
 
