@@ -14,6 +14,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from cohub.addresses import LISTING_PAGE, case_study_page
+from cohub.browse import FacetListing, OrganisationListing, PlaceListing, TermListing
+from cohub.series import SeriesParts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -88,8 +90,9 @@ def page_dates(website: Website) -> Mapping[str, Date]:
     """When each page last changed, by its place among the docs, for the sitemap.
 
     A case study's page takes its own date; the home page, the list of case
-    studies and each page listing a term's or a place's case studies take the
-    newest of theirs. Other pages are left to MkDocs (the build's date).
+    studies and each page listing case studies (a facet's, a term's, an
+    organisation's, a place's, a series') take the newest of theirs. Other
+    pages are left to MkDocs (the build's date).
     """
     case_studies = website.hub.case_studies
     dates: dict[str, Date] = {case_study_page(case_study.slug): case_study.date for case_study in case_studies}
@@ -97,11 +100,23 @@ def page_dates(website: Website) -> Mapping[str, Date]:
     if newest is not None:
         dates[HOME_PAGE] = dates[LISTING_PAGE] = newest
     for page in website.pages.values():
-        listed = getattr(page.content, "case_studies", None)
-        day = _newest(listed) if isinstance(listed, tuple) else None
+        day = _newest(_listed(page.content))
         if day is not None:
             dates[page.src_uri] = day
     return MappingProxyType(dates)
+
+
+def _listed(content: object) -> Iterable[CaseStudy]:
+    """The case studies a generated page lists, from what its template shows."""
+    if isinstance(content, (TermListing, PlaceListing)):
+        return content.case_studies
+    if isinstance(content, FacetListing):
+        return (case_study for term in content.terms for case_study in term.case_studies)
+    if isinstance(content, OrganisationListing):
+        return (involvement.case_study for involvement in content.involvements)
+    if isinstance(content, SeriesParts):
+        return content.parts
+    return ()
 
 
 def _newest(case_studies: Iterable[CaseStudy]) -> Date | None:

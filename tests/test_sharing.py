@@ -94,6 +94,9 @@ def test_the_sitemap_dates_case_studies_and_their_lists_by_the_case_studies(site
     assert lastmod[f"{SITE_URL}case-studies/essex-tender-evaluation/"] == "2026-11-23"
     assert lastmod[SITE_URL] == lastmod[f"{SITE_URL}case-studies/"] == "2027-01-15"
     assert lastmod[f"{SITE_URL}browse/themes/tendering/"] == "2026-11-23"
+    assert lastmod[f"{SITE_URL}browse/themes/"] == "2027-01-15"
+    assert lastmod[f"{SITE_URL}organisations/think-local-act-personal/"] == "2026-11-23"
+    assert lastmod[f"{SITE_URL}series/good-commissioning-hypothesis/"] == "2026-11-23"
 
 
 @pytest.mark.parametrize(("site_url", "share_image", "expected_image", "expected_card"), [
