@@ -5,7 +5,7 @@ Each case study's front matter, its terms by facet (following the facets in
 The JSON keeps every text exactly as written. In the CSV, a cell that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
 apostrophe, so that a spreadsheet shows it as text instead of running it as a
-formula (CSV injection); the README's "Open data" section says so.
+formula (CSV injection); ``docs/open-data.md`` says so to readers.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 # Joins the items of a list in one CSV cell.
 CELL_JOINER = "; "
+# Excel reads a CSV file as UTF-8 only when it starts with a byte order mark; without it, dashes
+# and accented letters come out garbled. Other programs skip the mark.
+BYTE_ORDER_MARK = "\ufeff"
 
 
 @cache
@@ -88,11 +91,12 @@ def collection_json(data: Mapping[str, Any]) -> str:
 
 
 def collection_csv(data: Mapping[str, Any]) -> str:
-    """The collection as CSV: one row per case study, one column per field and per facet."""
+    """The collection as CSV, from a byte order mark: one row per case study, one column per field and per facet."""
     facet_ids = [facet["id"] for facet in data["facets"]]
     header = ["slug", "title", "summary", "date", "address", "place", "authors", "organisations", *facet_ids,
               "series", "series_position", "source_title", "source_publisher", "source_url", "source_date"]
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for record in data["case_studies"]:

@@ -78,7 +78,9 @@ def test_the_schema_refuses_a_term_the_taxonomy_does_not_have(site: Path) -> Non
 
 
 def test_the_csv_parses_one_row_per_case_study_with_formulas_kept_as_text(site: Path) -> None:
-    text = (site / "case-studies.csv").read_text(encoding="utf-8")
+    raw = (site / "case-studies.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfslug,title,"), raw[:20]
+    text = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [row["slug"] for row in rows] == ["formula", "thurrock-direct-payments", "essex-tender-evaluation"]
     assert rows[0]["title"] == "'" + FORMULA_TITLE
@@ -116,7 +118,7 @@ def test_terms_follow_the_facets_in_the_taxonomy(hub: Path) -> None:
     assert essex["terms"]["funding_models"] == [{"id": "pooled-budget", "label": "Pooled budget"}]
     assert essex["address"] == "/case-studies/essex-tender-evaluation/"
     assert validator(open_data_schema(loaded.taxonomy)).is_valid(data)
-    header = next(csv.reader(io.StringIO(collection_csv(data), newline="")))
+    header = next(csv.reader(io.StringIO(collection_csv(data).removeprefix("\ufeff"), newline="")))
     assert "funding_models" in header
 
 
