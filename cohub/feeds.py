@@ -21,9 +21,8 @@ if TYPE_CHECKING:
     from cohub.website import Website
 
 # The feed of the newest case studies, and the folder holding one feed per facet term.
-NEWEST_FEED = "feeds/case-studies.xml"
 FEEDS_FOLDER = "feeds"
-FEED_TYPE = "application/atom+xml"
+NEWEST_FEED = f"{FEEDS_FOLDER}/case-studies.xml"
 # Entries per feed: enough for a reader that checks weekly, small enough at 10,000 case studies.
 FEED_ENTRIES = 20
 
