@@ -30,8 +30,18 @@ from cohub.comments.publish import COMMENT_ASSETS, comment_asset, publish_approv
 from cohub.comments.settings import SettingsError, retention_periods, settings_from_env
 from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
+from cohub.feeds import render_feed, site_feeds
 from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
 from cohub.hub import Hub, load_hub
+from cohub.open_data import (
+    CSV_FILE,
+    JSON_FILE,
+    SCHEMA_FILE,
+    collection,
+    collection_csv,
+    collection_json,
+    open_data_schema,
+)
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.privacy_notice import privacy_notice
@@ -39,12 +49,16 @@ from cohub.related import RelatedConfig, RelatedConfigError, decode_related_conf
 from cohub.sanitise import sanitise_story
 from cohub.search import SearchIndexError, build_index, case_study_search, page_search
 from cohub.settings_lines import setting_lines
+from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
 from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mention_links
 from cohub.wikilinks import resolve_wikilinks
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import date as Date
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -88,6 +102,7 @@ class SiteHooks:
         self.pages: dict[str, CaseStudy] = {}
         self.titles: dict[str, str] = {}
         self.generated: dict[str, GeneratedPage] = {}
+        self.dates: Mapping[str, Date] = {}
         # Inline scripts that a page's own text brought in: never allowed by its policy.
         self.content_scripts: dict[str, frozenset[str]] = {}
         self.comments_url: str | None = None
@@ -109,6 +124,7 @@ class SiteHooks:
         self.pages = {}
         self.titles = {}
         self.generated = {}
+        self.dates = {}
         self.content_scripts = {}
         try:
             self.comments_url = comment_service_url(config.extra)
@@ -217,6 +233,7 @@ class SiteHooks:
         if hub is None:
             raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
         self.website = build_website(hub, self.related_config, self.statement, self.notice)
+        self.dates = page_dates(self.website)
         for case_study in hub.case_studies:
             src_uri = case_study_page(case_study.slug)
             if files.get_file_from_path(src_uri) is not None:
@@ -228,6 +245,12 @@ class SiteHooks:
                 config, src_uri, abs_src_path=str(hub.root / case_study.path),
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
+        for feed in site_feeds(self.website, config.site_name, config.site_url or ""):
+            files.append(File.generated(config, feed.path, content=render_feed(feed)))
+        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
+        files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
+        files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
+        files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
         files.append(File.generated(config, BRAND_STYLESHEET,
                                     content=brand_stylesheet(self.organisation.colours if self.organisation else None)))
         for name in COMMENT_ASSETS:
@@ -274,6 +297,10 @@ class SiteHooks:
         generated = self.generated.get(page.file.src_uri)
         if generated is not None:
             page.meta.update(title=generated.title, template=generated.template)
+        # The sitemap's lastmod: the case studies' own dates, not the build's.
+        day = self.dates.get(page.file.src_uri)
+        if day is not None:
+            page.update_date = day.isoformat()
         if case_study is not None or generated is not None or page.meta.get("template") in PUBLIC_SERVICE_TEMPLATES:
             hidden = page.meta.get("hide")
             page.meta["hide"] = [*(hidden if isinstance(hidden, list) else []), "toc", "footer"]
@@ -312,6 +339,14 @@ class SiteHooks:
         context["cohub_page"] = generated.content if generated is not None else None
         # Most generated pages only list other pages, so search leaves them out.
         context["cohub_unindexed"] = generated is not None and not generated.indexed
+        config = context["config"]
+        description = page.meta.get("description")
+        context["cohub_share"] = share_card(
+            title=page.title or "", description=description if isinstance(description, str) else "",
+            canonical_url=page.canonical_url or "", site_name=config.site_name,
+            site_description=config.site_description or "", site_url=config.site_url or "",
+            organisation=self.organisation, case_study=case_study, is_home=page.is_homepage,
+        )
         if self.hub is not None:
             context["cohub_search"] = (
                 case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None

@@ -60,6 +60,8 @@ _PHONE = re.compile(r"\+?[0-9 ()-]{6,30}")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _CRITERION = re.compile(r"[1-4]\.[0-9]{1,2}\.[0-9]{1,2}")
 _LOGO_SUFFIXES = (".svg", ".png")
+# Apps that show a preview of a shared link (Teams, Slack, email) take PNG or JPEG, not SVG.
+_SHARE_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 class OrganisationSettingsError(ValueError):
@@ -146,6 +148,7 @@ class Organisation:
     ico_registration: str = ""
     colours: Colours | None = None
     logo: str = ""
+    share_image: str = ""
 
     @property
     def controller(self) -> str:
@@ -155,7 +158,7 @@ class Organisation:
 
 _FIELDS: Mapping[str, tuple[str, ...]] = {
     "": ("name", "address", "email", "phone", "hours", "response_days", "data_controller", "ico_registration",
-         "data_protection_officer", "accessibility", "colours", "logo"),
+         "data_protection_officer", "accessibility", "colours", "logo", "share_image"),
     "data_protection_officer": ("email", "name", "phone"),
     "accessibility": ("compliance", "known_problems", "disproportionate_burden", "prepared", "reviewed",
                       "tested", "tested_by", "pages_chosen"),
@@ -257,7 +260,7 @@ def decode_organisation(raw: Any, lines: Mapping[tuple[str | int, ...], int],
         raw: The value of ``extra.cohub.organisation`` as MkDocs loaded it.
         lines: Where each setting sits in ``mkdocs.yml`` (see
             :func:`cohub.settings_lines.setting_lines`).
-        file_exists: Whether a path in the docs folder is a file, for the logo.
+        file_exists: Whether a path in the docs folder is a file, for the logo and the share image.
 
     Returns:
         The organisation.
@@ -285,7 +288,10 @@ def decode_organisation(raw: Any, lines: Mapping[tuple[str | int, ...], int],
         data_protection_officer=_officer(read, block.get("data_protection_officer")),
         accessibility=_accessibility(read, block.get("accessibility")),
         colours=_colours(read, block.get("colours")),
-        logo=_logo(read, block.get("logo"), file_exists),
+        logo=_docs_image(read, "logo", block.get("logo"), _LOGO_SUFFIXES, "an SVG or PNG", "assets/logo.svg",
+                         file_exists),
+        share_image=_docs_image(read, "share_image", block.get("share_image"), _SHARE_IMAGE_SUFFIXES,
+                                "a PNG or JPEG", "assets/share.png", file_exists),
     )
     if read.problems:
         raise OrganisationSettingsError(tuple(read.problems))
@@ -420,14 +426,15 @@ def _six_digits(colour: str) -> str:
     return "#" + ("".join(digit * 2 for digit in digits) if len(digits) == 3 else digits)
 
 
-def _logo(read: _Reader, raw: Any, file_exists: Callable[[str], bool]) -> str:
-    path = ("logo",)
-    value = read.text(path, raw, example="assets/logo.svg")
+def _docs_image(read: _Reader, key: str, raw: Any, suffixes: tuple[str, ...], kind: str, example: str,
+                file_exists: Callable[[str], bool]) -> str:
+    path = (key,)
+    value = read.text(path, raw, example=example)
     if not value:
         return ""
-    if value.startswith(("/", "\\")) or ".." in value.split("/") or not value.lower().endswith(_LOGO_SUFFIXES):
-        read.problem(path, f"'{value}' is not an SVG or PNG file in the docs folder",
-                     "give a path inside docs/, for example 'assets/logo.svg'")
+    if value.startswith(("/", "\\")) or ".." in value.split("/") or not value.lower().endswith(suffixes):
+        read.problem(path, f"'{value}' is not {kind} file in the docs folder",
+                     f"give a path inside docs/, for example '{example}'")
         return ""
     if not file_exists(value):
         read.problem(path, f"docs/{value} does not exist", "add the file, or correct the path")

@@ -21,6 +21,7 @@ from cohub.browse import (
     place_listings,
 )
 from cohub.corpus import slugify
+from cohub.feeds import NEWEST_FEED, term_feed
 from cohub.glossary import (
     GLOSSARY_PAGE,
     Glossary,
@@ -30,6 +31,7 @@ from cohub.glossary import (
     split_acronyms,
     term_anchor,
 )
+from cohub.open_data import CSV_FILE, JSON_FILE, SCHEMA_FILE
 from cohub.related import ORGANISATIONS, SERIES, document_for, find_related
 from cohub.series import SeriesNav, SeriesParts, series_nav, series_parts
 from cohub.taxonomy import REGIONS
@@ -52,6 +54,7 @@ ACCESSIBILITY_PAGE = "accessibility.md"
 PRIVACY_PAGE = "privacy.md"
 CONTRIBUTE_PAGE = "contribute.md"
 SEARCH_PAGE = "search.md"
+OPEN_DATA_PAGE = "open-data.md"
 NEWEST_ON_HOME = 5
 LEAVES_SITE_HINT = "(another website)"
 
@@ -196,6 +199,11 @@ class Website:
     search_url: ClassVar[str] = page_url(SEARCH_PAGE)
     case_studies_url: ClassVar[str] = page_url(LISTING_PAGE)
     regions: ClassVar[str] = REGIONS
+    feed_url: ClassVar[str] = NEWEST_FEED
+    open_data_url: ClassVar[str] = page_url(OPEN_DATA_PAGE)
+    json_url: ClassVar[str] = JSON_FILE
+    csv_url: ClassVar[str] = CSV_FILE
+    schema_url: ClassVar[str] = SCHEMA_FILE
 
     @property
     def newest(self) -> tuple[CaseStudy, ...]:
@@ -217,6 +225,10 @@ class Website:
     def term_url(self, facet_id: str, term_id: str) -> str:
         """The page listing a term's case studies ("" when it has none)."""
         return self.url_of(term_page(facet_id, term_id))
+
+    def term_feed_url(self, facet_id: str, term_id: str) -> str:
+        """The feed of a term's case studies ("" when the term has no page, and so no feed)."""
+        return term_feed(facet_id, term_id) if self.term_url(facet_id, term_id) else ""
 
     def organisation_url(self, org_id: str) -> str:
         """An organisation's page."""

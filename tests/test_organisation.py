@@ -123,6 +123,20 @@ def test_the_logo_must_be_an_image_in_the_docs_folder(logo, exists, expected):
     assert any(expected in problem for problem in problems(text, lambda _path: exists))
 
 
+@pytest.mark.parametrize(("image", "exists", "expected"), [
+    ("assets/share.png", False, "docs/assets/share.png does not exist"),
+    ("../share.png", True, "'../share.png' is not a PNG or JPEG file in the docs folder"),
+    ("assets/share.svg", True, "'assets/share.svg' is not a PNG or JPEG file in the docs folder"),
+])
+def test_the_share_image_must_be_a_png_or_jpeg_in_the_docs_folder(image, exists, expected):
+    text = GOOD + f"      share_image: {image}\n"
+    assert any(expected in problem for problem in problems(text, lambda _path: exists))
+
+
+def test_a_share_image_in_the_docs_folder_is_taken():
+    assert decode(GOOD + "      share_image: assets/Share.JPG\n").share_image == "assets/Share.JPG"
+
+
 def test_markup_in_a_setting_is_kept_as_text_for_the_templates_to_escape():
     organisation = decode(GOOD.replace("name: Northshire County Council", "name: <script>x</script> Council"))
     assert organisation.name == "<script>x</script> Council"
