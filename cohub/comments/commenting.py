@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from cohub.addresses import case_study_url
 from cohub.comments.background import BackgroundWork
 from cohub.comments.body import BodyTooLarge, read_form
 from cohub.comments.client_hash import ClientHasher
@@ -31,7 +32,7 @@ _logger = logging.getLogger(__name__)
 
 def case_study_href(slug: str) -> str:
     """The address of a case study's page on the site."""
-    return f"/case-studies/{slug}/"
+    return f"/{case_study_url(slug)}"
 
 
 @dataclass(frozen=True)

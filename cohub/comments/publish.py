@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cohub.addresses import case_study_url
 from cohub.comments.render import inject_comments, render_approved_comments, template_environment
 from cohub.comments.store import CommentStore
 
@@ -40,7 +41,7 @@ def publish_approved_comments(site_dir: Path, location: Path | str, slugs: Itera
     published = 0
     with CommentStore(location, create=False) as store:
         for slug in slugs:
-            page = site_dir / "case-studies" / slug / "index.html"
+            page = site_dir / case_study_url(slug) / "index.html"
             if not page.is_file():
                 continue
             comments = store.approved_for(slug)

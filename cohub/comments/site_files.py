@@ -22,6 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 
+from cohub.addresses import CASE_STUDIES_FOLDER, case_study_url
 from cohub.comments.render import TEMPLATES_DIR, inject_comments
 from cohub.static_cache import cache_control
 
@@ -38,7 +39,7 @@ _COMPRESSION_LEVEL = 6
 _OWN_ASSETS = {"comments.css": "text/css", "comments.js": "text/javascript"}
 
 # Case study pages, which get their approved comments put in as they are served.
-_CASE_STUDY_PATH = re.compile(r"/case-studies/([^/.][^/]*)/(?:index\.html)?")
+_CASE_STUDY_PATH = re.compile(rf"/{re.escape(CASE_STUDIES_FOLDER)}/([^/.][^/]*)/(?:index\.html)?")
 
 
 class SiteFiles(StaticFiles):
@@ -62,7 +63,7 @@ class SiteFiles(StaticFiles):
         if case_study is None or scope["method"] not in ("GET", "HEAD"):
             return None
         slug = case_study.group(1)
-        full_path, stat_result = await run_in_threadpool(self.lookup_path, f"case-studies/{slug}/index.html")
+        full_path, stat_result = await run_in_threadpool(self.lookup_path, f"{case_study_url(slug)}index.html")
         page = None if stat_result is None else await run_in_threadpool(self._with_comments, Path(full_path), slug)
         if page is None:
             return None
