@@ -104,13 +104,15 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
         (docs / name).write_text(text, encoding="utf-8")
     titles = {case_study.slug: case_study.title for case_study in hub.case_studies}
     for case_study in hub.case_studies:
-        front = "\n".join((
-            "---",
-            f"title: {json.dumps(case_study.title)}",
-            f"description: {json.dumps(case_study.summary)}",
-            f"tags: [{', '.join(json.dumps(tag) for tag in hub.tags(case_study))}]",
-            "---",
-        ))
+        front = "\n".join(
+            (
+                "---",
+                f"title: {json.dumps(case_study.title)}",
+                f"description: {json.dumps(case_study.summary)}",
+                f"tags: [{', '.join(json.dumps(tag) for tag in hub.tags(case_study))}]",
+                "---",
+            )
+        )
         body = resolve_wikilinks(case_study.body, titles)
         (docs / "case-studies" / f"{case_study.slug}.md").write_text(f"{front}\n{body}", encoding="utf-8")
 
@@ -120,8 +122,11 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
     # The hub's language ("custom": English as en-GB) and Markdown extensions live in overrides/ and cohub/.
     if config["theme"].get("language") == "custom":
         config["theme"]["language"] = "en"
-    config["markdown_extensions"] = [extension for extension in config.get("markdown_extensions", [])
-                                     if not (isinstance(extension, str) and extension.startswith("cohub."))]
+    config["markdown_extensions"] = [
+        extension
+        for extension in config.get("markdown_extensions", [])
+        if not (isinstance(extension, str) and extension.startswith("cohub."))
+    ]
     config["extra"].pop("cohub", None)
     config["plugins"] = ["tags"]
     config["nav"] = [entry for entry in config["nav"] if (docs / next(iter(entry.values()))).is_file()]
@@ -189,8 +194,9 @@ def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
     environment.pop("COHUB_COMMENTS_DB", None)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     sampler = MemorySampler(process.pid)
     sampler.start()
     output, _ = process.communicate()
@@ -200,13 +206,27 @@ def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
         raise SystemExit(f"bench.build: {' '.join(command)} failed:\n{output}")
     pagefind = PAGEFIND_LINE.search(output)
     pages = sum(1 for path in site.rglob("*.html") if "pagefind" not in path.relative_to(site).parts)
-    return Build(pages=pages, seconds=seconds, pagefind_seconds=float(pagefind[1]) if pagefind else 0.0,
-                 peak_mb=sampler.build_peak_kb / 1024, pagefind_peak_mb=sampler.pagefind_peak_kb / 1024)
+    return Build(
+        pages=pages,
+        seconds=seconds,
+        pagefind_seconds=float(pagefind[1]) if pagefind else 0.0,
+        peak_mb=sampler.build_peak_kb / 1024,
+        pagefind_peak_mb=sampler.pagefind_peak_kb / 1024,
+    )
 
 
 def stock_command(stock: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict",
-            "--config-file", str(stock / "mkdocs.yml"), "--site-dir", str(site)]
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(stock / "mkdocs.yml"),
+        "--site-dir",
+        str(site),
+    ]
 
 
 def hub_command(hub: Path) -> list[str]:
@@ -214,18 +234,37 @@ def hub_command(hub: Path) -> list[str]:
 
 
 def describe(cases: int, round_number: int, name: str, build: Build) -> str:
-    search = (f" + Pagefind {build.pagefind_seconds:.1f} s (peak {build.pagefind_peak_mb:.0f} MB)"
-              if build.pagefind_seconds else "")
-    return (f"N={cases} round {round_number} {name:>5}: {build.pages} pages in {build.build_seconds:.1f} s"
-            f"{search}, {build.ms_per_page:.1f} ms per page, peak {build.peak_mb:.0f} MB")
+    search = (
+        f" + Pagefind {build.pagefind_seconds:.1f} s (peak {build.pagefind_peak_mb:.0f} MB)"
+        if build.pagefind_seconds
+        else ""
+    )
+    return (
+        f"N={cases} round {round_number} {name:>5}: {build.pages} pages in {build.build_seconds:.1f} s"
+        f"{search}, {build.ms_per_page:.1f} ms per page, peak {build.peak_mb:.0f} MB"
+    )
 
 
 def profile_hub(hub: Path, cases: int, folder: Path) -> str:
     """Build the hub once under cProfile; save the profile and return the top of it."""
     folder.mkdir(parents=True, exist_ok=True)
     output = folder / f"hub-{cases}.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "mkdocs", "build", "--strict", "--quiet",
-               "--config-file", str(hub / "mkdocs.yml"), "--site-dir", str(hub / "site")]
+    command = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(output),
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--quiet",
+        "--config-file",
+        str(hub / "mkdocs.yml"),
+        "--site-dir",
+        str(hub / "site"),
+    ]
     timed_build(command, hub, hub / "site")
     text = io.StringIO()
     stats = pstats.Stats(str(output), stream=text)
@@ -293,12 +332,17 @@ def run(cases: int, rounds: int, seed: int, profile: Path | None) -> Rounds:
 def get_parser() -> argparse.ArgumentParser:
     """The benchmark's command line."""
     parser = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, action="append",
-                        help="how many case studies (give it more than once; default 2000 and 5000)")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        action="append",
+        help="how many case studies (give it more than once; default 2000 and 5000)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="builds of each kind per size (default 3)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default %(default)s)")
-    parser.add_argument("--profile", type=Path, metavar="FOLDER",
-                        help="also profile one hub build per size, saving the profiles here")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FOLDER", help="also profile one hub build per size, saving the profiles here"
+    )
     return parser
 
 
@@ -311,20 +355,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results = {cases: run(cases, args.rounds, args.seed, args.profile) for cases in sizes}
     for cases, result in results.items():
-        print(f"N={cases} Pagefind indexing (separate step): {result.pagefind_seconds:.1f} s, "
-              f"peak {result.pagefind_peak_mb:.0f} MB; hub/stock {result.ratio:.2f} "
-              f"(target at most {TARGET_RATIO}); hub peak {result.hub_peak_mb:.0f} MB "
-              f"(target at most {TARGET_PEAK_MB} MB)")
+        print(
+            f"N={cases} Pagefind indexing (separate step): {result.pagefind_seconds:.1f} s, "
+            f"peak {result.pagefind_peak_mb:.0f} MB; hub/stock {result.ratio:.2f} "
+            f"(target at most {TARGET_RATIO}); hub peak {result.hub_peak_mb:.0f} MB "
+            f"(target at most {TARGET_PEAK_MB} MB)"
+        )
     ordered = sorted(results)
     for smaller, larger in itertools.pairwise(ordered):
         growth = results[larger].hub_seconds / results[smaller].hub_seconds
         linear = larger / smaller
-        print(f"hub({larger})/hub({smaller}) = {growth:.2f} (linear is {linear:.2f}"
-              + (f"; target at most {TARGET_SCALING})" if (smaller, larger) == (2000, 5000) else ")"))
+        print(
+            f"hub({larger})/hub({smaller}) = {growth:.2f} (linear is {linear:.2f}"
+            + (f"; target at most {TARGET_SCALING})" if (smaller, larger) == (2000, 5000) else ")")
+        )
     for cases, result in results.items():
-        print(f"N={cases} stock={result.stock_seconds:.1f}s hub={result.hub_seconds:.1f}s "
-              f"ratio={result.ratio:.2f} hub_peak_mb={result.hub_peak_mb:.0f}")
+        print(
+            f"N={cases} stock={result.stock_seconds:.1f}s hub={result.hub_seconds:.1f}s "
+            f"ratio={result.ratio:.2f} hub_peak_mb={result.hub_peak_mb:.0f}"
+        )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,8 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def export(revision: str, target: Path) -> Path:
     """The ``cohub`` package as it was at ``revision``, written under ``target``."""
-    archive = subprocess.run(["git", "archive", "--format=tar", revision, "cohub"], cwd=REPO, check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "cohub"], cwd=REPO, check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     return target
@@ -37,8 +38,20 @@ def export(revision: str, target: Path) -> Path:
 def timed_check(code_dir: Path, hub: Path) -> float:
     """Seconds ``cohub check`` takes on ``hub`` with the package in ``code_dir``."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", "import sys; from cohub.cli import main; sys.exit(main(sys.argv[1:]))",
-                           "--root", str(hub), "check"], cwd=code_dir, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from cohub.cli import main; sys.exit(main(sys.argv[1:]))",
+            "--root",
+            str(hub),
+            "check",
+        ],
+        cwd=code_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"cohub check failed in {code_dir}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -62,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             now.append(new)
             ratios.append(new / old)
             print(f"round {round_number}: baseline {old:.2f} s, now {new:.2f} s, ratio {new / old:.2f}", flush=True)
-    print(f"N={args.cases} baseline={statistics.median(before):.2f}s now={statistics.median(now):.2f}s "
-          f"ratio={statistics.median(ratios):.2f}")
+    print(
+        f"N={args.cases} baseline={statistics.median(before):.2f}s now={statistics.median(now):.2f}s "
+        f"ratio={statistics.median(ratios):.2f}"
+    )
     return 0
 
 

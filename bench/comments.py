@@ -136,9 +136,7 @@ def get_parser() -> argparse.ArgumentParser:
         default=20,
         help="requests each client sends in each phase (default: 20)",
     )
-    parser.add_argument(
-        "--seconds", type=_positive_float, default=60.0, help="time cap for each phase (default: 60)"
-    )
+    parser.add_argument("--seconds", type=_positive_float, default=60.0, help="time cap for each phase (default: 60)")
     parser.add_argument(
         "--db",
         help="the comments database: a postgresql:// address or an SQLite file (default: a new SQLite file)",

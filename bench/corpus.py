@@ -52,100 +52,344 @@ SECTIONS = ("What happened", "Who was involved", "What changed", "What we learne
 # Word banks. Place and person names are built from parts, so the corpus has
 # the long tail of rare words (names, places) that real stories have.
 PLACE_STARTS = (
-    "Ash", "Bram", "Church", "Dal", "Elm", "Fern", "Glen", "Hart", "Ivy", "Kings", "Lang", "Mill",
-    "Nor", "Oak", "Pen", "Queens", "Red", "Stan", "Thorn", "Upper", "Wal", "West", "Whit", "York",
-    "Brad", "Cal", "Dun", "Eas", "Fair", "Gold", "Hol", "Kirk", "Lee", "Marl", "New", "Old", "Rother",
+    "Ash",
+    "Bram",
+    "Church",
+    "Dal",
+    "Elm",
+    "Fern",
+    "Glen",
+    "Hart",
+    "Ivy",
+    "Kings",
+    "Lang",
+    "Mill",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Queens",
+    "Red",
+    "Stan",
+    "Thorn",
+    "Upper",
+    "Wal",
+    "West",
+    "Whit",
+    "York",
+    "Brad",
+    "Cal",
+    "Dun",
+    "Eas",
+    "Fair",
+    "Gold",
+    "Hol",
+    "Kirk",
+    "Lee",
+    "Marl",
+    "New",
+    "Old",
+    "Rother",
 )
 PLACE_ENDS = (
-    "bridge", "brook", "bury", "by", "caster", "cliffe", "combe", "dale", "field", "ford", "gate",
-    "ham", "hill", "holme", "hurst", "ley", "mere", "minster", "mouth", "port", "stead", "stow",
-    "thorpe", "ton", "wick", "wood", "worth",
+    "bridge",
+    "brook",
+    "bury",
+    "by",
+    "caster",
+    "cliffe",
+    "combe",
+    "dale",
+    "field",
+    "ford",
+    "gate",
+    "ham",
+    "hill",
+    "holme",
+    "hurst",
+    "ley",
+    "mere",
+    "minster",
+    "mouth",
+    "port",
+    "stead",
+    "stow",
+    "thorpe",
+    "ton",
+    "wick",
+    "wood",
+    "worth",
 )
 FIRST_NAMES = (
-    "Aisha", "Alan", "Amara", "Ben", "Bethan", "Carys", "Chidi", "Claire", "Dan", "Deepa", "Eilidh",
-    "Emma", "Farah", "Fiona", "Gareth", "Grace", "Hamza", "Helen", "Imran", "Isla", "Jack", "Jasmine",
-    "Kemi", "Kieran", "Leah", "Liam", "Maria", "Mohammed", "Nadia", "Niamh", "Olu", "Owen", "Priya",
-    "Rachel", "Rhys", "Ruth", "Sam", "Sana", "Sean", "Tariq", "Tom", "Una", "Viktor", "Wendy", "Yusuf",
+    "Aisha",
+    "Alan",
+    "Amara",
+    "Ben",
+    "Bethan",
+    "Carys",
+    "Chidi",
+    "Claire",
+    "Dan",
+    "Deepa",
+    "Eilidh",
+    "Emma",
+    "Farah",
+    "Fiona",
+    "Gareth",
+    "Grace",
+    "Hamza",
+    "Helen",
+    "Imran",
+    "Isla",
+    "Jack",
+    "Jasmine",
+    "Kemi",
+    "Kieran",
+    "Leah",
+    "Liam",
+    "Maria",
+    "Mohammed",
+    "Nadia",
+    "Niamh",
+    "Olu",
+    "Owen",
+    "Priya",
+    "Rachel",
+    "Rhys",
+    "Ruth",
+    "Sam",
+    "Sana",
+    "Sean",
+    "Tariq",
+    "Tom",
+    "Una",
+    "Viktor",
+    "Wendy",
+    "Yusuf",
 )
 LAST_NAMES = (
-    "Adebayo", "Ahmed", "Bailey", "Begum", "Campbell", "Chen", "Clarke", "Davies", "Evans", "Fraser",
-    "Green", "Hughes", "Hussain", "Jones", "Kaur", "Kelly", "Khan", "Lewis", "MacDonald", "Mensah",
-    "Morgan", "Murphy", "Nowak", "O'Brien", "Okafor", "Patel", "Price", "Roberts", "Robinson", "Shah",
-    "Singh", "Smith", "Taylor", "Thomas", "Walker", "Watson", "Williams", "Wilson", "Wright", "Young",
+    "Adebayo",
+    "Ahmed",
+    "Bailey",
+    "Begum",
+    "Campbell",
+    "Chen",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Hussain",
+    "Jones",
+    "Kaur",
+    "Kelly",
+    "Khan",
+    "Lewis",
+    "MacDonald",
+    "Mensah",
+    "Morgan",
+    "Murphy",
+    "Nowak",
+    "O'Brien",
+    "Okafor",
+    "Patel",
+    "Price",
+    "Roberts",
+    "Robinson",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Walker",
+    "Watson",
+    "Williams",
+    "Wilson",
+    "Wright",
+    "Young",
 )
 ROLES = (
-    "Commissioning Manager", "Commissioner", "Head of Adult Social Care", "Co-production Lead",
-    "Social Worker", "Service Manager", "Expert by Experience", "Chief Executive", "Project Worker",
-    "Carers Lead", "Market Development Officer", "Procurement Officer", "Advocate", "Trustee",
+    "Commissioning Manager",
+    "Commissioner",
+    "Head of Adult Social Care",
+    "Co-production Lead",
+    "Social Worker",
+    "Service Manager",
+    "Expert by Experience",
+    "Chief Executive",
+    "Project Worker",
+    "Carers Lead",
+    "Market Development Officer",
+    "Procurement Officer",
+    "Advocate",
+    "Trustee",
 )
 GROUPS = (
-    "people with learning disabilities", "autistic adults", "unpaid carers", "older people",
-    "tenants of supported housing", "young adults moving on from children's services",
-    "people who arrange their own support", "Deaf people who use British Sign Language",
-    "people with mental health needs", "people living with dementia", "disabled people",
-    "personal assistants and the people who employ them", "family carers", "people who use day services",
-    "people with sensory impairments", "people recovering from a stroke", "people who are homeless",
+    "people with learning disabilities",
+    "autistic adults",
+    "unpaid carers",
+    "older people",
+    "tenants of supported housing",
+    "young adults moving on from children's services",
+    "people who arrange their own support",
+    "Deaf people who use British Sign Language",
+    "people with mental health needs",
+    "people living with dementia",
+    "disabled people",
+    "personal assistants and the people who employ them",
+    "family carers",
+    "people who use day services",
+    "people with sensory impairments",
+    "people recovering from a stroke",
+    "people who are homeless",
 )
 ACTIVITIES = (
-    "ran a series of workshops", "held listening events in libraries and community centres",
-    "co-wrote the service specification", "scored the written bids", "interviewed the bidders",
-    "visited every day centre in the area", "mapped what already existed", "tested new ideas for six months",
-    "agreed a shared set of outcomes", "set up a reference group", "wrote an easy read version of the plan",
-    "reviewed the contract together", "trained as peer researchers", "designed a feedback survey",
-    "chaired the steering group", "planned the budget line by line", "held drop-in sessions every fortnight",
+    "ran a series of workshops",
+    "held listening events in libraries and community centres",
+    "co-wrote the service specification",
+    "scored the written bids",
+    "interviewed the bidders",
+    "visited every day centre in the area",
+    "mapped what already existed",
+    "tested new ideas for six months",
+    "agreed a shared set of outcomes",
+    "set up a reference group",
+    "wrote an easy read version of the plan",
+    "reviewed the contract together",
+    "trained as peer researchers",
+    "designed a feedback survey",
+    "chaired the steering group",
+    "planned the budget line by line",
+    "held drop-in sessions every fortnight",
 )
 OUTCOMES = (
-    "waiting times fell", "more people took up the new offer", "complaints dropped",
-    "people said they felt listened to", "staff turnover went down", "the new service started on time",
-    "fewer people reached a crisis", "the council saved money in the second year",
-    "people chose support that suited their lives", "providers began to work together",
-    "the reference group became permanent", "new micro-providers opened", "carers got breaks sooner",
-    "the contract was rewritten in plain English", "people moved into homes of their own",
+    "waiting times fell",
+    "more people took up the new offer",
+    "complaints dropped",
+    "people said they felt listened to",
+    "staff turnover went down",
+    "the new service started on time",
+    "fewer people reached a crisis",
+    "the council saved money in the second year",
+    "people chose support that suited their lives",
+    "providers began to work together",
+    "the reference group became permanent",
+    "new micro-providers opened",
+    "carers got breaks sooner",
+    "the contract was rewritten in plain English",
+    "people moved into homes of their own",
 )
 LESSONS = (
-    "start early, before anything is decided", "pay people for their time and expertise",
-    "meet where people already feel comfortable", "share power, not just information",
-    "explain every acronym and avoid jargon", "budget for accessible information from the start",
-    "give feedback on what changed because of people's views", "expect to be challenged",
-    "keep meeting after the contract is awarded", "build trust before you ask for ideas",
-    "let people set the agenda", "check you have understood before you act",
-    "make room for people who cannot come to meetings", "measure what matters to people",
+    "start early, before anything is decided",
+    "pay people for their time and expertise",
+    "meet where people already feel comfortable",
+    "share power, not just information",
+    "explain every acronym and avoid jargon",
+    "budget for accessible information from the start",
+    "give feedback on what changed because of people's views",
+    "expect to be challenged",
+    "keep meeting after the contract is awarded",
+    "build trust before you ask for ideas",
+    "let people set the agenda",
+    "check you have understood before you act",
+    "make room for people who cannot come to meetings",
+    "measure what matters to people",
 )
 ORGANISATION_KINDS = (
-    ("Council", "local-authority"), ("Centre for Independent Living", "user-led-organisation"),
-    ("Carers Centre", "voluntary-sector"), ("Care Services", "provider"),
-    ("People's Forum", "user-led-organisation"), ("Integrated Care Board", "nhs-organisation"),
+    ("Council", "local-authority"),
+    ("Centre for Independent Living", "user-led-organisation"),
+    ("Carers Centre", "voluntary-sector"),
+    ("Care Services", "provider"),
+    ("People's Forum", "user-led-organisation"),
+    ("Integrated Care Board", "nhs-organisation"),
 )
 ORGANISATION_ROLES = (
-    "Commissioned the service", "Ran the engagement", "Won the contract", "Supported people to take part",
+    "Commissioned the service",
+    "Ran the engagement",
+    "Won the contract",
+    "Supported people to take part",
     "Published the story",
 )
 GAPS = (
-    "we did not record how many people took part", "some groups were not reached",
+    "we did not record how many people took part",
+    "some groups were not reached",
     "meetings were held in working hours, which shut some people out",
-    "we ran out of time before the deadline", "the budget for interpreters was too small",
-    "we should have involved providers earlier", "the feedback loop broke down after a year",
-    "not everyone was paid the same for their time", "we relied too much on a few voices",
+    "we ran out of time before the deadline",
+    "the budget for interpreters was too small",
+    "we should have involved providers earlier",
+    "the feedback loop broke down after a year",
+    "not everyone was paid the same for their time",
+    "we relied too much on a few voices",
 )
 ADJECTIVES = (
-    "honest", "practical", "difficult", "useful", "patient", "open", "careful", "unexpected",
-    "regular", "small", "bold", "steady", "local", "shared", "fair", "clear", "slow", "rewarding",
+    "honest",
+    "practical",
+    "difficult",
+    "useful",
+    "patient",
+    "open",
+    "careful",
+    "unexpected",
+    "regular",
+    "small",
+    "bold",
+    "steady",
+    "local",
+    "shared",
+    "fair",
+    "clear",
+    "slow",
+    "rewarding",
 )
 # Topic words (direct payments, tenders ...) come only from a story's own
 # terms, so each appears in a realistic share of the corpus, not in all of it.
 VENUES = (
-    "the library", "a community centre", "the town hall", "a church hall", "a cafe run by volunteers",
-    "the leisure centre", "a housing scheme's lounge", "the football club", "a college", "the market hall",
-    "a Gurdwara's community kitchen", "the museum", "a garden centre", "the fire station", "a mosque",
+    "the library",
+    "a community centre",
+    "the town hall",
+    "a church hall",
+    "a cafe run by volunteers",
+    "the leisure centre",
+    "a housing scheme's lounge",
+    "the football club",
+    "a college",
+    "the market hall",
+    "a Gurdwara's community kitchen",
+    "the museum",
+    "a garden centre",
+    "the fire station",
+    "a mosque",
 )
 EVENTS = (
-    "first meeting", "walkabout", "budget workshop", "storytelling afternoon", "bid scoring day",
-    "open evening", "review meeting", "training day", "celebration lunch", "online drop-in",
-    "site visit", "planning session", "photography project", "peer support group", "board meeting",
+    "first meeting",
+    "walkabout",
+    "budget workshop",
+    "storytelling afternoon",
+    "bid scoring day",
+    "open evening",
+    "review meeting",
+    "training day",
+    "celebration lunch",
+    "online drop-in",
+    "site visit",
+    "planning session",
+    "photography project",
+    "peer support group",
+    "board meeting",
 )
 FEELINGS = (
-    "nervous", "hopeful", "frustrated", "surprised", "proud", "tired", "curious", "relieved",
-    "sceptical", "welcome", "excited", "uncertain",
+    "nervous",
+    "hopeful",
+    "frustrated",
+    "surprised",
+    "proud",
+    "tired",
+    "curious",
+    "relieved",
+    "sceptical",
+    "welcome",
+    "excited",
+    "uncertain",
 )
 DETAILS = (
     "{person} remembers the {event} at {venue} in {place}, where everyone felt {feeling} at first.",
@@ -156,8 +400,20 @@ DETAILS = (
     "After the {event}, {person} wrote up what people said and shared it within {number} days.",
 )
 CONNECTIVES = ("At first", "Over time", "Later", "In the end", "Soon", "Meanwhile", "After that", "By then")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 SENTENCES = {
     "What happened": (
@@ -269,16 +525,31 @@ class _Story:
         organisation = self.organisation_names[rng.choice(self.organisations)]
         acronym = rng.choice(self.acronyms).abbreviation
         values = {
-            "month": rng.choice(MONTHS), "year": str(rng.randint(2012, 2025)),
-            "org": organisation, "place": self.place, "number": str(rng.randint(3, 60)),
-            "service": self._term_words(self.services), "theme": self._term_words(self.themes),
-            "stage": self._term_words(self.stages), "group": rng.choice(GROUPS),
-            "activity": rng.choice(ACTIVITIES), "outcome": rng.choice(OUTCOMES),
-            "outcome2": rng.choice(OUTCOMES), "lesson": rng.choice(LESSONS), "lesson2": rng.choice(LESSONS),
-            "gap": rng.choice(GAPS), "adjective": rng.choice(ADJECTIVES), "person": people[0],
-            "person2": people[1], "role": rng.choice(ROLES),
-            "Connective": rng.choice(CONNECTIVES), "venue": rng.choice(VENUES), "event": rng.choice(EVENTS),
-            "feeling": rng.choice(FEELINGS), "acronym": acronym, **about,
+            "month": rng.choice(MONTHS),
+            "year": str(rng.randint(2012, 2025)),
+            "org": organisation,
+            "place": self.place,
+            "number": str(rng.randint(3, 60)),
+            "service": self._term_words(self.services),
+            "theme": self._term_words(self.themes),
+            "stage": self._term_words(self.stages),
+            "group": rng.choice(GROUPS),
+            "activity": rng.choice(ACTIVITIES),
+            "outcome": rng.choice(OUTCOMES),
+            "outcome2": rng.choice(OUTCOMES),
+            "lesson": rng.choice(LESSONS),
+            "lesson2": rng.choice(LESSONS),
+            "gap": rng.choice(GAPS),
+            "adjective": rng.choice(ADJECTIVES),
+            "person": people[0],
+            "person2": people[1],
+            "role": rng.choice(ROLES),
+            "Connective": rng.choice(CONNECTIVES),
+            "venue": rng.choice(VENUES),
+            "event": rng.choice(EVENTS),
+            "feeling": rng.choice(FEELINGS),
+            "acronym": acronym,
+            **about,
         }
         sentence = template.format(**values)
         return sentence[0].upper() + sentence[1:]
@@ -305,17 +576,21 @@ class _Story:
 
     def title(self) -> str:
         service = self.services[0].label.lower()
-        return self.rng.choice((
-            f"How {self.place} co-designed {service}",
-            f"Commissioning {service} with people in {self.place}",
-            f"{self.place}: {self.themes[0].label.lower()} and {service}",
-            f"What {self.place} learned about {self.themes[0].label.lower()}",
-        ))
+        return self.rng.choice(
+            (
+                f"How {self.place} co-designed {service}",
+                f"Commissioning {service} with people in {self.place}",
+                f"{self.place}: {self.themes[0].label.lower()} and {service}",
+                f"What {self.place} learned about {self.themes[0].label.lower()}",
+            )
+        )
 
     def summary(self) -> str:
-        return (f"{self.organisation_names[self.organisations[0]]} worked with "
-                f"{self.rng.choice(GROUPS)} in {self.place} on {self.services[0].label.lower()}. "
-                f"They {self.rng.choice(ACTIVITIES)}, and {self.rng.choice(OUTCOMES)}.")
+        return (
+            f"{self.organisation_names[self.organisations[0]]} worked with "
+            f"{self.rng.choice(GROUPS)} in {self.place} on {self.services[0].label.lower()}. "
+            f"They {self.rng.choice(ACTIVITIES)}, and {self.rng.choice(OUTCOMES)}."
+        )
 
 
 @cache
@@ -341,8 +616,11 @@ def series_part(index: int) -> tuple[str, int] | None:
 
 def _organisations_for(index: int, taxonomy: Taxonomy, seed: int) -> dict[str, str]:
     # The real organisations, and the synthetic ones that exist by this case study.
-    names = {org_id: organisation.name for org_id, organisation in taxonomy.organisations.items()
-             if not org_id.startswith("synthetic-")}
+    names = {
+        org_id: organisation.name
+        for org_id, organisation in taxonomy.organisations.items()
+        if not org_id.startswith("synthetic-")
+    }
     for number in range(1, index // CASES_PER_ORGANISATION + 2):
         org_id, name, _type = synthetic_organisation(number, seed)
         names[org_id] = name
@@ -368,30 +646,32 @@ def case_study_text(index: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) ->
     organisations = "\n".join(
         f"  - id: {org_id}\n    role: {quoted(rng.choice(ORGANISATION_ROLES))}" for org_id in story.organisations
     )
-    front = "\n".join((
-        "---",
-        f"title: {quoted(title)}",
-        f"summary: {quoted(story.summary())}",
-        f'date: "{story.date.isoformat()}"',
-        "authors:",
-        f"  - name: {quoted(story.people[0])}",
-        f"    role: {quoted(rng.choice(ROLES))}",
-        "organisations:",
-        organisations,
-        f"place: {quoted(story.place)}",
-        f"region: {story.region.id}",
-        f"service_types: [{', '.join(term.id for term in story.services)}]",
-        f"commissioning_stages: [{', '.join(term.id for term in story.stages)}]",
-        f"ladder_rung: {story.rung.id}",
-        f"themes: [{', '.join(term.id for term in story.themes)}]",
-        *series_lines,
-        "source:",
-        f"  title: {quoted(title)}",
-        f"  publisher: {quoted(story.place + ' Council')}",
-        f"  url: https://example.org/stories/{index}",
-        f"comments: {'true' if rng.random() < 0.8 else 'false'}",
-        "---",
-    ))
+    front = "\n".join(
+        (
+            "---",
+            f"title: {quoted(title)}",
+            f"summary: {quoted(story.summary())}",
+            f'date: "{story.date.isoformat()}"',
+            "authors:",
+            f"  - name: {quoted(story.people[0])}",
+            f"    role: {quoted(rng.choice(ROLES))}",
+            "organisations:",
+            organisations,
+            f"place: {quoted(story.place)}",
+            f"region: {story.region.id}",
+            f"service_types: [{', '.join(term.id for term in story.services)}]",
+            f"commissioning_stages: [{', '.join(term.id for term in story.stages)}]",
+            f"ladder_rung: {story.rung.id}",
+            f"themes: [{', '.join(term.id for term in story.themes)}]",
+            *series_lines,
+            "source:",
+            f"  title: {quoted(title)}",
+            f"  publisher: {quoted(story.place + ' Council')}",
+            f"  url: https://example.org/stories/{index}",
+            f"comments: {'true' if rng.random() < 0.8 else 'false'}",
+            "---",
+        )
+    )
     shares = (0.25, 0.15, 0.25, 0.2, 0.15)
     openings = [story.introduction(), "", "", "", ""]
     if index > 0 and rng.random() < WIKILINK_SHARE:
@@ -431,8 +711,10 @@ def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
     with (target / "taxonomy" / "organisations.yml").open("a", encoding="utf-8") as handle:
         for number in range(1, max(0, count - 1) // CASES_PER_ORGANISATION + 2):
             org_id, name, org_type = synthetic_organisation(number, seed)
-            handle.write(f"{org_id}:\n  name: {json.dumps(name)}\n  type: {org_type}\n"
-                         "  description: An organisation made up for the benchmarks.\n")
+            handle.write(
+                f"{org_id}:\n  name: {json.dumps(name)}\n  type: {org_type}\n"
+                "  description: An organisation made up for the benchmarks.\n"
+            )
     with (target / "taxonomy" / "series.yml").open("a", encoding="utf-8") as handle:
         for block in range((count + SERIES_BLOCK - 1) // SERIES_BLOCK):
             handle.write(f"synthetic-series-{block + 1}:\n  title: Synthetic series {block + 1}\n")

@@ -61,7 +61,7 @@ class Result:
 
 
 class _PlainHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the name http.server gives it)
         pass
 
 
@@ -87,9 +87,20 @@ def _cohub_serve(site: Path, database: Path) -> Iterator[str]:
 def _lighthouse(program: str, url: str) -> dict[str, Any]:
     environment = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     completed = subprocess.run(
-        [program, url, "--output=json", "--output-path=stdout", "--quiet", f"--chrome-flags={CHROME_FLAGS}",
-         "--only-categories=performance,accessibility"],
-        capture_output=True, text=True, env=environment, check=False, timeout=300,
+        [
+            program,
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--only-categories=performance,accessibility",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=300,
     )
     if completed.returncode != 0:
         raise SystemExit(f"bench.lighthouse: Lighthouse failed on {url}:\n{completed.stderr[-2000:]}")
@@ -129,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", help="the page to measure (default: the first case study that takes comments)")
     args = parser.parse_args(argv)
     page = args.page or next(
-        f"case-studies/{case_study.slug}/" for case_study in load_hub(REPO).case_studies if case_study.comments)
+        f"case-studies/{case_study.slug}/" for case_study in load_hub(REPO).case_studies if case_study.comments
+    )
     with tempfile.TemporaryDirectory(prefix="cohub-lighthouse-") as folder:
         site = Path(folder) / "site"
         build(REPO, site)
@@ -144,12 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Lighthouse, mobile, median of {args.runs} runs on /{page}")
     print(f"{'server':24} {'perf':>5} {'a11y':>5} {'FCP ms':>7} {'LCP ms':>7} {'TBT ms':>7} {'CLS':>6} {'KiB':>7}")
     for name, result in results.items():
-        print(f"{name:24} {result.performance:5.0f} {result.accessibility:5.0f} {result.first_contentful_paint_ms:7.0f}"
-              f" {result.largest_contentful_paint_ms:7.0f} {result.total_blocking_time_ms:7.0f}"
-              f" {result.cumulative_layout_shift:6.3f} {result.bytes_sent / 1024:7.0f}")
+        print(
+            f"{name:24} {result.performance:5.0f} {result.accessibility:5.0f} {result.first_contentful_paint_ms:7.0f}"
+            f" {result.largest_contentful_paint_ms:7.0f} {result.total_blocking_time_ms:7.0f}"
+            f" {result.cumulative_layout_shift:6.3f} {result.bytes_sent / 1024:7.0f}"
+        )
     baseline, cohub = results["http.server (baseline)"], results["cohub serve"]
-    print(f"cohub serve / baseline: LCP {cohub.largest_contentful_paint_ms / baseline.largest_contentful_paint_ms:.2f},"
-          f" bytes {cohub.bytes_sent / baseline.bytes_sent:.2f}")
+    print(
+        f"cohub serve / baseline: LCP {cohub.largest_contentful_paint_ms / baseline.largest_contentful_paint_ms:.2f},"
+        f" bytes {cohub.bytes_sent / baseline.bytes_sent:.2f}"
+    )
     return 0
 
 

@@ -27,8 +27,9 @@ def get_parser() -> argparse.ArgumentParser:
     """The argument parser for the benchmark."""
     parser = argparse.ArgumentParser(prog="python -m bench.related", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append", help="how many case studies (give it more than once)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help="picks the synthetic corpus (default: %(default)s)")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="picks the synthetic corpus (default: %(default)s)"
+    )
     return parser
 
 
@@ -42,8 +43,10 @@ def run(cases: int, seed: int) -> tuple[float, float, float, int]:
     if hub.problems:
         raise SystemExit(f"bench: the synthetic corpus has problems, first: {hub.problems[0]}")
     started = time.perf_counter()
-    related = find_related([document_for(case_study) for case_study in hub.case_studies],
-                           RelatedConfig().with_facets(hub.taxonomy.facets.values()))
+    related = find_related(
+        [document_for(case_study) for case_study in hub.case_studies],
+        RelatedConfig().with_facets(hub.taxonomy.facets.values()),
+    )
     related_time = time.perf_counter() - started
     started = time.perf_counter()
     build_website(hub, RelatedConfig())
@@ -55,12 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark for each ``--cases`` and print one row for each."""
     args = get_parser().parse_args(argv)
     sizes = args.cases or [500, 2000, 5000]
-    print(f"{'cases':>6} {'read corpus':>12} {'related':>9} {'related/read':>13} "
-          f"{'related per case':>17} {'all links':>10} {'matches':>8}")
+    print(
+        f"{'cases':>6} {'read corpus':>12} {'related':>9} {'related/read':>13} "
+        f"{'related per case':>17} {'all links':>10} {'matches':>8}"
+    )
     for cases in sizes:
         read, related, website, matches = run(cases, args.seed)
-        print(f"{cases:>6} {read:>10.2f} s {related:>7.2f} s {related / read:>12.1%} "
-              f"{related / cases * 1000:>14.3f} ms {website:>8.2f} s {matches:>8}")
+        print(
+            f"{cases:>6} {read:>10.2f} s {related:>7.2f} s {related / read:>12.1%} "
+            f"{related / cases * 1000:>14.3f} ms {website:>8.2f} s {matches:>8}"
+        )
     return 0
 
 

@@ -177,8 +177,12 @@ def chromium() -> Iterator[Browser]:
 def _record(page: Page) -> list[Fetch]:
     fetches: list[Fetch] = []
     # sizes() reads what Chromium's network log says was received: headers and body as sent.
-    page.on("requestfinished", lambda request: fetches.append(
-        Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
+    page.on(
+        "requestfinished",
+        lambda request: fetches.append(
+            Fetch(request.url, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])
+        ),
+    )
     return fetches
 
 
@@ -215,8 +219,11 @@ def search_page_data(browser: Browser, url: str) -> int:
         page.goto(url + "search/", wait_until="networkidle")
         page.wait_for_selector(".pf-filter-group", timeout=60_000)
         page.wait_for_load_state("networkidle")
-        return sum(fetch.bytes for fetch in _with_worker_script(page, fetches)
-                   if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES)
+        return sum(
+            fetch.bytes
+            for fetch in _with_worker_script(page, fetches)
+            if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES
+        )
     finally:
         context.close()
 
@@ -236,8 +243,10 @@ def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Resu
     report = build_index(site)
     bundle = site / BUNDLE_DIR
     bundle_bytes, _ = folder_bytes(bundle)
-    index_bytes, index_files = folder_bytes(bundle, skip=tuple(path.name for path in bundle.glob("*.js")) +
-                                            tuple(path.name for path in bundle.glob("*.css")))
+    index_bytes, index_files = folder_bytes(
+        bundle,
+        skip=tuple(path.name for path in bundle.glob("*.js")) + tuple(path.name for path in bundle.glob("*.css")),
+    )
     with serve(site) as url, chromium() as browser:
         measured = [first_query(browser, url, query) for query in queries]
         search_page_bytes = search_page_data(browser, url)
@@ -249,13 +258,21 @@ def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Resu
     material_gzip_bytes = len(gzip.compress(material_index.read_bytes(), compresslevel=6, mtime=0))
     shutil.rmtree(material_site)
     return Result(
-        cases=cases, build_seconds=build_seconds, index_seconds=report.seconds, bundle_bytes=bundle_bytes,
-        index_bytes=index_bytes, index_files=index_files, ui_bytes=measured[0][0],
-        query_fetches=measured[0][1], other_queries=tuple(
-            (query, sum(fetch.bytes for fetch in fetches)) for query, (_, fetches) in zip(queries[1:], measured[1:],
-                                                                                          strict=True)),
+        cases=cases,
+        build_seconds=build_seconds,
+        index_seconds=report.seconds,
+        bundle_bytes=bundle_bytes,
+        index_bytes=index_bytes,
+        index_files=index_files,
+        ui_bytes=measured[0][0],
+        query_fetches=measured[0][1],
+        other_queries=tuple(
+            (query, sum(fetch.bytes for fetch in fetches))
+            for query, (_, fetches) in zip(queries[1:], measured[1:], strict=True)
+        ),
         search_page_bytes=search_page_bytes,
-        material_bytes=material_bytes, material_gzip_bytes=material_gzip_bytes,
+        material_bytes=material_bytes,
+        material_gzip_bytes=material_gzip_bytes,
     )
 
 
@@ -269,15 +286,17 @@ def _mb(size: int) -> str:
 
 def header(query: str) -> str:
     """The table's heading."""
-    return "\n".join((
-        f'First query: "{query}", typed into the header search box of the home page at '
-        f"{1000 // TYPING_DELAY_MS} characters a second, in a fresh browser.",
-        "Material's index is search/search_index.json, which its search downloads whole before any result.",
-        "",
-        f"{'cases':>6}  {'build':>6}  {'index':>6}  {'index on disk':>20}  {'first query':>17}  "
-        f"{'Material index (gzip)':>21}  {'ratio':>6}  target",
-        "(ratio: Material's gzipped index over the first query's bytes)",
-    ))
+    return "\n".join(
+        (
+            f'First query: "{query}", typed into the header search box of the home page at '
+            f"{1000 // TYPING_DELAY_MS} characters a second, in a fresh browser.",
+            "Material's index is search/search_index.json, which its search downloads whole before any result.",
+            "",
+            f"{'cases':>6}  {'build':>6}  {'index':>6}  {'index on disk':>20}  {'first query':>17}  "
+            f"{'Material index (gzip)':>21}  {'ratio':>6}  target",
+            "(ratio: Material's gzipped index over the first query's bytes)",
+        )
+    )
 
 
 def row(result: Result) -> str:
@@ -298,23 +317,32 @@ def row(result: Result) -> str:
 
 def details(result: Result) -> str:
     """Where the bytes went, for one corpus size."""
-    return "\n".join((
-        f"At {result.cases} cases: the whole bundle, UI files included, is {_mb(result.bundle_bytes)} on disk.",
-        f"Every page loads the Component UI once (then cached): {_kb(result.ui_bytes)}.",
-        f"The search page fetches {_kb(result.search_page_bytes)} of search data as it opens (filters included).",
-        "The first query fetched:",
-        *(f"  {_kb(fetch.bytes):>9}  {urlsplit(fetch.url).path.lstrip('/')}" for fetch in result.query_fetches),
-    ))
+    return "\n".join(
+        (
+            f"At {result.cases} cases: the whole bundle, UI files included, is {_mb(result.bundle_bytes)} on disk.",
+            f"Every page loads the Component UI once (then cached): {_kb(result.ui_bytes)}.",
+            f"The search page fetches {_kb(result.search_page_bytes)} of search data as it opens (filters included).",
+            "The first query fetched:",
+            *(f"  {_kb(fetch.bytes):>9}  {urlsplit(fetch.url).path.lstrip('/')}" for fetch in result.query_fetches),
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, action="append",
-                        help="a corpus size; give it more than once (default: 1000, 5000 and 10000)")
-    parser.add_argument("--query", action="append",
-                        help="what to search for; give it more than once: the first is in the table's main column "
-                             "(default: 'direct payments', then 'tender' and 'supported living co-design')")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        action="append",
+        help="a corpus size; give it more than once (default: 1000, 5000 and 10000)",
+    )
+    parser.add_argument(
+        "--query",
+        action="append",
+        help="what to search for; give it more than once: the first is in the table's main column "
+        "(default: 'direct payments', then 'tender' and 'supported living co-design')",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default: %(default)s)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)

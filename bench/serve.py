@@ -86,9 +86,20 @@ def run(cases: int, edits: int, seed: int) -> tuple[float, list[tuple[float, flo
         started = time.perf_counter()
         with log.open("w") as log_file:
             server = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(hub / "mkdocs.yml"),
-                 "--dev-addr", f"127.0.0.1:{port}"],
-                cwd=hub, env=environment, stdout=log_file, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "serve",
+                    "--config-file",
+                    str(hub / "mkdocs.yml"),
+                    "--dev-addr",
+                    f"127.0.0.1:{port}",
+                ],
+                cwd=hub,
+                env=environment,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
             )
         try:
             _wait_for(lambda: "Serving on" in log.read_text(), FIRST_BUILD_LIMIT, "the first build", log)
@@ -109,8 +120,11 @@ def run(cases: int, edits: int, seed: int) -> tuple[float, list[tuple[float, flo
                 _wait_for(partial(_logged_more, log, INDEXED, indexes), EDIT_LIMIT, "search to index the edit", log)
                 indexed = time.perf_counter() - saved
                 timings.append((shown, rebuilt, indexed))
-                print(f"N={cases} edit {number}: page shown after {shown:.1f} s, rebuild done after "
-                      f"{rebuilt:.1f} s, search indexed after {indexed:.1f} s", flush=True)
+                print(
+                    f"N={cases} edit {number}: page shown after {shown:.1f} s, rebuild done after "
+                    f"{rebuilt:.1f} s, search indexed after {indexed:.1f} s",
+                    flush=True,
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -131,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     for cases in sizes:
         first_build, timings = run(cases, args.edits, args.seed)
         shown, rebuilt, indexed = (statistics.median(times) for times in zip(*timings, strict=True))
-        print(f"N={cases} first_build={first_build:.1f}s edit_shown={shown:.1f}s edit_rebuilt={rebuilt:.1f}s "
-              f"edit_indexed={indexed:.1f}s")
+        print(
+            f"N={cases} first_build={first_build:.1f}s edit_shown={shown:.1f}s edit_rebuilt={rebuilt:.1f}s "
+            f"edit_indexed={indexed:.1f}s"
+        )
     return 0
 
 

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 
     from cohub.organisation import BurdenClaim, Organisation
 
-REGULATIONS = ("Public Sector Bodies (Websites and Mobile Applications) (No. 2) "
-               "Accessibility Regulations 2018")
+REGULATIONS = "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018"
 STANDARD = f"Web Content Accessibility Guidelines version {VERSION} {LEVEL} standard"
 
 
@@ -35,8 +34,12 @@ def compliance_sentence(status: str, *, non_compliances: bool, exemptions: bool)
     Raises:
         ValueError: For any other status.
     """
-    listed = " and ".join(part for part, shown in (("non-compliances", non_compliances),
-                                                   ("exemptions", exemptions)) if shown) or "non-compliances"
+    listed = (
+        " and ".join(
+            part for part, shown in (("non-compliances", non_compliances), ("exemptions", exemptions)) if shown
+        )
+        or "non-compliances"
+    )
     if status == "fully":
         return f"This website is fully compliant with the {STANDARD}."
     if status == "partially":
@@ -102,11 +105,13 @@ def accessibility_statement(organisation: Organisation, site_name: str, site_url
         site_name=site_name,
         site_url=site_url,
         organisation=organisation,
-        compliance=compliance_sentence(facts.compliance, non_compliances=bool(facts.known_problems),
-                                       exemptions=bool(facts.disproportionate_burden)),
+        compliance=compliance_sentence(
+            facts.compliance, non_compliances=bool(facts.known_problems), exemptions=bool(facts.disproportionate_burden)
+        ),
         non_compliances=tuple(
-            NonCompliance(known.problem, tuple(Criterion(number, CRITERIA[number]) for number in known.criteria),
-                          known.fix_by)
+            NonCompliance(
+                known.problem, tuple(Criterion(number, CRITERIA[number]) for number in known.criteria), known.fix_by
+            )
             for known in facts.known_problems
         ),
         burden=facts.disproportionate_burden,

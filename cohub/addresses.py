@@ -26,5 +26,8 @@ def case_study_page(slug: str) -> str:
 
 
 def case_study_url(slug: str) -> str:
-    """A case study's address relative to the site root, like ``case-studies/SLUG/``: its page's, for any slug but ``index``."""
+    """A case study's address relative to the site root, like ``case-studies/SLUG/``.
+
+    It is its page's address, for any slug but ``index``.
+    """
     return f"{CASE_STUDIES_FOLDER}/{slug}/"

@@ -65,8 +65,12 @@ def body_problems(body: str, path: str, body_line: int) -> tuple[Problem, ...]:
     if not findings:
         return ()
     line_at = line_finder(text, body_line)
-    return tuple(sorted((Problem(path, line_at(offset), message, fix) for offset, message, fix in findings),
-                        key=lambda problem: problem.line))
+    return tuple(
+        sorted(
+            (Problem(path, line_at(offset), message, fix) for offset, message, fix in findings),
+            key=lambda problem: problem.line,
+        )
+    )
 
 
 @lru_cache(maxsize=2)
@@ -82,8 +86,12 @@ def without_code(body: str) -> str:
             fence = opening.group(1)
             lines[index] = ""
         elif fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
-                    and not line[opening.end():].strip():
+            if (
+                opening
+                and opening.group(1)[0] == fence[0]
+                and len(opening.group(1)) >= len(fence)
+                and not line[opening.end() :].strip()
+            ):
                 fence = None
             lines[index] = ""
         else:
@@ -111,7 +119,7 @@ def _without_code_spans(line: str) -> str:
             index += 1
             continue
         opening, closing = runs[index], runs[closing_index]
-        pieces.append(line[kept_from:opening.end()])
+        pieces.append(line[kept_from : opening.end()])
         pieces.append(" " * (closing.start() - opening.end()))
         kept_from = closing.start()
         index = closing_index + 1
@@ -125,26 +133,35 @@ def _raw_html(text: str) -> Iterator[tuple[int, str, str]]:
         autolink = _AUTOLINK.match(text, start)
         if autolink:
             continue
-        snippet = text[start:start + 40].split("\n")[0]
+        snippet = text[start : start + 40].split("\n")[0]
         end = snippet.find(">")
-        snippet = snippet[:end + 1] if end >= 0 else snippet
-        yield (start, f"raw HTML is not allowed in a case study ({printable(snippet, 60)})",
-               "write it in Markdown instead (see CONTRIBUTING.md); to show HTML as text, put it "
-               "between backticks, like `<br>`")
+        snippet = snippet[: end + 1] if end >= 0 else snippet
+        yield (
+            start,
+            f"raw HTML is not allowed in a case study ({printable(snippet, 60)})",
+            "write it in Markdown instead (see CONTRIBUTING.md); to show HTML as text, put it "
+            "between backticks, like `<br>`",
+        )
 
 
 def _abbreviations(text: str) -> Iterator[tuple[int, str, str]]:
     for found in _ABBREVIATION.finditer(text):
-        yield (found.start(), "an abbreviation is defined in the story",
-               "acronyms are defined once, in taxonomy/acronyms.yml: remove this line")
+        yield (
+            found.start(),
+            "an abbreviation is defined in the story",
+            "acronyms are defined once, in taxonomy/acronyms.yml: remove this line",
+        )
 
 
 def _attribute_lists(text: str) -> Iterator[tuple[int, str, str]]:
     for found in _ATTRIBUTE_LIST.finditer(text):
         words = found.group(1).split()
         if any("=" in word or word.startswith("#") for word in words):
-            yield (found.start(), f"an attribute list sets more than a class ({printable(found.group(), 60)})",
-                   "remove it: a case study's look comes from the site")
+            yield (
+                found.start(),
+                f"an attribute list sets more than a class ({printable(found.group(), 60)})",
+                "remove it: a case study's look comes from the site",
+            )
 
 
 def _addresses(text: str) -> Iterator[tuple[int, str, str]]:
@@ -155,12 +172,18 @@ def _addresses(text: str) -> Iterator[tuple[int, str, str]]:
         address = link_address(written)
         scheme = _SCHEME.match(address)
         if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            yield (offset, f"the address '{printable(written, 60)}' is not allowed",
-                   "links start with https://, http:// or mailto:, or are an address on this site")
+            yield (
+                offset,
+                f"the address '{printable(written, 60)}' is not allowed",
+                "links start with https://, http:// or mailto:, or are an address on this site",
+            )
         elif is_image and (scheme or address.startswith("//")):
-            yield (offset, f"the image '{printable(written, 60)}' comes from another site",
-                   "save the image in the hub and link to it there: an image from another site "
-                   "tells that site who reads the page")
+            yield (
+                offset,
+                f"the image '{printable(written, 60)}' comes from another site",
+                "save the image in the hub and link to it there: an image from another site "
+                "tells that site who reads the page",
+            )
 
 
 def link_address(written: str) -> str:

@@ -12,8 +12,12 @@ if TYPE_CHECKING:
 BRAND_STYLESHEET = "assets/cohub/brand.css"
 
 # CSS, not HTML, so no HTML escaping: only colours checked as hex reach it.
-_env = Environment(loader=PackageLoader("cohub", "templates"), autoescape=False,  # noqa: S701
-                   undefined=StrictUndefined, keep_trailing_newline=True)
+_env = Environment(
+    loader=PackageLoader("cohub", "templates"),
+    autoescape=False,  # noqa: S701
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
 def brand_stylesheet(colours: Colours | None) -> str:

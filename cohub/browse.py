@@ -91,9 +91,9 @@ def facet_listings(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy) -> tup
             for term_id in case_study.carried(facet.id):
                 carriers.setdefault(term_id, []).append(case_study)
         terms = sorted(facet.terms, key=lambda term: term.order or 0)
-        listings.append(FacetListing(facet, tuple(
-            TermListing(facet, term, tuple(carriers[term.id])) for term in terms
-        )))
+        listings.append(
+            FacetListing(facet, tuple(TermListing(facet, term, tuple(carriers[term.id])) for term in terms))
+        )
     return tuple(listings)
 
 
@@ -108,11 +108,15 @@ def organisation_listings(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy)
     for case_study in case_studies:
         for organisation in case_study.organisations:
             involvements.setdefault(organisation.id, []).append(Involvement(case_study, organisation.role))
-    return tuple(sorted(
-        (OrganisationListing(organisation, tuple(involvements[org_id]))
-         for org_id, organisation in taxonomy.organisations.items()),
-        key=lambda listing: (listing.organisation.name.casefold(), listing.organisation.id),
-    ))
+    return tuple(
+        sorted(
+            (
+                OrganisationListing(organisation, tuple(involvements[org_id]))
+                for org_id, organisation in taxonomy.organisations.items()
+            ),
+            key=lambda listing: (listing.organisation.name.casefold(), listing.organisation.id),
+        )
+    )
 
 
 def place_listings(case_studies: Iterable[CaseStudy]) -> tuple[PlaceListing, ...]:

@@ -17,7 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 # Material prints a notice whenever MkDocs runs (see the README); the hub pins MkDocs 1.x.
 QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "true"}
 
@@ -44,8 +43,17 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
     staging = _sibling(target, f"building-{os.getpid()}")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(staging)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(root / "mkdocs.yml"),
+        "--site-dir",
+        str(staging),
+    ]
     try:
         built = subprocess.run(command, check=False, env={**os.environ, **QUIET_MKDOCS}).returncode == 0
     except BaseException:

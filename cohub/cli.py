@@ -51,18 +51,27 @@ def get_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, then serve the site and its comment service on one port")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
-    serve.add_argument("--db", help="the comments database: a file (relative to the hub's folder) or a postgresql:// "
-                                    f"address (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)")
-    serve.add_argument("--site-url", help="the address people use to reach the hub, if not http://HOST:PORT/ "
-                                          "(default: $COHUB_SITE_URL)")
-    serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
-                       help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * "
-                            "(default: the forwarded_allow_ips comment setting, which believes none)")
+    serve.add_argument(
+        "--db",
+        help="the comments database: a file (relative to the hub's folder) or a postgresql:// "
+        f"address (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)",
+    )
+    serve.add_argument(
+        "--site-url",
+        help="the address people use to reach the hub, if not http://HOST:PORT/ (default: $COHUB_SITE_URL)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * "
+        "(default: the forwarded_allow_ips comment setting, which believes none)",
+    )
     serve.set_defaults(func=_serve)
 
     schema = commands.add_parser("schema", help="write the JSON Schema of the front matter, for editors")
-    schema.add_argument("--output", type=Path,
-                        help=f"where to write it, or - for the screen (default: {SCHEMA_PATH} in the hub)")
+    schema.add_argument(
+        "--output", type=Path, help=f"where to write it, or - for the screen (default: {SCHEMA_PATH} in the hub)"
+    )
     schema.set_defaults(func=_schema)
 
     add_comments_parser(commands)
@@ -74,8 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = get_parser()
     args = parser.parse_args(argv)
     if args.command in ("check", "build", "serve", "schema") and not (args.root / "case_studies").is_dir():
-        print(f"cohub: {args.root.resolve()} has no case_studies/ folder: run cohub in the hub's folder, "
-              "or name it with --root", file=sys.stderr)
+        print(
+            f"cohub: {args.root.resolve()} has no case_studies/ folder: run cohub in the hub's folder, "
+            "or name it with --root",
+            file=sys.stderr,
+        )
         return 1
     try:
         command: Callable[[argparse.Namespace], int] = args.func
@@ -93,8 +105,10 @@ def _new(args: argparse.Namespace) -> int:
     except ScaffoldError as error:
         print(f"cohub: {error}", file=sys.stderr)
         return 1
-    print(f"Created {path.relative_to(args.root).as_posix()}: fill in the front matter, write the story, "
-          "then run 'cohub check'.")
+    print(
+        f"Created {path.relative_to(args.root).as_posix()}: fill in the front matter, write the story, "
+        "then run 'cohub check'."
+    )
     return 0
 
 
@@ -109,8 +123,9 @@ def _settings_problems(root: Path) -> tuple[Problem, ...]:
     raw = cohub.get("organisation") if isinstance(cohub, dict) else None
     docs = root / str(site.get("docs_dir") or "docs")
     try:
-        decode_organisation(raw, setting_lines(config_path.read_text(encoding="utf-8")),
-                            lambda path: (docs / path).is_file())
+        decode_organisation(
+            raw, setting_lines(config_path.read_text(encoding="utf-8")), lambda path: (docs / path).is_file()
+        )
     except OrganisationSettingsError as error:
         return error.problems
     return ()
@@ -132,22 +147,30 @@ def _check(args: argparse.Namespace) -> int:
     for case_study in hub.corpus.case_studies:
         for facet_id, term_id in undeclared_terms(case_study):
             offset = matcher.first_line(facet_id, term_id, case_study.body) or 0
-            print(f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
-                  f"'{term_id}' but '{hub.taxonomy.facets[facet_id].field}' does not list it "
-                  "— add it if the story is about that")
+            print(
+                f"{case_study.path}:{case_study.body_line + offset}: note: the text is about "
+                f"'{term_id}' but '{hub.taxonomy.facets[facet_id].field}' does not list it "
+                "— add it if the story is about that"
+            )
     for case_study in hub.corpus.case_studies:
         for age in case_study_reading_ages(case_study):
             if age.age > highest_age:
-                print(f"{age.path}:{age.line}: warning: the {age.field} has a reading age of {age.age:g}, "
-                      f"above the hub's {highest_age:g} — use shorter sentences and everyday words")
+                print(
+                    f"{age.path}:{age.line}: warning: the {age.field} has a reading age of {age.age:g}, "
+                    f"above the hub's {highest_age:g} — use shorter sentences and everyday words"
+                )
             else:
-                print(f"{age.path}:{age.line}: note: the {age.field} has a reading age of {age.age:g} "
-                      f"— the hub aims for {highest_age:g} or under")
+                print(
+                    f"{age.path}:{age.line}: note: the {age.field} has a reading age of {age.age:g} "
+                    f"— the hub aims for {highest_age:g} or under"
+                )
     count = len(problems)
     studies = len(hub.corpus.case_studies)
     if count:
-        print(f"cohub: {count} problem{'s' if count != 1 else ''} found; fix them and run 'cohub check' again",
-              file=sys.stderr)
+        print(
+            f"cohub: {count} problem{'s' if count != 1 else ''} found; fix them and run 'cohub check' again",
+            file=sys.stderr,
+        )
         return 1
     print(f"{studies} case stud{'ies' if studies != 1 else 'y'} checked: no problems.")
     return 0
@@ -188,8 +211,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         location = database_location(args.root, args.db, os.environ)
-        serve(args.root, host=args.host, port=args.port, db_path=location, site_url=args.site_url,
-              forwarded_allow_ips=args.forwarded_allow_ips)
+        serve(
+            args.root,
+            host=args.host,
+            port=args.port,
+            db_path=location,
+            site_url=args.site_url,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+        )
     except NotAHubError as error:
         print(f"cohub: {error}", file=sys.stderr)
         return 1

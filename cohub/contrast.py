@@ -16,8 +16,7 @@ TEXT_RATIO = 4.5
 NON_TEXT_RATIO = 3.0
 
 _HEX = re.compile(r"#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
-_HSLA = re.compile(
-    r"hsla?\(\s*(-?[\d.]+)(?:deg)?\s*,\s*([\d.]+)%\s*,\s*([\d.]+)%\s*(?:,\s*([\d.]+)(%?)\s*)?\)")
+_HSLA = re.compile(r"hsla?\(\s*(-?[\d.]+)(?:deg)?\s*,\s*([\d.]+)%\s*,\s*([\d.]+)%\s*(?:,\s*([\d.]+)(%?)\s*)?\)")
 
 
 class ColourError(ValueError):
@@ -38,8 +37,16 @@ class Colour:
         if self.alpha >= 1:
             return self
         mix = self.alpha
-        return Colour(*(mix * own + (1 - mix) * behind for own, behind in
-                        ((self.red, background.red), (self.green, background.green), (self.blue, background.blue))))
+        return Colour(
+            *(
+                mix * own + (1 - mix) * behind
+                for own, behind in (
+                    (self.red, background.red),
+                    (self.green, background.green),
+                    (self.blue, background.blue),
+                )
+            )
+        )
 
     @property
     def hex(self) -> str:
@@ -49,6 +56,7 @@ class Colour:
     @property
     def luminance(self) -> float:
         """Relative luminance (WCAG 2.2, "relative luminance")."""
+
         def linear(channel: float) -> float:
             return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
 
@@ -70,12 +78,13 @@ def parse_colour(text: str, hue: float = 0.0) -> Colour:
         digits = match.group(1)
         if len(digits) in (3, 4):
             digits = "".join(digit * 2 for digit in digits)
-        channels = [int(digits[index:index + 2], 16) / 255 for index in range(0, len(digits), 2)]
+        channels = [int(digits[index : index + 2], 16) / 255 for index in range(0, len(digits), 2)]
         return Colour(*channels)
     if match := _HSLA.fullmatch(value):
         degrees, saturation, lightness, alpha, percent = match.groups()
-        red, green, blue = colorsys.hls_to_rgb(float(degrees) % 360 / 360, float(lightness) / 100,
-                                               float(saturation) / 100)
+        red, green, blue = colorsys.hls_to_rgb(
+            float(degrees) % 360 / 360, float(lightness) / 100, float(saturation) / 100
+        )
         opacity = 1.0 if alpha is None else float(alpha) / (100 if percent else 1)
         return Colour(red, green, blue, min(opacity, 1.0))
     raise ColourError(f"{text!r} is not a colour")
@@ -126,9 +135,11 @@ class ColourPair:
         return f"{shown:.2f}:1"
 
     def __str__(self) -> str:
-        return (f"{self.scheme} scheme: {self.what} ({self.foreground.over(self.background).hex}) on {self.on} "
-                f"({self.background.hex}) have a contrast ratio of {self.shown_ratio}, "
-                f"below the {self.minimum:g}:1 that WCAG 2.2 AA needs")
+        return (
+            f"{self.scheme} scheme: {self.what} ({self.foreground.over(self.background).hex}) on {self.on} "
+            f"({self.background.hex}) have a contrast ratio of {self.shown_ratio}, "
+            f"below the {self.minimum:g}:1 that WCAG 2.2 AA needs"
+        )
 
 
 def _floor2(ratio: float) -> float:

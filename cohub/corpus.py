@@ -49,8 +49,12 @@ class Rules:
     @classmethod
     def for_taxonomy(cls, taxonomy: Taxonomy, outline: Outline | None = None) -> Rules:
         """The rules a hub with this taxonomy and template outline reads its case studies by."""
-        return cls(taxonomy, TermMatcher.from_taxonomy(taxonomy), FrontMatterSchema.for_facets(taxonomy.facets.values()),
-                   outline or Outline())
+        return cls(
+            taxonomy,
+            TermMatcher.from_taxonomy(taxonomy),
+            FrontMatterSchema.for_facets(taxonomy.facets.values()),
+            outline or Outline(),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,13 @@ def case_study_files(root: Path) -> tuple[Path, ...]:
     not case studies. Folders that are links are not searched.
     """
     folder = root / CASE_STUDIES_DIR
-    return tuple(sorted(
-        path for path in folder.rglob("*.md")
-        if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
-    ))
+    return tuple(
+        sorted(
+            path
+            for path in folder.rglob("*.md")
+            if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
+        )
+    )
 
 
 def slugify(text: str) -> str:
@@ -120,7 +127,8 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
     problems.extend(wikilink_problems(case_studies))
     problems.sort(key=lambda problem: problem.path)
     warnings = tuple(
-        warning for case_study in case_studies
+        warning
+        for case_study in case_studies
         for warning in (*length_warnings(case_study), *acronym_warnings(case_study, taxonomy.acronyms))
     )
     case_studies.sort(key=lambda case_study: (-case_study.date.toordinal(), case_study.title))
@@ -131,17 +139,34 @@ def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, 
     path = file.relative_to(root).as_posix()
     # Folders that are links are not searched (see case_study_files); a file that is a link must stay in the hub.
     if file.is_symlink() and not _inside(file, root):
-        return None, (Problem(printable(path), 1, "the file is a link to a file outside the hub",
-                              "copy the case study into case_studies/ instead of linking to it"),)
+        return None, (
+            Problem(
+                printable(path),
+                1,
+                "the file is a link to a file outside the hub",
+                "copy the case study into case_studies/ instead of linking to it",
+            ),
+        )
     hidden = next((character for character in path if not character.isprintable()), None)
     if hidden is not None:
-        return None, (Problem(printable(path), 1, f"the file name contains {describe(hidden)}",
-                              "rename the file using letters, digits and hyphens"),)
+        return None, (
+            Problem(
+                printable(path),
+                1,
+                f"the file name contains {describe(hidden)}",
+                "rename the file using letters, digits and hyphens",
+            ),
+        )
     size = file.stat().st_size
     if size > FILE_MAX_BYTES:
-        return None, (Problem(path, 1, f"the file is {_size(size)}, over the limit of {_size(FILE_MAX_BYTES)}",
-                              "a case study is one story of a few thousand words: shorten it, or split it "
-                              "into parts of a series"),)
+        return None, (
+            Problem(
+                path,
+                1,
+                f"the file is {_size(size)}, over the limit of {_size(FILE_MAX_BYTES)}",
+                "a case study is one story of a few thousand words: shorten it, or split it into parts of a series",
+            ),
+        )
     with file.open("rb") as opened:
         raw = opened.read(FILE_MAX_BYTES + 1)
     return read_case_study(raw, path, rules)
@@ -174,13 +199,25 @@ def read_case_study(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | No
         return None, (error.problem,)
     except (RecursionError, MemoryError, ValueError, OverflowError) as error:
         # Every check above should have caught this file first; say so rather than stop the run.
-        return None, (Problem(path, 1, f"cohub could not read this file ({type(error).__name__})",
-                              "please report this, with the file, to the hub's maintainers"),)
+        return None, (
+            Problem(
+                path,
+                1,
+                f"cohub could not read this file ({type(error).__name__})",
+                "please report this, with the file, to the hub's maintainers",
+            ),
+        )
     if len(problems) > MAX_PROBLEMS_PER_FILE:
         more = len(problems) - MAX_PROBLEMS_PER_FILE
-        problems = (*problems[:MAX_PROBLEMS_PER_FILE],
-                    Problem(path, problems[MAX_PROBLEMS_PER_FILE].line, f"and {more} more problems",
-                            "fix these, then run 'cohub check' again"))
+        problems = (
+            *problems[:MAX_PROBLEMS_PER_FILE],
+            Problem(
+                path,
+                problems[MAX_PROBLEMS_PER_FILE].line,
+                f"and {more} more problems",
+                "fix these, then run 'cohub check' again",
+            ),
+        )
     return case_study, problems
 
 
@@ -195,15 +232,23 @@ def _check(raw: bytes, path: str, rules: Rules) -> tuple[CaseStudy | None, tuple
     ]
     body_size = len(front.body.encode("utf-8"))
     if body_size > BODY_MAX_BYTES:
-        problems.append(Problem(
-            path, front.body_line, f"the story is {_size(body_size)}, over the limit of {_size(BODY_MAX_BYTES)}",
-            "split it into parts of a series (see taxonomy/series.yml)",
-        ))
+        problems.append(
+            Problem(
+                path,
+                front.body_line,
+                f"the story is {_size(body_size)}, over the limit of {_size(BODY_MAX_BYTES)}",
+                "split it into parts of a series (see taxonomy/series.yml)",
+            )
+        )
     elif not front.body.strip():
-        problems.append(Problem(
-            path, front.body_line - 1, "there is no text after the front matter",
-            "write the story under the headings in case_studies/_template.md",
-        ))
+        problems.append(
+            Problem(
+                path,
+                front.body_line - 1,
+                "there is no text after the front matter",
+                "write the story under the headings in case_studies/_template.md",
+            )
+        )
     else:
         problems.extend(_body_character_problems(front, path))
         problems.extend(body_problems(front.body, path, front.body_line))
@@ -221,44 +266,68 @@ def _decode(raw: bytes, path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise ProblemError(Problem(
-            path, line, "the file is not UTF-8 text",
-            "save it as UTF-8 (in most editors: Save As, then choose UTF-8 encoding)",
-        )) from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ProblemError(
+            Problem(
+                path,
+                line,
+                "the file is not UTF-8 text",
+                "save it as UTF-8 (in most editors: Save As, then choose UTF-8 encoding)",
+            )
+        ) from None
 
 
 def _text_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
     """Front matter is plain text: no HTML, and no character that hides or does not print."""
     for at, value in text_values(front.data):
         if has_html(value):
-            yield Problem(path, front.line_of(at), f"{field_name(at)} contains HTML",
-                          "front matter is plain text: remove the '<...>' tags")
+            yield Problem(
+                path,
+                front.line_of(at),
+                f"{field_name(at)} contains HTML",
+                "front matter is plain text: remove the '<...>' tags",
+            )
         character = unsafe_in_field(value)
         if character is not None:
-            yield Problem(path, front.line_of(at), f"{field_name(at)} contains {describe(character)}",
-                          "delete it: front matter is plain text (retyping the text removes hidden characters)")
+            yield Problem(
+                path,
+                front.line_of(at),
+                f"{field_name(at)} contains {describe(character)}",
+                "delete it: front matter is plain text (retyping the text removes hidden characters)",
+            )
 
 
 def _body_character_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
     found = unsafe_in_body(front.body)
     if found is not None:
         offset, character = found
-        yield Problem(path, line_finder(front.body, front.body_line)(offset), f"the story contains {describe(character)}",
-                      "delete it (retyping the line removes hidden characters)")
+        yield Problem(
+            path,
+            line_finder(front.body, front.body_line)(offset),
+            f"the story contains {describe(character)}",
+            "delete it (retyping the line removes hidden characters)",
+        )
 
 
 def _address_problems(front: FrontMatter, path: str) -> Iterable[Problem]:
     """A page address must come out of the slug, the file name and the place."""
     data = front.data
     if "slug" not in data and not slugify(Path(path).stem):
-        yield Problem(path, 1, f"the file name '{printable(Path(path).name)}' gives no page address",
-                      "name the file with Latin letters or digits (like 'leeds-day-services.md'), "
-                      "or add a line 'slug: leeds-day-services'")
+        yield Problem(
+            path,
+            1,
+            f"the file name '{printable(Path(path).name)}' gives no page address",
+            "name the file with Latin letters or digits (like 'leeds-day-services.md'), "
+            "or add a line 'slug: leeds-day-services'",
+        )
     place = data.get("place")
     if isinstance(place, str) and place.strip() and not slugify(place):
-        yield Problem(path, front.line_of(("place",)), f"'place' ('{printable(place)}') gives no page address",
-                      "write the place's name in English as well, for example 'Caerdydd (Cardiff)'")
+        yield Problem(
+            path,
+            front.line_of(("place",)),
+            f"'place' ('{printable(place)}') gives no page address",
+            "write the place's name in English as well, for example 'Caerdydd (Cardiff)'",
+        )
 
 
 def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Iterable[Problem]:
@@ -272,7 +341,9 @@ def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Ite
             if isinstance(term_id, str) and term_id not in allowed:
                 at = (field, index) if many else (field,)
                 yield Problem(
-                    path, front.line_of(at), f"unknown {field.replace('_', ' ')} '{term_id}'",
+                    path,
+                    front.line_of(at),
+                    f"unknown {field.replace('_', ' ')} '{term_id}'",
                     f"{did_you_mean(term_id, allowed)} (terms are defined in taxonomy/{facet.id}.yml)",
                 )
     organisations = data.get("organisations")
@@ -280,14 +351,18 @@ def _taxonomy_problems(front: FrontMatter, path: str, taxonomy: Taxonomy) -> Ite
         org_id = entry.get("id") if isinstance(entry, dict) else None
         if isinstance(org_id, str) and org_id not in taxonomy.organisations:
             yield Problem(
-                path, front.line_of(("organisations", index, "id")), f"unknown organisation '{org_id}'",
+                path,
+                front.line_of(("organisations", index, "id")),
+                f"unknown organisation '{org_id}'",
                 f"{did_you_mean(org_id, taxonomy.organisations)} (or add it to taxonomy/organisations.yml)",
             )
     series = data.get("series")
     series_id = series.get("id") if isinstance(series, dict) else None
     if isinstance(series_id, str) and series_id not in taxonomy.series:
         yield Problem(
-            path, front.line_of(("series", "id")), f"unknown series '{series_id}'",
+            path,
+            front.line_of(("series", "id")),
+            f"unknown series '{series_id}'",
             f"{did_you_mean(series_id, taxonomy.series)} (or add it to taxonomy/series.yml)",
         )
 
@@ -298,14 +373,18 @@ def _slug_problems(case_studies: list[CaseStudy], root: Path) -> Iterable[Proble
     for case_study in case_studies:
         if case_study.slug in reserved:
             yield Problem(
-                case_study.path, 1, f"the page address '{case_study.url}' is taken by the hub",
+                case_study.path,
+                1,
+                f"the page address '{case_study.url}' is taken by the hub",
                 "rename this file, or give it a different 'slug:'",
             )
             continue
         first = first_by_slug.setdefault(case_study.slug, case_study)
         if first is not case_study:
             yield Problem(
-                case_study.path, 1, f"the page address '{case_study.slug}' is already used by {first.path}",
+                case_study.path,
+                1,
+                f"the page address '{case_study.slug}' is already used by {first.path}",
                 "rename this file, or give it a different 'slug:'",
             )
 
@@ -315,12 +394,14 @@ def hand_written_slugs(root: Path) -> frozenset[str]:
     folder = root / "docs" / CASE_STUDIES_FOLDER
     if not folder.is_dir():
         return frozenset()
-    return frozenset(path.stem if path.is_file() else path.name for path in folder.iterdir()
-                     if path.is_dir() or path.suffix == ".md")
+    return frozenset(
+        path.stem if path.is_file() else path.name for path in folder.iterdir() if path.is_dir() or path.suffix == ".md"
+    )
 
 
-def _terms(data: dict[str, Any], organisations: tuple[OrganisationRole, ...],
-           taxonomy: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _terms(
+    data: dict[str, Any], organisations: tuple[OrganisationRole, ...], taxonomy: Taxonomy
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A case study's term ids by facet: each field's, and its organisations' types."""
     terms = []
     for facet in taxonomy.facets.values():
@@ -329,8 +410,16 @@ def _terms(data: dict[str, Any], organisations: tuple[OrganisationRole, ...],
             terms.append((facet.id, (value,) if isinstance(value, str) else tuple(value)))
         elif facet.id == ORGANISATION_TYPES:
             known = taxonomy.organisations
-            terms.append((facet.id, tuple(dict.fromkeys(
-                known[role.id].type for role in organisations if role.id in known and known[role.id].type))))
+            terms.append(
+                (
+                    facet.id,
+                    tuple(
+                        dict.fromkeys(
+                            known[role.id].type for role in organisations if role.id in known and known[role.id].type
+                        )
+                    ),
+                )
+            )
     return tuple(terms)
 
 
@@ -353,10 +442,16 @@ def _build(front: FrontMatter, path: str, rules: Rules) -> CaseStudy:
         place=data["place"],
         terms=_terms(data, organisations, rules.taxonomy),
         series=SeriesPart(
-            id=series["id"], position=series["position"], line=front.line_of(("series", "position")),
-        ) if series else None,
+            id=series["id"],
+            position=series["position"],
+            line=front.line_of(("series", "position")),
+        )
+        if series
+        else None,
         source=Source(
-            title=source["title"], publisher=source["publisher"], url=source["url"],
+            title=source["title"],
+            publisher=source["publisher"],
+            url=source["url"],
             date=Date.fromisoformat(source["date"]) if "date" in source else None,
         ),
         resources=tuple(

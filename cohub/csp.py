@@ -45,8 +45,9 @@ def inline_script_hashes(page: str) -> frozenset[str]:
     return frozenset(hashes)
 
 
-def content_security_policy(script_hashes: Iterable[str], form_targets: Iterable[str] = (), *,
-                            header: bool = False) -> str:
+def content_security_policy(
+    script_hashes: Iterable[str], form_targets: Iterable[str] = (), *, header: bool = False
+) -> str:
     """The policy, for a page's ``<meta>`` or (``header=True``) an HTTP header.
 
     Args:
@@ -80,7 +81,7 @@ def with_policy(page: str, policy: str) -> str:
     head = _HEAD.search(page)
     if head is None:
         return page
-    return f"{page[:head.end()]}{meta}{page[head.end():]}"
+    return f"{page[: head.end()]}{meta}{page[head.end() :]}"
 
 
 def form_targets(comment_service_url: str | None) -> tuple[str, ...]:

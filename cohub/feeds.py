@@ -26,8 +26,14 @@ NEWEST_FEED = f"{FEEDS_FOLDER}/case-studies.xml"
 # Entries per feed: enough for a reader that checks weekly, small enough at 10,000 case studies.
 FEED_ENTRIES = 20
 
-_env = Environment(loader=PackageLoader("cohub", "templates"), autoescape=select_autoescape(["xml"]),
-                   undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("cohub", "templates"),
+    autoescape=select_autoescape(["xml"]),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def term_feed(facet_id: str, term_id: str) -> str:
@@ -104,20 +110,38 @@ def site_feeds(website: Website, site_name: str, site_url: str) -> tuple[Feed, .
             entries[case_study.slug] = _entry(website, site_url, case_study)
         return entries[case_study.slug]
 
-    feeds = [_feed(entry, site_name, site_url, NEWEST_FEED, f"{site_name}: new case studies",
-                   "The newest case studies on the hub.", website.case_studies_url, hub.case_studies, fallback)]
+    feeds = [
+        _feed(
+            entry,
+            site_name,
+            site_url,
+            NEWEST_FEED,
+            f"{site_name}: new case studies",
+            "The newest case studies on the hub.",
+            website.case_studies_url,
+            hub.case_studies,
+            fallback,
+        )
+    ]
     for listing in website.facets:
         for term in listing.terms:
             page = website.term_url(listing.facet.id, term.term.id)
             path = website.term_feed_url(listing.facet.id, term.term.id)
             if not path:
                 continue
-            feeds.append(_feed(
-                entry, site_name, site_url, path,
-                f"{site_name}: {listing.facet.tag(term.term)}",
-                f"New case studies with the {listing.facet.term_name.lower()} '{term.term.label}'.",
-                page, term.case_studies, fallback,
-            ))
+            feeds.append(
+                _feed(
+                    entry,
+                    site_name,
+                    site_url,
+                    path,
+                    f"{site_name}: {listing.facet.tag(term.term)}",
+                    f"New case studies with the {listing.facet.term_name.lower()} '{term.term.label}'.",
+                    page,
+                    term.case_studies,
+                    fallback,
+                )
+            )
     return tuple(feeds)
 
 
@@ -126,28 +150,49 @@ def render_feed(feed: Feed) -> str:
     return _env.get_template("feed.xml").render(feed=feed)
 
 
-def _feed(entry: Callable[[CaseStudy], FeedEntry], site_name: str, site_url: str, path: str, title: str,
-          subtitle: str, page: str, case_studies: tuple[CaseStudy, ...], fallback: Date) -> Feed:
+def _feed(
+    entry: Callable[[CaseStudy], FeedEntry],
+    site_name: str,
+    site_url: str,
+    path: str,
+    title: str,
+    subtitle: str,
+    page: str,
+    case_studies: tuple[CaseStudy, ...],
+    fallback: Date,
+) -> Feed:
     entries = tuple(entry(case_study) for case_study in case_studies[:FEED_ENTRIES])
     return Feed(
-        path=path, id=_id(site_url, path), title=title, subtitle=subtitle, link=_absolute(site_url, page),
-        self_link=_absolute(site_url, path), updated=max(item.updated for item in entries) if entries else _timestamp(fallback),
-        author=site_name, entries=entries,
+        path=path,
+        id=_id(site_url, path),
+        title=title,
+        subtitle=subtitle,
+        link=_absolute(site_url, page),
+        self_link=_absolute(site_url, path),
+        updated=max(item.updated for item in entries) if entries else _timestamp(fallback),
+        author=site_name,
+        entries=entries,
     )
 
 
 def _entry(website: Website, site_url: str, case_study: CaseStudy) -> FeedEntry:
     taxonomy = website.hub.taxonomy
     categories = tuple(
-        FeedCategory(term_id, _absolute(site_url, website.facet_url(facet.id)) if website.facet_url(facet.id) else "",
-                     facet.tag(term))
+        FeedCategory(
+            term_id,
+            _absolute(site_url, website.facet_url(facet.id)) if website.facet_url(facet.id) else "",
+            facet.tag(term),
+        )
         for facet in taxonomy.tagged_facets
         for term_id in case_study.declared(facet.id)
         if (term := facet.term(term_id)) is not None
     )
     return FeedEntry(
-        id=_id(site_url, case_study.url), title=case_study.title, link=_absolute(site_url, case_study.url),
-        summary=case_study.summary, updated=_timestamp(case_study.date),
+        id=_id(site_url, case_study.url),
+        title=case_study.title,
+        link=_absolute(site_url, case_study.url),
+        summary=case_study.summary,
+        updated=_timestamp(case_study.date),
         authors=tuple(author.name for author in case_study.authors),
         categories=categories,
     )
@@ -166,4 +211,3 @@ def _id(site_url: str, path: str) -> str:
 def _timestamp(day: Date) -> str:
     """A date as an RFC 3339 timestamp at midnight UTC."""
     return f"{day.isoformat()}T00:00:00Z"
-

@@ -81,16 +81,27 @@ _FastStrictLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolver
 
 _YAML_HINTS = (
     ("'\\t'", "found a tab character", "indent with spaces, not tabs"),
-    ("mapping values are not allowed", "a colon where YAML does not expect one",
-     "put text that contains ': ' in quotes, and check the indentation of this line"),
-    ("could not find expected ':'", "a line that is not 'field: value'",
-     "check the indentation, and put long text in quotes"),
-    ("did not find expected key", "a line indented differently from the ones around it",
-     "line the fields up with the same number of spaces"),
-    ("did not find expected '-' indicator", "a list item indented differently from the ones around it",
-     "line the '- ' items up with the same number of spaces"),
-    ("found undefined alias", "an '*' that YAML reads as an alias",
-     "put text that starts with '*' in quotes"),
+    (
+        "mapping values are not allowed",
+        "a colon where YAML does not expect one",
+        "put text that contains ': ' in quotes, and check the indentation of this line",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is not 'field: value'",
+        "check the indentation, and put long text in quotes",
+    ),
+    (
+        "did not find expected key",
+        "a line indented differently from the ones around it",
+        "line the fields up with the same number of spaces",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item indented differently from the ones around it",
+        "line the '- ' items up with the same number of spaces",
+    ),
+    ("found undefined alias", "an '*' that YAML reads as an alias", "put text that starts with '*' in quotes"),
     ("found character '@'", "a value that starts with '@'", "put the value in quotes"),
     ("found character '`'", "a value that starts with '`'", "put the value in quotes"),
 )
@@ -112,39 +123,55 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     """
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != FENCE:
-        raise ProblemError(Problem(
-            path, 1, "the file does not start with front matter",
-            "make the first line '---', then the fields (copy them from "
-            "case_studies/_template.md), then a line '---'",
-        ))
+        raise ProblemError(
+            Problem(
+                path,
+                1,
+                "the file does not start with front matter",
+                "make the first line '---', then the fields (copy them from "
+                "case_studies/_template.md), then a line '---'",
+            )
+        )
     for index in range(1, len(lines)):
         if lines[index].rstrip() == FENCE:
             closing = index
             break
     else:
-        raise ProblemError(Problem(
-            path, 1, "the front matter starts here but never ends",
-            "add a line '---' after the last field",
-        ))
+        raise ProblemError(
+            Problem(
+                path,
+                1,
+                "the front matter starts here but never ends",
+                "add a line '---' after the last field",
+            )
+        )
     yaml_text = "".join(lines[1:closing])
     size = len(yaml_text.encode("utf-8", "surrogatepass"))
     if size > FRONT_MATTER_MAX_BYTES:
-        raise ProblemError(Problem(
-            path, 1, f"the front matter is {size // KIB} KiB, over the limit of {FRONT_MATTER_MAX_BYTES // KIB} KiB",
-            "keep to the fields in case_studies/_template.md, and put the story below the closing '---'",
-        ))
+        raise ProblemError(
+            Problem(
+                path,
+                1,
+                f"the front matter is {size // KIB} KiB, over the limit of {FRONT_MATTER_MAX_BYTES // KIB} KiB",
+                "keep to the fields in case_studies/_template.md, and put the story below the closing '---'",
+            )
+        )
     # The YAML starts on file line 2, after the opening fence.
     data, key_lines = parse_yaml_mapping(yaml_text, path, first_line=2, what="the front matter")
     return FrontMatter(
         data=data,
         lines=key_lines,
-        body="".join(lines[closing + 1:]),
+        body="".join(lines[closing + 1 :]),
         body_line=closing + 2,
     )
 
 
 def parse_yaml_mapping(
-    yaml_text: str, path: str, *, first_line: int = 1, what: str = "the file",
+    yaml_text: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    what: str = "the file",
 ) -> tuple[dict[str, Any], dict[Path_, int]]:
     """Parse YAML that must be a mapping, with the file line of every key.
 
@@ -167,26 +194,37 @@ def parse_yaml_mapping(
             return _parse_mapping(_StrictLoader, yaml_text, path, first_line, what)
     except ValueError:
         # Only the pure-Python scanner gets here, from an escape such as "\\U00110000".
-        escape = next((match for match in _LONG_ESCAPE.finditer(yaml_text) if int(match[1], 16) > sys.maxunicode),
-                      None)
+        escape = next((match for match in _LONG_ESCAPE.finditer(yaml_text) if int(match[1], 16) > sys.maxunicode), None)
         line = yaml_text.count("\n", 0, escape.start()) + first_line if escape else first_line
-        raise ProblemError(Problem(
-            path, line, f"{what} has an escape ('\\U...' or '\\u...') that names no character",
-            "write the character itself, or remove the escape",
-        )) from None
+        raise ProblemError(
+            Problem(
+                path,
+                line,
+                f"{what} has an escape ('\\U...' or '\\u...') that names no character",
+                "write the character itself, or remove the escape",
+            )
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else 1
         raise ProblemError(_yaml_problem(path, line, error, what)) from None
     except yaml.YAMLError as error:
-        raise ProblemError(Problem(
-            path, first_line, f"{what} is not valid YAML ({error})",
-            "check it against case_studies/_template.md",
-        )) from None
+        raise ProblemError(
+            Problem(
+                path,
+                first_line,
+                f"{what} is not valid YAML ({error})",
+                "check it against case_studies/_template.md",
+            )
+        ) from None
 
 
 def _parse_mapping(
-    loader_class: type[yaml.SafeLoader], yaml_text: str, path: str, first_line: int, what: str,
+    loader_class: type[yaml.SafeLoader],
+    yaml_text: str,
+    path: str,
+    first_line: int,
+    what: str,
 ) -> tuple[dict[str, Any], dict[Path_, int]]:
     loader = loader_class(yaml_text)
     try:
@@ -233,8 +271,11 @@ class _MappingBuilder:
                 continue
             if kind is yaml.DocumentStartEvent:
                 if root is not None:
-                    raise self.problem(event, f"{self.what} holds more than one YAML document",
-                                       "remove the '---' or '...' line inside it")
+                    raise self.problem(
+                        event,
+                        f"{self.what} holds more than one YAML document",
+                        "remove the '---' or '...' line inside it",
+                    )
                 continue
             if kind in _END_EVENTS:
                 finished = stack.pop()[0]
@@ -242,16 +283,24 @@ class _MappingBuilder:
                     self.add(stack[-1], finished)
                 continue
             if kind is yaml.AliasEvent or event.anchor is not None:
-                raise self.problem(event, f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
-                                   "write each value out in full; put text that starts with '&' or '*' in quotes")
+                raise self.problem(
+                    event,
+                    f"{self.what} uses a YAML anchor or alias ('&name' or '*name')",
+                    "write each value out in full; put text that starts with '&' or '*' in quotes",
+                )
             if event.tag is not None:
-                raise self.problem(event, f"{self.what} uses a YAML tag ('{printable(event.tag, 40)}')",
-                                   "remove it: values are plain text, numbers, true or false; "
-                                   "put text that starts with '!' in quotes")
+                raise self.problem(
+                    event,
+                    f"{self.what} uses a YAML tag ('{printable(event.tag, 40)}')",
+                    "remove it: values are plain text, numbers, true or false; put text that starts with '!' in quotes",
+                )
             if not stack:
                 if root is not None or kind is not yaml.MappingStartEvent:
-                    raise self.problem(event, f"{self.what} is not a list of 'field: value' lines",
-                                       "write one 'field: value' per line, as in case_studies/_template.md")
+                    raise self.problem(
+                        event,
+                        f"{self.what} is not a list of 'field: value' lines",
+                        "write one 'field: value' per line, as in case_studies/_template.md",
+                    )
                 root = {}
                 stack.append((root, (), [None]))
                 continue
@@ -268,22 +317,32 @@ class _MappingBuilder:
                 self.add(stack[-1], self.scalar(event, child))
                 continue
             if len(stack) >= YAML_MAX_DEPTH:
-                raise self.problem(event, f"{self.what} is nested more than {YAML_MAX_DEPTH} levels deep",
-                                   "fields hold text or short lists: see case_studies/_template.md")
+                raise self.problem(
+                    event,
+                    f"{self.what} is nested more than {YAML_MAX_DEPTH} levels deep",
+                    "fields hold text or short lists: see case_studies/_template.md",
+                )
             stack.append(({} if kind is yaml.MappingStartEvent else [], child, [None]))
         if root is None:
-            raise ProblemError(Problem(self.path, self.offset, f"{self.what} is empty",
-                                       "add the fields from case_studies/_template.md"))
+            raise ProblemError(
+                Problem(
+                    self.path, self.offset, f"{self.what} is empty", "add the fields from case_studies/_template.md"
+                )
+            )
         return root, key_lines
 
     def take_key(self, mapping: dict[str, Any], at: Path_, pending: list[str | None], event: yaml.Event) -> None:
         if type(event) is not yaml.ScalarEvent:
-            raise self.problem(event, "a field name is a list or a group of fields",
-                               "field names are words like 'title' or 'themes'")
+            raise self.problem(
+                event, "a field name is a list or a group of fields", "field names are words like 'title' or 'themes'"
+            )
         key = self.scalar(event, at)
         if not isinstance(key, str):
-            raise self.problem(event, f"'{printable(event.value, 40)}' is not a field name",
-                               "field names are words like 'title' or 'themes'")
+            raise self.problem(
+                event,
+                f"'{printable(event.value, 40)}' is not a field name",
+                "field names are words like 'title' or 'themes'",
+            )
         if key in mapping:
             first = self.key_lines[(*at, key)]
             raise self.problem(event, f"'{key}' is given twice (first on line {first})", "keep one of them")
@@ -304,9 +363,11 @@ class _MappingBuilder:
         if not value.isascii():
             bad = _NOT_A_CHARACTER.search(value)
             if bad:
-                raise self.problem(event, f"{field_name(at)} contains {_code(bad.group())}, "
-                                   "which is not a character",
-                                   "delete it, or retype the text without copying it from elsewhere")
+                raise self.problem(
+                    event,
+                    f"{field_name(at)} contains {_code(bad.group())}, which is not a character",
+                    "delete it, or retype the text without copying it from elsewhere",
+                )
         # A quoted value is always text; a plain one may be a number, true/false or empty.
         if not event.implicit[0]:
             return value
@@ -314,9 +375,11 @@ class _MappingBuilder:
         if tag == _STR_TAG:
             return value
         if tag in _NUMBER_TAGS and len(value) > NUMBER_MAX_CHARACTERS:
-            raise self.problem(event, f"{field_name(at)} is a number {len(value)} characters long",
-                               f"numbers here have at most {NUMBER_MAX_CHARACTERS} characters; "
-                               "put text in quotes")
+            raise self.problem(
+                event,
+                f"{field_name(at)} is a number {len(value)} characters long",
+                f"numbers here have at most {NUMBER_MAX_CHARACTERS} characters; put text in quotes",
+            )
         # libyaml's events carry its own Mark class, which PyYAML's stubs do not name.
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         return self.loader.yaml_constructors[tag](self.loader, node)
@@ -328,7 +391,9 @@ def _yaml_problem(path: str, line: int, error: yaml.MarkedYAMLError, what: str) 
         if needle in raw:
             return Problem(path, line, f"{what} is not valid YAML: {hint}", fix)
     return Problem(
-        path, line, f"{what} is not valid YAML: {raw}",
+        path,
+        line,
+        f"{what} is not valid YAML: {raw}",
         "check this line's indentation and quotes against case_studies/_template.md",
     )
 

@@ -82,19 +82,38 @@ def build_glossary(taxonomy: Taxonomy, term_url: Callable[[str, str], str]) -> G
         term_url: The address of the page listing a term's case studies, by
             facet id and term id ("" when it has none).
     """
-    acronyms = tuple(sorted(
-        (GlossaryEntry(anchor=acronym_anchor(acronym.abbreviation), name=acronym.abbreviation,
-                       meaning=acronym.expansion, description=acronym.description)
-         for acronym in taxonomy.acronyms.values()),
-        key=lambda entry: entry.name.casefold(),
-    ))
-    terms = tuple(sorted(
-        (GlossaryEntry(anchor=term_anchor(facet.id, term.id), name=term.label, meaning="",
-                       description=term.description, kind=facet.term_name, url=term_url(facet.id, term.id))
-         for facet in taxonomy.facets.values() if facet.glossary
-         for term in facet.terms),
-        key=lambda entry: (entry.name.casefold(), entry.kind),
-    ))
+    acronyms = tuple(
+        sorted(
+            (
+                GlossaryEntry(
+                    anchor=acronym_anchor(acronym.abbreviation),
+                    name=acronym.abbreviation,
+                    meaning=acronym.expansion,
+                    description=acronym.description,
+                )
+                for acronym in taxonomy.acronyms.values()
+            ),
+            key=lambda entry: entry.name.casefold(),
+        )
+    )
+    terms = tuple(
+        sorted(
+            (
+                GlossaryEntry(
+                    anchor=term_anchor(facet.id, term.id),
+                    name=term.label,
+                    meaning="",
+                    description=term.description,
+                    kind=facet.term_name,
+                    url=term_url(facet.id, term.id),
+                )
+                for facet in taxonomy.facets.values()
+                if facet.glossary
+                for term in facet.terms
+            ),
+            key=lambda entry: (entry.name.casefold(), entry.kind),
+        )
+    )
     return Glossary(acronyms, terms)
 
 
@@ -129,7 +148,7 @@ def split_acronyms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[TextPiec
     last = 0
     for match in acronym_pattern(tuple(acronyms)).finditer(text):
         if match.start() > last:
-            pieces.append(TextPiece(text[last:match.start()]))
+            pieces.append(TextPiece(text[last : match.start()]))
         pieces.append(TextPiece(match.group(0), acronyms[match["abbreviation"]].expansion))
         last = match.end()
     if last < len(text):
@@ -167,12 +186,15 @@ def acronym_warnings(case_study: CaseStudy, acronyms: Mapping[str, Acronym]) -> 
         if first is None:
             continue
         expansion = _spelled_out(acronym.expansion)
-        after = re.match(rf"\s*\(\s*{expansion.pattern}", body[first.end():], re.IGNORECASE)
+        after = re.match(rf"\s*\(\s*{expansion.pattern}", body[first.end() :], re.IGNORECASE)
         if expansion.search(body, 0, first.start()) or after:
             continue
-        warnings.append(Problem(
-            case_study.path, case_study.body_line + body.count("\n", 0, first.start()),
-            f"'{acronym.abbreviation}' is used before it is spelled out",
-            f"the first time, write '{acronym.expansion} ({acronym.abbreviation})'",
-        ))
+        warnings.append(
+            Problem(
+                case_study.path,
+                case_study.body_line + body.count("\n", 0, first.start()),
+                f"'{acronym.abbreviation}' is used before it is spelled out",
+                f"the first time, write '{acronym.expansion} ({acronym.abbreviation})'",
+            )
+        )
     return tuple(sorted(warnings, key=lambda warning: warning.line))

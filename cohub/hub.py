@@ -59,5 +59,4 @@ class Hub:
 def load_hub(root: Path) -> Hub:
     """Read ``taxonomy/`` and ``case_studies/`` under ``root``."""
     taxonomy, taxonomy_problems = load_taxonomy(root)
-    return Hub(root=root, taxonomy=taxonomy, corpus=load_corpus(root, taxonomy),
-               taxonomy_problems=taxonomy_problems)
+    return Hub(root=root, taxonomy=taxonomy, corpus=load_corpus(root, taxonomy), taxonomy_problems=taxonomy_problems)

@@ -14,8 +14,8 @@ Elements are built with ElementTree, never from strings of HTML.
 
 from __future__ import annotations
 
-from functools import lru_cache
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -149,9 +149,11 @@ class LinksExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         """Run after ``abbr`` (7) and before MkDocs' link rewriting (0)."""
         md.treeprocessors.register(
-            LinksTreeprocessor(md, self.getConfig("first_mentions"), self.getConfig("site_url"),
-                               self.getConfig("hint")),
-            "cohub_links", 6,
+            LinksTreeprocessor(
+                md, self.getConfig("first_mentions"), self.getConfig("site_url"), self.getConfig("hint")
+            ),
+            "cohub_links",
+            6,
         )
 
 

@@ -80,9 +80,14 @@ LISTING_TEMPLATE = "case-studies.html"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
 LINKS_EXTENSION = "cohub.markdown_links"
 # Pages that are not documentation: no table of contents, no "Previous" and "Next" links.
-PUBLIC_SERVICE_TEMPLATES = frozenset({
-    "home.html", CASE_STUDY_TEMPLATE, LISTING_TEMPLATE, "search.html",
-})
+PUBLIC_SERVICE_TEMPLATES = frozenset(
+    {
+        "home.html",
+        CASE_STUDY_TEMPLATE,
+        LISTING_TEMPLATE,
+        "search.html",
+    }
+)
 MATERIAL_STYLESHEETS = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
 
 
@@ -165,37 +170,45 @@ class SiteHooks:
         lines = setting_lines(config_path.read_text(encoding="utf-8"))
         docs = Path(config.docs_dir)
         try:
-            organisation = decode_organisation(settings.get("organisation"), lines,
-                                               lambda path: (docs / path).is_file())
+            organisation = decode_organisation(
+                settings.get("organisation"), lines, lambda path: (docs / path).is_file()
+            )
         except OrganisationSettingsError as error:
             for problem in error.problems:
                 log.error(str(problem))
             count = len(error.problems)
-            raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the organisation settings "
-                              "in mkdocs.yml; see the README for each setting") from None
+            raise PluginError(
+                f"{count} problem{'s' if count != 1 else ''} in the organisation settings "
+                "in mkdocs.yml; see the README for each setting"
+            ) from None
         # No palette at all is Material's default scheme with indigo; the colours need one to apply to.
         if not config.theme.get("palette"):
             config.theme["palette"] = {"scheme": "default", "primary": "indigo", "accent": "indigo"}
         palettes = config.theme["palette"]
-        palettes = [palette for palette in (palettes if isinstance(palettes, list) else [palettes])
-                    if isinstance(palette, dict)]
+        palettes = [
+            palette for palette in (palettes if isinstance(palettes, list) else [palettes]) if isinstance(palette, dict)
+        ]
         if organisation.colours is not None:
             for palette in palettes:
                 palette["primary"] = palette["accent"] = CUSTOM
         if organisation.logo:
             config.theme["logo"] = organisation.logo
-        stylesheets = [path.read_text(encoding="utf-8") for pattern in ("main.*.min.css", "palette.*.min.css")
-                       for path in sorted(MATERIAL_STYLESHEETS.glob(pattern))]
+        stylesheets = [
+            path.read_text(encoding="utf-8")
+            for pattern in ("main.*.min.css", "palette.*.min.css")
+            for path in sorted(MATERIAL_STYLESHEETS.glob(pattern))
+        ]
         try:
             failures = palette_failures(css_variables(stylesheets), palettes, organisation.colours)
         except PaletteError as error:
             raise PluginError(f"mkdocs.yml: {error}") from None
         if failures:
             for pair in failures:
-                log.error(f"mkdocs.yml: {pair} — choose a darker or lighter colour in "
-                          "extra.cohub.organisation.colours")
-            raise PluginError(f"{len(failures)} colour pair{'s' if len(failures) != 1 else ''} in mkdocs.yml "
-                              "fall below WCAG 2.2 AA contrast")
+                log.error(f"mkdocs.yml: {pair} — choose a darker or lighter colour in extra.cohub.organisation.colours")
+            raise PluginError(
+                f"{len(failures)} colour pair{'s' if len(failures) != 1 else ''} in mkdocs.yml "
+                "fall below WCAG 2.2 AA contrast"
+            )
         if BRAND_STYLESHEET not in config.extra_css:
             config.extra_css.append(BRAND_STYLESHEET)
         try:
@@ -217,8 +230,10 @@ class SiteHooks:
             for problem in hub.problems:
                 log.error(str(problem))
             count = len(hub.problems)
-            raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the case studies or taxonomy; "
-                              "run 'cohub check' to list them")
+            raise PluginError(
+                f"{count} problem{'s' if count != 1 else ''} in the case studies or taxonomy; "
+                "run 'cohub check' to list them"
+            )
         for warning in hub.warnings:
             log.info(f"{warning.path}:{warning.line}: warning: {warning.message} — {warning.fix}")
         self.hub = hub
@@ -237,36 +252,55 @@ class SiteHooks:
         for case_study in hub.case_studies:
             src_uri = case_study_page(case_study.slug)
             if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"{case_study.path}:1: the page address '{case_study.url}' is "
-                                  f"taken by docs/{src_uri} — rename the file, or give it a different 'slug:'")
+                raise PluginError(
+                    f"{case_study.path}:1: the page address '{case_study.url}' is "
+                    f"taken by docs/{src_uri} — rename the file, or give it a different 'slug:'"
+                )
             self.pages[src_uri] = case_study
             self.titles[case_study.slug] = case_study.title
-            files.append(File.generated(
-                config, src_uri, abs_src_path=str(hub.root / case_study.path),
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            ))
+            files.append(
+                File.generated(
+                    config,
+                    src_uri,
+                    abs_src_path=str(hub.root / case_study.path),
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
+            )
         for feed in site_feeds(self.website, config.site_name, config.site_url or ""):
             files.append(File.generated(config, feed.path, content=render_feed(feed)))
         data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
         files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
         files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
         files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
-        files.append(File.generated(config, BRAND_STYLESHEET,
-                                    content=brand_stylesheet(self.organisation.colours if self.organisation else None)))
+        files.append(
+            File.generated(
+                config,
+                BRAND_STYLESHEET,
+                content=brand_stylesheet(self.organisation.colours if self.organisation else None),
+            )
+        )
         for name in COMMENT_ASSETS:
             files.append(File.generated(config, f"assets/cohub/{name}", abs_src_path=str(comment_asset(name))))
         if files.get_file_from_path(LISTING_PAGE) is None:
-            files.append(File.generated(
-                config, LISTING_PAGE, content=f"---\ntemplate: {LISTING_TEMPLATE}\n---\n\n# Case studies\n",
-            ))
+            files.append(
+                File.generated(
+                    config,
+                    LISTING_PAGE,
+                    content=f"---\ntemplate: {LISTING_TEMPLATE}\n---\n\n# Case studies\n",
+                )
+            )
         # A hand-written page of the same name wins over a generated one.
         for page in self.website.pages.values():
             if files.get_file_from_path(page.src_uri) is None:
                 self.generated[page.src_uri] = page
-                files.append(File.generated(
-                    config, page.src_uri, content="",
-                    inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
-                ))
+                files.append(
+                    File.generated(
+                        config,
+                        page.src_uri,
+                        content="",
+                        inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+                    )
+                )
         # The hub and its links live until the build ends. Rendering thousands
         # of pages makes Python's garbage collector run often, and each full
         # run would walk all of them again: set them aside until on_post_build.
@@ -342,14 +376,20 @@ class SiteHooks:
         config = context["config"]
         description = page.meta.get("description")
         context["cohub_share"] = share_card(
-            title=page.title or "", description=description if isinstance(description, str) else "",
-            canonical_url=page.canonical_url or "", site_name=config.site_name,
-            site_description=config.site_description or "", site_url=config.site_url or "",
-            organisation=self.organisation, case_study=case_study, is_home=page.is_homepage,
+            title=page.title or "",
+            description=description if isinstance(description, str) else "",
+            canonical_url=page.canonical_url or "",
+            site_name=config.site_name,
+            site_description=config.site_description or "",
+            site_url=config.site_url or "",
+            organisation=self.organisation,
+            case_study=case_study,
+            is_home=page.is_homepage,
         )
         if self.hub is not None:
             context["cohub_search"] = (
-                case_study_search(case_study, self.hub.taxonomy, page.markdown or "") if case_study is not None
+                case_study_search(case_study, self.hub.taxonomy, page.markdown or "")
+                if case_study is not None
                 else page_search(page.markdown or "", self.hub.taxonomy)
             )
         return context
@@ -376,7 +416,9 @@ class SiteHooks:
             self._index_and_publish(config, self.hub)
             return
         self.indexing = threading.Thread(
-            target=self._index_and_publish_in_background, args=(config, self.hub), name="cohub-search-index",
+            target=self._index_and_publish_in_background,
+            args=(config, self.hub),
+            name="cohub-search-index",
             daemon=True,
         )
         self.indexing.start()
@@ -403,8 +445,10 @@ class SiteHooks:
             return
         slugs = [case_study.slug for case_study in hub.case_studies if case_study.comments]
         count = publish_approved_comments(Path(config.site_dir), location, slugs)
-        log.info(f"Wrote {count} approved comment{'s' if count != 1 else ''} from {describe_location(location)}"
-                 " into the site")
+        log.info(
+            f"Wrote {count} approved comment{'s' if count != 1 else ''} from {describe_location(location)}"
+            " into the site"
+        )
 
     def _index_and_publish_in_background(self, config: MkDocsConfig, hub: Hub | None) -> None:
         try:

@@ -44,7 +44,9 @@ BYTE_ORDER_MARK = "\ufeff"
 
 @cache
 def _base_schema() -> Mapping[str, Any]:
-    schema: Mapping[str, Any] = json.loads(files("cohub.schemas").joinpath(BASE_SCHEMA_FILE).read_text(encoding="utf-8"))
+    schema: Mapping[str, Any] = json.loads(
+        files("cohub.schemas").joinpath(BASE_SCHEMA_FILE).read_text(encoding="utf-8")
+    )
     return schema
 
 
@@ -80,8 +82,10 @@ def collection(hub: Hub, site_name: str, site_description: str, site_url: str) -
         "description": site_description,
         "address": _address(site_url, ""),
         "updated": newest.isoformat() if newest is not None else "1970-01-01",
-        "facets": [{"id": facet.id, "label": facet.label, "description": facet.description}
-                   for facet in taxonomy.facets.values()],
+        "facets": [
+            {"id": facet.id, "label": facet.label, "description": facet.description}
+            for facet in taxonomy.facets.values()
+        ],
         "case_studies": [_record(case_study, taxonomy, site_url) for case_study in case_studies],
     }
 
@@ -94,8 +98,23 @@ def collection_json(data: Mapping[str, Any]) -> str:
 def collection_csv(data: Mapping[str, Any]) -> str:
     """The collection as CSV, from a byte order mark: one row per case study, one column per field and per facet."""
     facet_ids = [facet["id"] for facet in data["facets"]]
-    header = ["slug", "title", "summary", "date", "address", "place", "authors", "organisations", *facet_ids,
-              "series", "series_position", "source_title", "source_publisher", "source_url", "source_date"]
+    header = [
+        "slug",
+        "title",
+        "summary",
+        "date",
+        "address",
+        "place",
+        "authors",
+        "organisations",
+        *facet_ids,
+        "series",
+        "series_position",
+        "source_title",
+        "source_publisher",
+        "source_url",
+        "source_date",
+    ]
     out = io.StringIO()
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -104,12 +123,21 @@ def collection_csv(data: Mapping[str, Any]) -> str:
         series = record["series"] or {}
         source = record["source"]
         row = [
-            record["slug"], record["title"], record["summary"], record["date"], record["address"], record["place"],
+            record["slug"],
+            record["title"],
+            record["summary"],
+            record["date"],
+            record["address"],
+            record["place"],
             CELL_JOINER.join(_named(author["name"], author["role"]) for author in record["authors"]),
             CELL_JOINER.join(_named(org["name"], org["role"]) for org in record["organisations"]),
             *(CELL_JOINER.join(term["label"] for term in record["terms"][facet_id]) for facet_id in facet_ids),
-            series.get("title", ""), str(series.get("position", "")),
-            source["title"], source["publisher"], source["url"], source["date"] or "",
+            series.get("title", ""),
+            str(series.get("position", "")),
+            source["title"],
+            source["publisher"],
+            source["url"],
+            source["date"] or "",
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
@@ -140,22 +168,31 @@ def _record(case_study: CaseStudy, taxonomy: Taxonomy, site_url: str) -> dict[st
         "place": case_study.place,
         "authors": [{"name": author.name, "role": author.role} for author in case_study.authors],
         "organisations": [
-            {"id": role.id, "name": organisations[role.id].name if role.id in organisations else role.id,
-             "role": role.role}
+            {
+                "id": role.id,
+                "name": organisations[role.id].name if role.id in organisations else role.id,
+                "role": role.role,
+            }
             for role in case_study.organisations
         ],
         "terms": {
-            facet.id: [{"id": term_id, "label": taxonomy.label(facet.id, term_id)}
-                       for term_id in case_study.declared(facet.id)]
+            facet.id: [
+                {"id": term_id, "label": taxonomy.label(facet.id, term_id)} for term_id in case_study.declared(facet.id)
+            ]
             for facet in taxonomy.facets.values()
         },
         "series": {"id": series.id, "title": series.title, "position": case_study.series.position}
-        if series is not None and case_study.series is not None else None,
+        if series is not None and case_study.series is not None
+        else None,
         "source": {
-            "title": case_study.source.title, "publisher": case_study.source.publisher, "url": case_study.source.url,
+            "title": case_study.source.title,
+            "publisher": case_study.source.publisher,
+            "url": case_study.source.url,
             "date": case_study.source.date.isoformat() if case_study.source.date else None,
         },
-        "resources": [{"title": resource.title, "url": resource.url, "publisher": resource.publisher}
-                      for resource in case_study.resources],
+        "resources": [
+            {"title": resource.title, "url": resource.url, "publisher": resource.publisher}
+            for resource in case_study.resources
+        ],
         "easy_read": list(case_study.easy_read),
     }

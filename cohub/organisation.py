@@ -157,11 +157,32 @@ class Organisation:
 
 
 _FIELDS: Mapping[str, tuple[str, ...]] = {
-    "": ("name", "address", "email", "phone", "hours", "response_days", "data_controller", "ico_registration",
-         "data_protection_officer", "accessibility", "colours", "logo", "share_image"),
+    "": (
+        "name",
+        "address",
+        "email",
+        "phone",
+        "hours",
+        "response_days",
+        "data_controller",
+        "ico_registration",
+        "data_protection_officer",
+        "accessibility",
+        "colours",
+        "logo",
+        "share_image",
+    ),
     "data_protection_officer": ("email", "name", "phone"),
-    "accessibility": ("compliance", "known_problems", "disproportionate_burden", "prepared", "reviewed",
-                      "tested", "tested_by", "pages_chosen"),
+    "accessibility": (
+        "compliance",
+        "known_problems",
+        "disproportionate_burden",
+        "prepared",
+        "reviewed",
+        "tested",
+        "tested_by",
+        "pages_chosen",
+    ),
     "known_problems": ("problem", "criteria", "fix_by"),
     "disproportionate_burden": ("problem", "reason", "assessed"),
     "colours": ("primary", "accent", "header_text", "dark_link", "dark_accent"),
@@ -177,8 +198,9 @@ class _Reader:
 
     def problem(self, path: tuple[str | int, ...], message: str, fix: str) -> None:
         name = ".".join(str(part) for part in (*SETTINGS_PATH, *path))
-        self.problems.append(Problem(SETTINGS_FILE, line_of(self.lines, (*SETTINGS_PATH, *path)),
-                                     f"{name}: {message}", fix))
+        self.problems.append(
+            Problem(SETTINGS_FILE, line_of(self.lines, (*SETTINGS_PATH, *path)), f"{name}: {message}", fix)
+        )
 
     def mapping(self, path: tuple[str | int, ...], raw: Any, kind: str) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -187,7 +209,11 @@ class _Reader:
         known = _FIELDS[kind]
         for key in raw:
             if key not in known:
-                self.problem((*path, key), f"unknown setting '{key}'", did_you_mean(str(key), known, "the README lists the settings"))
+                self.problem(
+                    (*path, key),
+                    f"unknown setting '{key}'",
+                    did_you_mean(str(key), known, "the README lists the settings"),
+                )
         return raw
 
     def text(self, path: tuple[str | int, ...], raw: Any, *, required: bool = False, example: str = "") -> str:
@@ -204,8 +230,16 @@ class _Reader:
             return ""
         return value
 
-    def matching(self, path: tuple[str | int, ...], raw: Any, pattern: re.Pattern[str], what: str, example: str,
-                 *, required: bool = False) -> str:
+    def matching(
+        self,
+        path: tuple[str | int, ...],
+        raw: Any,
+        pattern: re.Pattern[str],
+        what: str,
+        example: str,
+        *,
+        required: bool = False,
+    ) -> str:
         value = self.text(path, raw, required=required, example=example)
         if value and not pattern.fullmatch(value):
             self.problem(path, f"'{value}' is not {what}", f"write it like '{example}'")
@@ -241,8 +275,11 @@ class _Reader:
             self.problem(path, "is missing", f"add it, for example '{path[-1]}: 5'")
             return low
         if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
-            self.problem(path, f"must be a whole number from {low} to {high}, not {_shown(raw)}",
-                         f"write a number of working days, for example '{path[-1]}: 5'")
+            self.problem(
+                path,
+                f"must be a whole number from {low} to {high}, not {_shown(raw)}",
+                f"write a number of working days, for example '{path[-1]}: 5'",
+            )
             return low
         return raw
 
@@ -252,8 +289,9 @@ def _shown(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def decode_organisation(raw: Any, lines: Mapping[tuple[str | int, ...], int],
-                        file_exists: Callable[[str], bool] = lambda _path: True) -> Organisation:
+def decode_organisation(
+    raw: Any, lines: Mapping[tuple[str | int, ...], int], file_exists: Callable[[str], bool] = lambda _path: True
+) -> Organisation:
     """Read and check the organisation block.
 
     Args:
@@ -277,21 +315,35 @@ def decode_organisation(raw: Any, lines: Mapping[tuple[str | int, ...], int],
     organisation = Organisation(
         name=read.text(("name",), block.get("name"), required=True, example="Example Council"),
         address=_address(read, block.get("address")),
-        email=read.matching(("email",), block.get("email"), _EMAIL, "an email address", "hub@example.gov.uk",
-                            required=True),
+        email=read.matching(
+            ("email",), block.get("email"), _EMAIL, "an email address", "hub@example.gov.uk", required=True
+        ),
         phone=read.matching(("phone",), block.get("phone"), _PHONE, "a phone number", "01234 567890"),
         hours=read.text(("hours",), block.get("hours"), example="Monday to Friday, 9am to 5pm"),
         response_days=read.whole_number(("response_days",), block.get("response_days"), 1, MAX_RESPONSE_DAYS),
         data_controller=read.text(("data_controller",), block.get("data_controller"), example="Example Council"),
-        ico_registration=read.matching(("ico_registration",), block.get("ico_registration"),
-                                       re.compile(r"[A-Z0-9]{6,10}"), "an ICO registration number", "Z1234567"),
+        ico_registration=read.matching(
+            ("ico_registration",),
+            block.get("ico_registration"),
+            re.compile(r"[A-Z0-9]{6,10}"),
+            "an ICO registration number",
+            "Z1234567",
+        ),
         data_protection_officer=_officer(read, block.get("data_protection_officer")),
         accessibility=_accessibility(read, block.get("accessibility")),
         colours=_colours(read, block.get("colours")),
-        logo=_docs_image(read, "logo", block.get("logo"), _LOGO_SUFFIXES, "an SVG or PNG", "assets/logo.svg",
-                         file_exists),
-        share_image=_docs_image(read, "share_image", block.get("share_image"), _SHARE_IMAGE_SUFFIXES,
-                                "a PNG or JPEG", "assets/share.png", file_exists),
+        logo=_docs_image(
+            read, "logo", block.get("logo"), _LOGO_SUFFIXES, "an SVG or PNG", "assets/logo.svg", file_exists
+        ),
+        share_image=_docs_image(
+            read,
+            "share_image",
+            block.get("share_image"),
+            _SHARE_IMAGE_SUFFIXES,
+            "a PNG or JPEG",
+            "assets/share.png",
+            file_exists,
+        ),
     )
     if read.problems:
         raise OrganisationSettingsError(tuple(read.problems))
@@ -303,8 +355,11 @@ def _address(read: _Reader, raw: Any) -> tuple[str, ...]:
         read.problem(("address",), "is missing", "add it as a list of lines, for example '[Town Hall, EX1 1AA]'")
         return ()
     pieces = raw.splitlines() if isinstance(raw, str) else read.items(("address",), raw)
-    lines = tuple(line for index, piece in enumerate(pieces)
-                  if (line := read.text(("address", index), piece, example="Town Hall")))
+    lines = tuple(
+        line
+        for index, piece in enumerate(pieces)
+        if (line := read.text(("address", index), piece, example="Town Hall"))
+    )
     if len(lines) > MAX_ADDRESS_LINES:
         read.problem(("address",), f"has {len(lines)} lines", f"keep it to {MAX_ADDRESS_LINES} or fewer")
     return lines
@@ -317,8 +372,9 @@ def _officer(read: _Reader, raw: Any) -> DataProtectionOfficer:
         return DataProtectionOfficer(email="")
     block = read.mapping(path, raw, "data_protection_officer")
     return DataProtectionOfficer(
-        email=read.matching((*path, "email"), block.get("email"), _EMAIL, "an email address", "dpo@example.gov.uk",
-                            required=True),
+        email=read.matching(
+            (*path, "email"), block.get("email"), _EMAIL, "an email address", "dpo@example.gov.uk", required=True
+        ),
         name=read.text((*path, "name"), block.get("name"), example="Data Protection Officer"),
         phone=read.matching((*path, "phone"), block.get("phone"), _PHONE, "a phone number", "01234 567890"),
     )
@@ -332,58 +388,82 @@ def _accessibility(read: _Reader, raw: Any) -> AccessibilityFacts:
     block = read.mapping(path, raw, "accessibility")
     compliance = read.text((*path, "compliance"), block.get("compliance"), required=True, example="partially")
     if compliance and compliance not in COMPLIANCE_STATUSES:
-        read.problem((*path, "compliance"), f"'{compliance}' is not a compliance status",
-                     "write one of: fully, partially, not")
+        read.problem(
+            (*path, "compliance"), f"'{compliance}' is not a compliance status", "write one of: fully, partially, not"
+        )
     known = tuple(
         _known_problem(read, (*path, "known_problems", index), item)
         for index, item in enumerate(read.items((*path, "known_problems"), block.get("known_problems")))
     )
     burden = tuple(
         _burden_claim(read, (*path, "disproportionate_burden", index), item)
-        for index, item in enumerate(read.items((*path, "disproportionate_burden"),
-                                                block.get("disproportionate_burden")))
+        for index, item in enumerate(
+            read.items((*path, "disproportionate_burden"), block.get("disproportionate_burden"))
+        )
     )
     if compliance == "fully" and (known or burden):
-        read.problem((*path, "compliance"), "says 'fully' but the block lists content that does not meet the standard",
-                     "write 'partially', or remove the known problems once they are fixed")
+        read.problem(
+            (*path, "compliance"),
+            "says 'fully' but the block lists content that does not meet the standard",
+            "write 'partially', or remove the known problems once they are fixed",
+        )
     if compliance in ("partially", "not") and not (known or burden):
-        read.problem((*path, "compliance"), f"says '{compliance}' but lists no known problems",
-                     "list each problem under known_problems, with its WCAG criteria")
+        read.problem(
+            (*path, "compliance"),
+            f"says '{compliance}' but lists no known problems",
+            "list each problem under known_problems, with its WCAG criteria",
+        )
     facts = AccessibilityFacts(
         compliance=compliance,
         prepared=read.date((*path, "prepared"), block.get("prepared"), required=True) or Date.min,
         reviewed=read.date((*path, "reviewed"), block.get("reviewed"), required=True) or Date.min,
         tested=read.date((*path, "tested"), block.get("tested"), required=True) or Date.min,
-        tested_by=read.text((*path, "tested_by"), block.get("tested_by"), required=True,
-                            example="our web team, with a screen reader and a keyboard"),
-        pages_chosen=read.text((*path, "pages_chosen"), block.get("pages_chosen"), required=True,
-                               example="every page of the site"),
+        tested_by=read.text(
+            (*path, "tested_by"),
+            block.get("tested_by"),
+            required=True,
+            example="our web team, with a screen reader and a keyboard",
+        ),
+        pages_chosen=read.text(
+            (*path, "pages_chosen"), block.get("pages_chosen"), required=True, example="every page of the site"
+        ),
         known_problems=known,
         disproportionate_burden=burden,
     )
     if facts.reviewed < facts.prepared:
-        read.problem((*path, "reviewed"), "is before the date the statement was prepared",
-                     "give the date of the last review, on or after 'prepared'")
+        read.problem(
+            (*path, "reviewed"),
+            "is before the date the statement was prepared",
+            "give the date of the last review, on or after 'prepared'",
+        )
     return facts
 
 
 def _known_problem(read: _Reader, path: tuple[str | int, ...], raw: Any) -> KnownProblem:
     block = read.mapping(path, raw, "known_problems")
     criteria = tuple(
-        value for index, item in enumerate(read.items((*path, "criteria"), block.get("criteria")))
+        value
+        for index, item in enumerate(read.items((*path, "criteria"), block.get("criteria")))
         if (value := read.matching((*path, "criteria", index), item, _CRITERION, "a WCAG success criterion", "1.4.3"))
     )
     for index, criterion in enumerate(criteria):
         if criterion not in CRITERIA:
-            read.problem((*path, "criteria", index), f"{criterion} is not a level A or AA success criterion of WCAG 2.2",
-                         "give the number of the criterion the content fails, for example 1.4.3")
+            read.problem(
+                (*path, "criteria", index),
+                f"{criterion} is not a level A or AA success criterion of WCAG 2.2",
+                "give the number of the criterion the content fails, for example 1.4.3",
+            )
     criteria = tuple(criterion for criterion in criteria if criterion in CRITERIA)
     if not block.get("criteria"):
-        read.problem((*path, "criteria"), "lists no WCAG success criteria",
-                     "add the criteria the problem fails, for example 'criteria: [\"1.4.3\"]'")
+        read.problem(
+            (*path, "criteria"),
+            "lists no WCAG success criteria",
+            "add the criteria the problem fails, for example 'criteria: [\"1.4.3\"]'",
+        )
     return KnownProblem(
-        problem=read.text((*path, "problem"), block.get("problem"), required=True,
-                          example="Some links do not say where they go"),
+        problem=read.text(
+            (*path, "problem"), block.get("problem"), required=True, example="Some links do not say where they go"
+        ),
         criteria=criteria,
         fix_by=read.date((*path, "fix_by"), block.get("fix_by")),
     )
@@ -392,10 +472,15 @@ def _known_problem(read: _Reader, path: tuple[str | int, ...], raw: Any) -> Know
 def _burden_claim(read: _Reader, path: tuple[str | int, ...], raw: Any) -> BurdenClaim:
     block = read.mapping(path, raw, "disproportionate_burden")
     return BurdenClaim(
-        problem=read.text((*path, "problem"), block.get("problem"), required=True,
-                          example="Maps of old projects have no text version"),
-        reason=read.text((*path, "reason"), block.get("reason"), required=True,
-                         example="Redrawing them would cost more than the site's yearly budget"),
+        problem=read.text(
+            (*path, "problem"), block.get("problem"), required=True, example="Maps of old projects have no text version"
+        ),
+        reason=read.text(
+            (*path, "reason"),
+            block.get("reason"),
+            required=True,
+            example="Redrawing them would cost more than the site's yearly budget",
+        ),
         assessed=read.date((*path, "assessed"), block.get("assessed"), required=True) or Date.min,
     )
 
@@ -405,8 +490,7 @@ def _colours(read: _Reader, raw: Any) -> Colours | None:
     if raw is None:
         return None
     block = read.mapping(path, raw, "colours")
-    primary = read.matching((*path, "primary"), block.get("primary"), _HEX, "a hex colour", "#1d70b8",
-                            required=True)
+    primary = read.matching((*path, "primary"), block.get("primary"), _HEX, "a hex colour", "#1d70b8", required=True)
     accent = read.matching((*path, "accent"), block.get("accent"), _HEX, "a hex colour", "#1d70b8") or primary
     header_text = read.matching((*path, "header_text"), block.get("header_text"), _HEX, "a hex colour", "#ffffff")
     dark_link = read.matching((*path, "dark_link"), block.get("dark_link"), _HEX, "a hex colour", "#8fb8e6")
@@ -426,15 +510,25 @@ def _six_digits(colour: str) -> str:
     return "#" + ("".join(digit * 2 for digit in digits) if len(digits) == 3 else digits)
 
 
-def _docs_image(read: _Reader, key: str, raw: Any, suffixes: tuple[str, ...], kind: str, example: str,
-                file_exists: Callable[[str], bool]) -> str:
+def _docs_image(
+    read: _Reader,
+    key: str,
+    raw: Any,
+    suffixes: tuple[str, ...],
+    kind: str,
+    example: str,
+    file_exists: Callable[[str], bool],
+) -> str:
     path = (key,)
     value = read.text(path, raw, example=example)
     if not value:
         return ""
     if value.startswith(("/", "\\")) or ".." in value.split("/") or not value.lower().endswith(suffixes):
-        read.problem(path, f"'{value}' is not {kind} file in the docs folder",
-                     f"give a path inside docs/, for example '{example}'")
+        read.problem(
+            path,
+            f"'{value}' is not {kind} file in the docs folder",
+            f"give a path inside docs/, for example '{example}'",
+        )
         return ""
     if not file_exists(value):
         read.problem(path, f"docs/{value} does not exist", "add the file, or correct the path")

@@ -84,11 +84,13 @@ def outline_of(template: str) -> Outline:
     parts = re.split(r"^---[ \t]*$", template, maxsplit=2, flags=re.MULTILINE)
     body = parts[2] if len(parts) == 3 else template
     headings = _headings(body)
-    return Outline(tuple(
-        Section(heading.title, _plain(body[heading.end:following.offset if following else len(body)]))
-        for heading, following in zip(headings, (*headings[1:], None), strict=True)
-        if heading.level == SECTION_LEVEL
-    ))
+    return Outline(
+        tuple(
+            Section(heading.title, _plain(body[heading.end : following.offset if following else len(body)]))
+            for heading, following in zip(headings, (*headings[1:], None), strict=True)
+            if heading.level == SECTION_LEVEL
+        )
+    )
 
 
 def outline_problems(body: str, path: str, body_line: int, outline: Outline) -> tuple[Problem, ...]:
@@ -109,21 +111,35 @@ def outline_problems(body: str, path: str, body_line: int, outline: Outline) -> 
     level = 1  # the page's title is its only level-1 heading
     for heading in headings:
         if heading.level == 1:
-            problems.append(Problem(path, line_at(heading.offset), "a '# ' heading in the story",
-                                    "the title comes from 'title:'; start sections with '## '"))
+            problems.append(
+                Problem(
+                    path,
+                    line_at(heading.offset),
+                    "a '# ' heading in the story",
+                    "the title comes from 'title:'; start sections with '## '",
+                )
+            )
         elif heading.level > level + 1:
-            problems.append(Problem(
-                path, line_at(heading.offset),
-                f"the heading jumps from level {level} to level {heading.level}",
-                f"use {'#' * (level + 1)} here, so that screen-reader users can follow the page's outline",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    line_at(heading.offset),
+                    f"the heading jumps from level {level} to level {heading.level}",
+                    f"use {'#' * (level + 1)} here, so that screen-reader users can follow the page's outline",
+                )
+            )
         level = heading.level
     problems.extend(_section_problems(body, headings, path, body_line, line_at, outline))
     return tuple(sorted(problems, key=lambda problem: problem.line))
 
 
 def _section_problems(
-    body: str, headings: list[_Heading], path: str, body_line: int, line_at: Callable[[int], int], outline: Outline,
+    body: str,
+    headings: list[_Heading],
+    path: str,
+    body_line: int,
+    line_at: Callable[[int], int],
+    outline: Outline,
 ) -> Iterator[Problem]:
     sections = [heading for heading in headings if heading.level == SECTION_LEVEL]
     found = {_key(heading.title): heading for heading in reversed(sections)}
@@ -131,37 +147,60 @@ def _section_problems(
     for section in outline.sections:
         heading = found.get(section.key)
         if heading is None:
-            yield Problem(path, body_line, f"the section '{section.title}' is missing",
-                          f"add a heading '## {section.title}' and write under it, in the template's order")
+            yield Problem(
+                path,
+                body_line,
+                f"the section '{section.title}' is missing",
+                f"add a heading '## {section.title}' and write under it, in the template's order",
+            )
             continue
         position = sections.index(heading)
         if position < expected_next:
-            yield Problem(path, line_at(heading.offset), f"the section '{section.title}' is out of order",
-                          "put the sections in this order: " + ", ".join(s.title for s in outline.sections))
+            yield Problem(
+                path,
+                line_at(heading.offset),
+                f"the section '{section.title}' is out of order",
+                "put the sections in this order: " + ", ".join(s.title for s in outline.sections),
+            )
         expected_next = max(expected_next, position + 1)
-        following = next((later for later in headings if later.offset > heading.offset
-                          and later.level <= SECTION_LEVEL), None)
-        written = body[heading.end:following.offset if following else len(body)]
+        following = next(
+            (later for later in headings if later.offset > heading.offset and later.level <= SECTION_LEVEL), None
+        )
+        written = body[heading.end : following.offset if following else len(body)]
         if not _WORD.search(written):
-            yield Problem(path, line_at(heading.offset), f"the section '{section.title}' is empty",
-                          "write this part of the story")
+            yield Problem(
+                path, line_at(heading.offset), f"the section '{section.title}' is empty", "write this part of the story"
+            )
         elif section.instructions_pattern and section.instructions_pattern.search(written):
-            yield Problem(path, line_at(heading.offset),
-                          f"the section '{section.title}' still holds the template's instructions",
-                          "replace the instructions in *stars* with your own words")
+            yield Problem(
+                path,
+                line_at(heading.offset),
+                f"the section '{section.title}' still holds the template's instructions",
+                "replace the instructions in *stars* with your own words",
+            )
 
 
 def length_warnings(case_study: CaseStudy) -> tuple[Problem, ...]:
     """A warning when a story is too short to learn from, or long enough to split."""
     words = len(case_study.body.split()) - len(_MARKUP_TOKEN.findall(case_study.body))
     if words < STORY_MIN_WORDS:
-        return (Problem(case_study.path, case_study.body_line,
-                        f"the story is {words} words long, under {STORY_MIN_WORDS}",
-                        "say more about what happened, who took part and what changed"),)
+        return (
+            Problem(
+                case_study.path,
+                case_study.body_line,
+                f"the story is {words} words long, under {STORY_MIN_WORDS}",
+                "say more about what happened, who took part and what changed",
+            ),
+        )
     if words > STORY_MAX_WORDS:
-        return (Problem(case_study.path, case_study.body_line,
-                        f"the story is {words} words long, over {STORY_MAX_WORDS}",
-                        "split it into parts of a series (see taxonomy/series.yml)"),)
+        return (
+            Problem(
+                case_study.path,
+                case_study.body_line,
+                f"the story is {words} words long, over {STORY_MAX_WORDS}",
+                "split it into parts of a series (see taxonomy/series.yml)",
+            ),
+        )
     return ()
 
 
@@ -174,8 +213,9 @@ def _headings(text: str) -> list[_Heading]:
         if position - line_start <= 3 and not text[line_start:position].strip(" "):
             found = _HEADING.match(text, line_start)
             if found:
-                headings.append(_Heading(len(found.group(1)), (found.group(2) or "").strip(), found.start(),
-                                         found.end()))
+                headings.append(
+                    _Heading(len(found.group(1)), (found.group(2) or "").strip(), found.start(), found.end())
+                )
         line_end = text.find("\n", position)
         position = text.find("#", line_end) if line_end >= 0 else -1
     return headings

@@ -64,15 +64,28 @@ class SchemeColours:
         return (
             ColourPair(self.scheme, "header text", "the header", self.header_text, self.header, TEXT_RATIO),
             ColourPair(self.scheme, "links", "the page background", self.link, self.background, TEXT_RATIO),
-            ColourPair(self.scheme, "links under the pointer (accent)", "the page background", self.accent,
-                       self.background, TEXT_RATIO),
-            ColourPair(self.scheme, "focus outlines (accent)", "the page background", self.accent,
-                       self.background, NON_TEXT_RATIO),
+            ColourPair(
+                self.scheme,
+                "links under the pointer (accent)",
+                "the page background",
+                self.accent,
+                self.background,
+                TEXT_RATIO,
+            ),
+            ColourPair(
+                self.scheme,
+                "focus outlines (accent)",
+                "the page background",
+                self.accent,
+                self.background,
+                NON_TEXT_RATIO,
+            ),
         )
 
 
-def scheme_colours(variables: Mapping[str, Mapping[str, str]], primary: str, accent: str,
-                   colours: Colours | None) -> tuple[SchemeColours, ...]:
+def scheme_colours(
+    variables: Mapping[str, Mapping[str, str]], primary: str, accent: str, colours: Colours | None
+) -> tuple[SchemeColours, ...]:
     """The colours of the light and dark schemes.
 
     Args:
@@ -105,8 +118,9 @@ def scheme_colours(variables: Mapping[str, Mapping[str, str]], primary: str, acc
     schemes = []
     for label, scheme in SCHEMES:
         scheme_rule = variables.get(f"[data-md-color-scheme={scheme}]", {})
-        background = read(scheme_rule.get("--md-default-bg-color") or root.get("--md-default-bg-color", "#fff"),
-                          f"scheme {scheme}")
+        background = read(
+            scheme_rule.get("--md-default-bg-color") or root.get("--md-default-bg-color", "#fff"), f"scheme {scheme}"
+        )
         if primary == CUSTOM and colours is not None:
             header = read(colours.primary, "primary")
             header_text = read(colours.header_text, "header_text")
@@ -115,19 +129,27 @@ def scheme_colours(variables: Mapping[str, Mapping[str, str]], primary: str, acc
             header = read(primary_rule["--md-primary-fg-color"], f"primary {primary}")
             header_text = read(primary_rule.get("--md-primary-bg-color", "#fff"), f"primary {primary}")
             link_rule = variables.get(f"[data-md-color-scheme={scheme}][data-md-color-primary={primary}]", {})
-            link = read(link_rule.get("--md-typeset-a-color") or primary_rule.get("--md-typeset-a-color")
-                        or primary_rule["--md-primary-fg-color"], f"primary {primary}")
+            link = read(
+                link_rule.get("--md-typeset-a-color")
+                or primary_rule.get("--md-typeset-a-color")
+                or primary_rule["--md-primary-fg-color"],
+                f"primary {primary}",
+            )
         if accent == CUSTOM and colours is not None:
             accent_colour = read(colours.accent if scheme == "default" else colours.dark_accent, "accent")
         else:
             accent_colour = read(accent_rule["--md-accent-fg-color"], f"accent {accent}")
-        schemes.append(SchemeColours(label, background.over(Colour(1, 1, 1)), header.over(background),
-                                     header_text, link, accent_colour))
+        schemes.append(
+            SchemeColours(
+                label, background.over(Colour(1, 1, 1)), header.over(background), header_text, link, accent_colour
+            )
+        )
     return tuple(schemes)
 
 
-def palette_failures(variables: Mapping[str, Mapping[str, str]], palettes: Iterable[Mapping[str, str]],
-                     colours: Colours | None) -> tuple[ColourPair, ...]:
+def palette_failures(
+    variables: Mapping[str, Mapping[str, str]], palettes: Iterable[Mapping[str, str]], colours: Colours | None
+) -> tuple[ColourPair, ...]:
     """Every pair below WCAG 2.2 AA, in both schemes, for each palette the theme lists (each pair once).
 
     Args:
@@ -141,7 +163,8 @@ def palette_failures(variables: Mapping[str, Mapping[str, str]], palettes: Itera
     """
     failures: dict[ColourPair, None] = {}
     for palette in palettes:
-        for scheme in scheme_colours(variables, palette.get("primary") or "indigo", palette.get("accent") or "indigo",
-                                     colours):
+        for scheme in scheme_colours(
+            variables, palette.get("primary") or "indigo", palette.get("accent") or "indigo", colours
+        ):
             failures.update(dict.fromkeys(failing_pairs(scheme.pairs())))
     return tuple(failures)

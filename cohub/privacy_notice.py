@@ -19,8 +19,9 @@ ICO_COMPLAINT_URL = "https://ico.org.uk/make-a-complaint/"
 ICO_HELPLINE = "0303 123 1113"
 
 CONSENT = "Consent (UK GDPR Article 6(1)(a)): you choose to send a comment, and you can withdraw your consent."
-PUBLIC_TASK = ("Public task (UK GDPR Article 6(1)(e)): keeping the comment service safe from spam and abuse "
-               "is part of running it.")
+PUBLIC_TASK = (
+    "Public task (UK GDPR Article 6(1)(e)): keeping the comment service safe from spam and abuse is part of running it."
+)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,21 @@ RIGHTS = (
     Right("to correct", "information that is wrong or not complete."),
     Right("to delete", "your information (sometimes called the right to be forgotten)."),
     Right("to restrict", "how we use your information, for example while we check it is correct."),
-    Right("to data portability", "to get the information you gave us in a form a computer can read, "
-                                 "to use somewhere else."),
+    Right(
+        "to data portability",
+        "to get the information you gave us in a form a computer can read, to use somewhere else.",
+    ),
     Right("to object", "to how we use your information."),
-    Right("to withdraw consent", "at any time, where we use your information because you agreed. "
-                                 "This does not affect what we did before you withdrew it."),
-    Right("about automated decisions", "not to be subject to decisions made only by a computer. "
-                                       "We make no such decisions: a person reads every comment."),
+    Right(
+        "to withdraw consent",
+        "at any time, where we use your information because you agreed. "
+        "This does not affect what we did before you withdrew it.",
+    ),
+    Right(
+        "about automated decisions",
+        "not to be subject to decisions made only by a computer. "
+        "We make no such decisions: a person reads every comment.",
+    ),
 )
 
 
@@ -72,31 +81,49 @@ class PrivacyNotice:
 
 
 def days(count: int) -> str:
-    """"1 day", "30 days"."""
+    """ "1 day", "30 days"."""
     return f"{count} day{'' if count == 1 else 's'}"
 
 
 def privacy_notice(
-    organisation: Organisation, site_name: str, retention: tuple[RetentionPeriod, ...],
+    organisation: Organisation,
+    site_name: str,
+    retention: tuple[RetentionPeriod, ...],
 ) -> PrivacyNotice:
     """The notice for a site run by ``organisation``, with the comment service's retention periods."""
     period = {each.status: days(each.days) for each in retention}
-    until_removed = (f"While the comment is on the website, or until you ask us to delete it. "
-                     f"If a moderator does not approve it, or takes it off the website, we delete it "
-                     f"{period['rejected']} later.")
-    personal = (f"At most {period['pending']} while the comment waits for a moderator, and {period['approved']} "
-                f"after it is published. We delete it sooner if you ask us to.")
+    until_removed = (
+        f"While the comment is on the website, or until you ask us to delete it. "
+        f"If a moderator does not approve it, or takes it off the website, we delete it "
+        f"{period['rejected']} later."
+    )
+    personal = (
+        f"At most {period['pending']} while the comment waits for a moderator, and {period['approved']} "
+        f"after it is published. We delete it sooner if you ask us to."
+    )
     return PrivacyNotice(
         site_name=site_name,
         organisation=organisation,
         uses=(
-            DataUse("Your comment", "To publish it under the case study, if a moderator approves it.",
-                    CONSENT, until_removed),
+            DataUse(
+                "Your comment",
+                "To publish it under the case study, if a moderator approves it.",
+                CONSENT,
+                until_removed,
+            ),
             DataUse("Your name, if you give one", "To show who wrote the comment.", CONSENT, until_removed),
-            DataUse("Your email address, if you give one",
-                    "To contact you about your comment. We never publish it.", CONSENT, personal),
-            DataUse("A scrambled (hashed) form of your internet address, and the time you sent the comment",
-                    "To stop one person sending a lot of comments, and to find spam.", PUBLIC_TASK, personal),
+            DataUse(
+                "Your email address, if you give one",
+                "To contact you about your comment. We never publish it.",
+                CONSENT,
+                personal,
+            ),
+            DataUse(
+                "A scrambled (hashed) form of your internet address, and the time you sent the comment",
+                "To stop one person sending a lot of comments, and to find spam.",
+                PUBLIC_TASK,
+                personal,
+            ),
         ),
         retention=retention,
         recipients=(

@@ -75,6 +75,8 @@ def printable(text: str, limit: int | None = None) -> str:
     if text.isprintable():
         shown = text
     else:
-        shown = "".join(character if character.isprintable()
-                        else character.encode("unicode_escape").decode("ascii") for character in text)
+        shown = "".join(
+            character if character.isprintable() else character.encode("unicode_escape").decode("ascii")
+            for character in text
+        )
     return shown[:limit] if limit is not None else shown

@@ -54,8 +54,13 @@ def can_fork() -> bool:
 
 
 def read_all(
-    root: Path, files: Sequence[Path], read_one: ReadOne, context: Any,
-    *, workers: int | None = None, chunk_size: int = CHUNK_SIZE,
+    root: Path,
+    files: Sequence[Path],
+    read_one: ReadOne,
+    context: Any,
+    *,
+    workers: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> list[Read]:
     """``read_one`` over every file, in worker processes too when there are many.
 
@@ -86,15 +91,22 @@ def read_all(
 
 
 def _read_with_workers(
-    root: Path, files: Sequence[Path], read_one: ReadOne, context: Any, workers: int, chunk_size: int,
+    root: Path,
+    files: Sequence[Path],
+    read_one: ReadOne,
+    context: Any,
+    workers: int,
+    chunk_size: int,
 ) -> list[Read]:
     own_share = len(files) // (workers + 1)
     rest = files[own_share:]
     _worker_state.update(read_one=read_one, root=root, context=context)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_read_chunk, tuple(rest[start:start + chunk_size]))
-                       for start in range(0, len(rest), chunk_size)]
+            futures = [
+                pool.submit(_read_chunk, tuple(rest[start : start + chunk_size]))
+                for start in range(0, len(rest), chunk_size)
+            ]
             results = [read_one(root, file, context) for file in files[:own_share]]
             for future in futures:
                 results.extend(future.result())

@@ -83,8 +83,11 @@ def case_study_reading_ages(case_study: CaseStudy) -> tuple[ReadingAge, ...]:
     """The reading age of a case study's summary, and of its Easy Read version if it has one."""
     ages = [ReadingAge(case_study.path, case_study.summary_line, "summary", reading_age(case_study.summary))]
     if case_study.easy_read:
-        ages.append(ReadingAge(case_study.path, case_study.easy_read_line, "easy_read",
-                               reading_age(" ".join(case_study.easy_read))))
+        ages.append(
+            ReadingAge(
+                case_study.path, case_study.easy_read_line, "easy_read", reading_age(" ".join(case_study.easy_read))
+            )
+        )
     return tuple(ages)
 
 

@@ -161,9 +161,7 @@ def decode_related_config(raw: Any, facet_ids: Iterable[str] = ()) -> RelatedCon
     for name in raw:
         if name not in names:
             raise RelatedConfigError(f"unknown setting '{name}': {did_you_mean(str(name), names)}")
-    values: dict[str, Any] = {
-        name: _whole_number(name, raw[name], *_RANGES[name]) for name in _RANGES if name in raw
-    }
+    values: dict[str, Any] = {name: _whole_number(name, raw[name], *_RANGES[name]) for name in _RANGES if name in raw}
     if "weights" in raw:
         given = raw["weights"]
         if not isinstance(given, dict):
@@ -172,10 +170,12 @@ def decode_related_config(raw: Any, facet_ids: Iterable[str] = ()) -> RelatedCon
         for name in given:
             if name in facets:
                 raise RelatedConfigError(
-                    f"'{name}' is a facet: set its weight as 'related_weight' in taxonomy/{name}.yml")
+                    f"'{name}' is a facet: set its weight as 'related_weight' in taxonomy/{name}.yml"
+                )
             if name not in DEFAULT_WEIGHTS:
                 raise RelatedConfigError(
-                    f"unknown name '{name}' in 'weights': {did_you_mean(str(name), (*DEFAULT_WEIGHTS, *facets))}")
+                    f"unknown name '{name}' in 'weights': {did_you_mean(str(name), (*DEFAULT_WEIGHTS, *facets))}"
+                )
         values["weights"] = tuple(
             (facet, _whole_number(f"weights: {facet}", given[facet], 0, 100) if facet in given else weight)
             for facet, weight in DEFAULT_WEIGHTS.items()
@@ -269,8 +269,9 @@ def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mappin
     total = len(ordered)
     common: set[int] = set()
     if config.common_term_cutoff and total >= config.cutoff_from:
-        common = {term for term, posting in enumerate(postings)
-                  if len(posting) * 100 > config.common_term_cutoff * total}
+        common = {
+            term for term, posting in enumerate(postings) if len(posting) * 100 > config.common_term_cutoff * total
+        }
     kept = [[(term, place) for term, place in terms if term not in common] for terms in carried]
     term_sets = [frozenset(term for term, _place in terms) for terms in kept]
 
@@ -296,13 +297,12 @@ def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mappin
         for term, place in kept[number]:
             posting = postings[term]
             start = max(0, min(place - window // 2, len(posting) - window - 1))
-            candidates.update(posting[start:start + window + 1])
+            candidates.update(posting[start : start + window + 1])
         candidates.discard(number)
         mask = masks[number]
         least = config.threshold * own
         scored = [
-            (-shared, other) for other in candidates
-            if (shared := (mask & masks[other]).bit_count()) * 100 >= least
+            (-shared, other) for other in candidates if (shared := (mask & masks[other]).bit_count()) * 100 >= least
         ]
         results[document.key] = tuple(
             Match(

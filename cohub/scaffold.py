@@ -46,11 +46,13 @@ def new_case_study(root: Path, title: str, today: Date) -> Path:
         slug = f"{base}-{number}"
     # JSON-style quoting is valid YAML, so any title stays a single safe string.
     quoted_title = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    text = (template.read_text(encoding="utf-8")
-            .replace('"{{ title }}"', quoted_title)
-            .replace("{{ title }}", title)
-            .replace("{{ date }}", today.isoformat())
-            .replace("{{ slug }}", slug))
+    text = (
+        template.read_text(encoding="utf-8")
+        .replace('"{{ title }}"', quoted_title)
+        .replace("{{ title }}", title)
+        .replace("{{ date }}", today.isoformat())
+        .replace("{{ slug }}", slug)
+    )
     target = folder / f"{slug}.md"
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)

@@ -54,8 +54,13 @@ def facet_property(facet: Facet) -> dict[str, Any]:
     """The JSON Schema of a facet's front-matter field."""
     source = f"taxonomy/{facet.id}.yml"
     if facet.many:
-        return {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"},
-                "description": f"{facet.label}: term ids from {source}."}
+        return {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string"},
+            "description": f"{facet.label}: term ids from {source}.",
+        }
     return {"type": "string", "description": f"{facet.label}: a term id from {source}."}
 
 
@@ -66,9 +71,11 @@ def case_study_schema(facets: Iterable[Facet]) -> dict[str, Any]:
         facets: The taxonomy's facets, in order; those without a field add none.
     """
     schema: dict[str, Any] = json.loads(_base_schema_text())
-    schema["description"] = ("The YAML front matter at the top of every file in case_studies/. Each field's "
-                             "description says which file in taxonomy/ its ids come from; organisation and series "
-                             "ids come from taxonomy/organisations.yml and taxonomy/series.yml.")
+    schema["description"] = (
+        "The YAML front matter at the top of every file in case_studies/. Each field's "
+        "description says which file in taxonomy/ its ids come from; organisation and series "
+        "ids come from taxonomy/organisations.yml and taxonomy/series.yml."
+    )
     for facet in facets:
         if facet.field:
             schema["properties"][facet.field] = facet_property(facet)
@@ -96,9 +103,7 @@ class FrontMatterSchema:
     def problems(self, front: FrontMatter, path: str) -> tuple[Problem, ...]:
         """Every way the front matter breaks the schema, in file order."""
         problems = [
-            problem
-            for error in self.validator.iter_errors(front.data)
-            for problem in _explain(error, front, path)
+            problem for error in self.validator.iter_errors(front.data) for problem in _explain(error, front, path)
         ]
         return tuple(sorted(problems, key=lambda problem: problem.line))
 
@@ -135,44 +140,81 @@ def _explain(error: ValidationError, front: FrontMatter, path: str) -> tuple[Pro
     if validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
         return tuple(
-            Problem(path, line, f"{field_name((*at, name))} is missing",
-                    f"add '{name}:' (see case_studies/_template.md)")
+            Problem(
+                path, line, f"{field_name((*at, name))} is missing", f"add '{name}:' (see case_studies/_template.md)"
+            )
             for name in missing
         )
     if validator == "additionalProperties":
         allowed = schema.get("properties", {})
         return tuple(
-            Problem(path, front.line_of((*at, name)), f"unknown field {field_name((*at, name))}",
-                    did_you_mean(name, allowed))
+            Problem(
+                path,
+                front.line_of((*at, name)),
+                f"unknown field {field_name((*at, name))}",
+                did_you_mean(name, allowed),
+            )
             for name in error.instance
             if name not in allowed
         )
     if validator == "type":
         expected = error.validator_value
-        return (Problem(path, line, f"{where} must be {_TYPE_WORDS.get(expected, expected)}, "
-                        f"not {_describe(error.instance)}",
-                        "see case_studies/_template.md for an example"),)
+        return (
+            Problem(
+                path,
+                line,
+                f"{where} must be {_TYPE_WORDS.get(expected, expected)}, not {_describe(error.instance)}",
+                "see case_studies/_template.md for an example",
+            ),
+        )
     if validator == "format" and error.validator_value == "date":
-        return (Problem(path, line, f"{where} is not a real date: '{error.instance}'",
-                        "write it as YYYY-MM-DD, for example 2024-03-31"),)
+        return (
+            Problem(
+                path,
+                line,
+                f"{where} is not a real date: '{error.instance}'",
+                "write it as YYYY-MM-DD, for example 2024-03-31",
+            ),
+        )
     if validator == "minLength":
         if not error.instance.strip():
             return (Problem(path, line, f"{where} is empty", "write something, or remove the field"),)
-        return (Problem(path, line, f"{where} is too short (under {error.validator_value} characters)",
-                        "say a little more"),)
+        return (
+            Problem(
+                path, line, f"{where} is too short (under {error.validator_value} characters)", "say a little more"
+            ),
+        )
     if validator == "maxLength":
-        return (Problem(path, line, f"{where} is too long ({len(error.instance)} characters, "
-                        f"at most {error.validator_value})", "shorten it"),)
+        return (
+            Problem(
+                path,
+                line,
+                f"{where} is too long ({len(error.instance)} characters, at most {error.validator_value})",
+                "shorten it",
+            ),
+        )
     if validator == "minItems":
         return (Problem(path, line, f"{where} is an empty list", "give at least one item"),)
     if validator == "uniqueItems":
         return (Problem(path, line, f"{where} lists the same item twice", "remove the repeat"),)
     if validator == "pattern" and at and at[-1] == "url":
-        return (Problem(path, line, f"{where} is not a web address: '{error.instance}'",
-                        "give the full address, starting https://"),)
+        return (
+            Problem(
+                path,
+                line,
+                f"{where} is not a web address: '{error.instance}'",
+                "give the full address, starting https://",
+            ),
+        )
     if validator == "pattern" and at == ("slug",):
-        return (Problem(path, line, f"{where} '{error.instance}' is not a valid page address",
-                        "use lowercase letters, digits and single hyphens, like 'thurrock-direct-payments'"),)
+        return (
+            Problem(
+                path,
+                line,
+                f"{where} '{error.instance}' is not a valid page address",
+                "use lowercase letters, digits and single hyphens, like 'thurrock-direct-payments'",
+            ),
+        )
     if validator == "minimum":
         return (Problem(path, line, f"{where} must be {error.validator_value} or more", "count parts from 1"),)
     return (Problem(path, line, f"{where}: {error.message}", "see case_studies/_template.md"),)

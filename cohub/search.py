@@ -101,7 +101,9 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         text: The page's Markdown, searched for acronyms.
     """
     filters = [
-        pair for facet in taxonomy.facets.values() if facet.search
+        pair
+        for facet in taxonomy.facets.values()
+        if facet.search
         for pair in _labelled(facet, case_study.carried(facet.id))
     ]
     added = case_study.date
@@ -109,7 +111,7 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         filters=tuple(dict.fromkeys(filters)),
         date=added.isoformat(),
         details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
-                f"Added {added.day} {added:%B %Y}.",
+        f"Added {added.day} {added:%B %Y}.",
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
     )
 
@@ -159,8 +161,9 @@ def acronym_terms(text: str, acronyms: Mapping[str, Acronym]) -> tuple[str, ...]
 @cache
 def _expansion_pattern(expansion: str) -> WholeWordPattern:
     """The expansion in folded case, its words joined by spaces or hyphens."""
-    return WholeWordPattern.of_phrases([expansion.replace("\u2019", "'").strip().casefold()],
-                                       between=r"[\s-]+", plural=True)
+    return WholeWordPattern.of_phrases(
+        [expansion.replace("\u2019", "'").strip().casefold()], between=r"[\s-]+", plural=True
+    )
 
 
 def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
@@ -181,8 +184,14 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     program = executable or _pagefind_program()
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
-    command = [str(program), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-               *(f"--exclude-selectors={selector}" for selector in UNINDEXED_SELECTORS)]
+    command = [
+        str(program),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        *(f"--exclude-selectors={selector}" for selector in UNINDEXED_SELECTORS),
+    ]
     started = time.perf_counter()
     try:
         # Run inside the site, so a stray pagefind.yml elsewhere cannot change the index.

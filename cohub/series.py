@@ -79,7 +79,8 @@ def series_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
             if len(sharing) > 1:
                 problems.extend(
                     Problem(
-                        part.path, series_part.line,
+                        part.path,
+                        series_part.line,
                         f"part {position} of series '{series_id}' is also "
                         + ", ".join(other.path for _, other in sharing if other is not part),
                         _FIX_NUMBERS,
@@ -89,11 +90,14 @@ def series_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
             if position != expected:
                 first_part, first = sharing[0]
                 gap = "there is no part 1" if expected == 1 else f"it jumps from part {expected - 1}"
-                problems.append(Problem(
-                    first.path, first_part.line,
-                    f"this is part {position} of series '{series_id}', but {gap}",
-                    _FIX_NUMBERS,
-                ))
+                problems.append(
+                    Problem(
+                        first.path,
+                        first_part.line,
+                        f"this is part {position} of series '{series_id}', but {gap}",
+                        _FIX_NUMBERS,
+                    )
+                )
             expected = position + 1
     return tuple(problems)
 
@@ -105,11 +109,16 @@ def series_parts(case_studies: Iterable[CaseStudy], series: Mapping[str, Series]
         case_studies: The case studies; drafts are skipped.
         series: The series in the taxonomy, by id.
     """
-    return tuple(sorted(
-        (SeriesParts(series[series_id], tuple(case_study for _, case_study in parts))
-         for series_id, parts in _published_parts(case_studies).items() if series_id in series),
-        key=lambda listing: (listing.series.title, listing.series.id),
-    ))
+    return tuple(
+        sorted(
+            (
+                SeriesParts(series[series_id], tuple(case_study for _, case_study in parts))
+                for series_id, parts in _published_parts(case_studies).items()
+                if series_id in series
+            ),
+            key=lambda listing: (listing.series.title, listing.series.id),
+        )
+    )
 
 
 def series_nav(listing: SeriesParts, case_study: CaseStudy) -> SeriesNav:

@@ -33,11 +33,14 @@ class ServeError(Exception):
 
 
 def _settings(site_config: Mapping[str, Any], forwarded_allow_ips: str | None) -> CommentSettings:
-    return settings_from_env(os.environ, {
-        "site_name": site_config.get("site_name", "cohub"),
-        **comment_settings_mapping(dict(site_config)),
-        **({} if forwarded_allow_ips is None else {"forwarded_allow_ips": forwarded_allow_ips}),
-    })
+    return settings_from_env(
+        os.environ,
+        {
+            "site_name": site_config.get("site_name", "cohub"),
+            **comment_settings_mapping(dict(site_config)),
+            **({} if forwarded_allow_ips is None else {"forwarded_allow_ips": forwarded_allow_ips}),
+        },
+    )
 
 
 def _commentable(root: Path) -> tuple[CaseStudy, ...]:
@@ -66,12 +69,18 @@ def hub_app(
     settings = _settings(site_config, forwarded_allow_ips)
     commentable = _commentable(root)
     # The pages carry the policy too; the header adds what a <meta> cannot say, and covers the service's pages.
-    policy = content_security_policy(site_script_hashes(site_dir),
-                                     form_targets(comment_service_url(site_config.get("extra"))), header=True)
-    return create_app(site_dir=site_dir, store=CommentStore(db_path), site_url=site_url,
-                      known_pages=frozenset(case_study.slug for case_study in commentable), settings=settings,
-                      case_study_titles={case_study.slug: case_study.title for case_study in commentable},
-                      content_security_policy=policy)
+    policy = content_security_policy(
+        site_script_hashes(site_dir), form_targets(comment_service_url(site_config.get("extra"))), header=True
+    )
+    return create_app(
+        site_dir=site_dir,
+        store=CommentStore(db_path),
+        site_url=site_url,
+        known_pages=frozenset(case_study.slug for case_study in commentable),
+        settings=settings,
+        case_study_titles={case_study.slug: case_study.title for case_study in commentable},
+        content_security_policy=policy,
+    )
 
 
 def comments_app(
@@ -99,11 +108,15 @@ def comments_app(
     site_config = read_site_config(root)
     address, service_url = comment_addresses(root, site_url)
     commentable = _commentable(root)
-    return create_app(site_dir=None, store=store, site_url=address,
-                      known_pages=frozenset(case_study.slug for case_study in commentable),
-                      settings=_settings(site_config, forwarded_allow_ips),
-                      case_study_titles={case_study.slug: case_study.title for case_study in commentable},
-                      service_url=service_url)
+    return create_app(
+        site_dir=None,
+        store=store,
+        site_url=address,
+        known_pages=frozenset(case_study.slug for case_study in commentable),
+        settings=_settings(site_config, forwarded_allow_ips),
+        case_study_titles={case_study.slug: case_study.title for case_study in commentable},
+        service_url=service_url,
+    )
 
 
 def comment_addresses(root: Path, site_url: str | None = None) -> tuple[str, str | None]:
@@ -116,13 +129,21 @@ def comment_addresses(root: Path, site_url: str | None = None) -> tuple[str, str
     site_config = read_site_config(root)
     address = site_url or os.environ.get("COHUB_SITE_URL") or site_config.get("site_url")
     if not isinstance(address, str) or not address:
-        raise ServeError("the comment service needs the site's address: set site_url in mkdocs.yml, "
-                         "or give --site-url or COHUB_SITE_URL")
+        raise ServeError(
+            "the comment service needs the site's address: set site_url in mkdocs.yml, "
+            "or give --site-url or COHUB_SITE_URL"
+        )
     return address, comment_service_url(site_config.get("extra"))
 
 
 def serve(
-    root: Path, *, host: str, port: int, db_path: Path | str, site_url: str | None, forwarded_allow_ips: str | None = None
+    root: Path,
+    *,
+    host: str,
+    port: int,
+    db_path: Path | str,
+    site_url: str | None,
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     """Build the site, then serve it and the comment service until stopped.
 
@@ -139,12 +160,22 @@ def serve(
     uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level="warning")).run()
 
 
-def serve_comments(root: Path, *, host: str, port: int, store: CommentStore, site_url: str | None = None,
-                   forwarded_allow_ips: str | None = None) -> None:
+def serve_comments(
+    root: Path,
+    *,
+    host: str,
+    port: int,
+    store: CommentStore,
+    site_url: str | None = None,
+    forwarded_allow_ips: str | None = None,
+) -> None:
     """Serve the comment service alone until stopped (see ``comments_app``)."""
     app = comments_app(root, store=store, site_url=site_url, forwarded_allow_ips=forwarded_allow_ips)
     address, service_url = comment_addresses(root, site_url)
     reached = service_url or f"{address.rstrip('/')} through a proxy that sends it /comments and /moderate"
-    print(f"Serving the comment service on {host}:{port}, reached at {reached}, taking comments from pages"
-          f" at {address} (press Ctrl+C to stop).", flush=True)
+    print(
+        f"Serving the comment service on {host}:{port}, reached at {reached}, taking comments from pages"
+        f" at {address} (press Ctrl+C to stop).",
+        flush=True,
+    )
     uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level="warning")).run()

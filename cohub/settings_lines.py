@@ -35,7 +35,7 @@ def setting_lines(text: str) -> Mapping[tuple[str | int, ...], int]:
     if len(text.encode("utf-8")) > MAX_SETTINGS_BYTES:
         return MappingProxyType({})
     try:
-        root = yaml.compose(text, Loader=_PositionLoader)  # noqa: S506
+        root = yaml.compose(text, Loader=_PositionLoader)
     except yaml.YAMLError:
         return MappingProxyType({})
     lines: dict[tuple[str | int, ...], int] = {}

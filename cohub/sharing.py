@@ -55,9 +55,18 @@ class ShareCard:
     published: str = ""
 
 
-def share_card(*, title: str, description: str, canonical_url: str, site_name: str, site_description: str,
-               site_url: str, organisation: Organisation | None, case_study: CaseStudy | None,
-               is_home: bool) -> ShareCard:
+def share_card(
+    *,
+    title: str,
+    description: str,
+    canonical_url: str,
+    site_name: str,
+    site_description: str,
+    site_url: str,
+    organisation: Organisation | None,
+    case_study: CaseStudy | None,
+    is_home: bool,
+) -> ShareCard:
     """The share card of one page.
 
     Args:

@@ -46,7 +46,7 @@ def read_shell(page_html: str) -> SiteShell:
     start = page_html.find(FOOTER_START)
     end = page_html.find(FOOTER_END, start + len(FOOTER_START))
     # The site's own build output, not anyone's input: it is already HTML.
-    footer = Markup(page_html[start + len(FOOTER_START):end].strip()) if 0 <= start < end else Markup("")  # noqa: S704
+    footer = Markup(page_html[start + len(FOOTER_START) : end].strip()) if 0 <= start < end else Markup("")  # noqa: S704
     body = _BODY.search(page_html)
     palette = tuple(_PALETTE.findall(body.group(0))) if body else ()
     return SiteShell(footer, palette)

@@ -27,14 +27,22 @@ class TermMatcher:
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> TermMatcher:
         """One pattern per term that has synonyms, by facet id."""
-        return cls(tuple(
-            (facet.id, tuple(
-                (term.id, pattern)
-                for term in facet.terms
-                if (pattern := WholeWordPattern.of_phrases(synonym.lower() for synonym in term.synonyms)).phrases
-            ))
-            for facet in taxonomy.facets.values() if facet.detect
-        ))
+        return cls(
+            tuple(
+                (
+                    facet.id,
+                    tuple(
+                        (term.id, pattern)
+                        for term in facet.terms
+                        if (
+                            pattern := WholeWordPattern.of_phrases(synonym.lower() for synonym in term.synonyms)
+                        ).phrases
+                    ),
+                )
+                for facet in taxonomy.facets.values()
+                if facet.detect
+            )
+        )
 
     def first_line(self, facet_id: str, term_id: str, text: str) -> int | None:
         """The 0-based line of ``text`` where ``term_id`` is first found."""

@@ -182,8 +182,12 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, tuple[Problem, ...]]:
         The taxonomy (with whatever could be read) and every problem found.
     """
     reader = _TaxonomyReader(root)
-    facets = {facet.id: facet for facet in sorted(
-        (reader.facet(name) for name in facet_ids(root)), key=lambda facet: (facet.position, facet.id))}
+    facets = {
+        facet.id: facet
+        for facet in sorted(
+            (reader.facet(name) for name in facet_ids(root)), key=lambda facet: (facet.position, facet.id)
+        )
+    }
     reader.check_fields_unique(facets)
     taxonomy = Taxonomy(
         facets=MappingProxyType(facets),
@@ -245,10 +249,14 @@ class _TaxonomyReader:
             if isinstance(entry, dict):
                 entries.append((entry_id, entry, (*at, entry_id)))
             else:
-                self.problems.append(Problem(
-                    relative, lines.get((*at, entry_id), 1), f"'{entry_id}' must have fields under it",
-                    "indent its fields by two spaces under it",
-                ))
+                self.problems.append(
+                    Problem(
+                        relative,
+                        lines.get((*at, entry_id), 1),
+                        f"'{entry_id}' must have fields under it",
+                        "indent its fields by two spaces under it",
+                    )
+                )
         return entries
 
     def facet(self, name: str) -> Facet:
@@ -261,42 +269,76 @@ class _TaxonomyReader:
         for term_id, entry, at in self._entries(relative, raw_terms, lines, ("terms",)):
             synonyms = entry.get("synonyms", [])
             if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-                self.problems.append(Problem(
-                    relative, lines.get((*at, "synonyms"), 1), "'synonyms' must be a list of phrases",
-                    "write synonyms: [phrase one, phrase two]",
-                ))
+                self.problems.append(
+                    Problem(
+                        relative,
+                        lines.get((*at, "synonyms"), 1),
+                        "'synonyms' must be a list of phrases",
+                        "write synonyms: [phrase one, phrase two]",
+                    )
+                )
                 synonyms = []
             order = entry.get("order")
-            terms.append(Term(
-                id=term_id,
-                label=self._text(relative, lines, entry, at, "label", required=True),
-                description=self._text(relative, lines, entry, at, "description", required=True),
-                synonyms=tuple(synonyms),
-                order=order if isinstance(order, int) else None,
-            ))
+            terms.append(
+                Term(
+                    id=term_id,
+                    label=self._text(relative, lines, entry, at, "label", required=True),
+                    description=self._text(relative, lines, entry, at, "description", required=True),
+                    synonyms=tuple(synonyms),
+                    order=order if isinstance(order, int) else None,
+                )
+            )
         if not _FACET_ID.fullmatch(name):
-            self.problems.append(Problem(relative, 1, f"'{name}' cannot name a facet",
-                                         "name the file with lowercase letters, digits and '_', like funding_models.yml"))
+            self.problems.append(
+                Problem(
+                    relative,
+                    1,
+                    f"'{name}' cannot name a facet",
+                    "name the file with lowercase letters, digits and '_', like funding_models.yml",
+                )
+            )
         label = self._text(relative, lines, data, (), "label", required=bool(data)) or name
         front_matter = self._flag(relative, lines, data, "front_matter", default=True)
         if not front_matter and name != ORGANISATION_TYPES:
-            self.problems.append(Problem(relative, lines.get(("front_matter",), 1),
-                                         "only organisation types are carried through organisations",
-                                         "remove 'front_matter: false', and give the facet's terms in the case studies"))
+            self.problems.append(
+                Problem(
+                    relative,
+                    lines.get(("front_matter",), 1),
+                    "only organisation types are carried through organisations",
+                    "remove 'front_matter: false', and give the facet's terms in the case studies",
+                )
+            )
             front_matter = True
         field = self._text(relative, lines, data, (), "field", required=False) or name if front_matter else ""
         if field and not _FACET_ID.fullmatch(field):
-            self.problems.append(Problem(relative, lines.get(("field",), 1), f"'field' cannot be '{field}'",
-                                         "use lowercase letters, digits and '_', like funding_model"))
+            self.problems.append(
+                Problem(
+                    relative,
+                    lines.get(("field",), 1),
+                    f"'field' cannot be '{field}'",
+                    "use lowercase letters, digits and '_', like funding_model",
+                )
+            )
         elif field in base_fields():
-            self.problems.append(Problem(relative, lines.get(("field",), 1),
-                                         f"'{field}' is a case-study field that is not a facet",
-                                         "give the facet a field name of its own"))
+            self.problems.append(
+                Problem(
+                    relative,
+                    lines.get(("field",), 1),
+                    f"'{field}' is a case-study field that is not a facet",
+                    "give the facet a field name of its own",
+                )
+            )
         many = self._flag(relative, lines, data, "many", default=True)
         facts = self._text(relative, lines, data, (), "facts", required=False) or "about"
         if facts not in FACTS_PLACES:
-            self.problems.append(Problem(relative, lines.get(("facts",), 1), f"'facts' cannot be '{facts}'",
-                                         did_you_mean(facts, FACTS_PLACES)))
+            self.problems.append(
+                Problem(
+                    relative,
+                    lines.get(("facts",), 1),
+                    f"'facts' cannot be '{facts}'",
+                    did_you_mean(facts, FACTS_PLACES),
+                )
+            )
             facts = "about"
         return Facet(
             id=name,
@@ -322,8 +364,14 @@ class _TaxonomyReader:
         value = data.get(key, default)
         if isinstance(value, bool):
             return value
-        self.problems.append(Problem(relative, lines.get((key,), 1), f"'{key}' must be true or false",
-                                     f"write '{key}: true' or '{key}: false'"))
+        self.problems.append(
+            Problem(
+                relative,
+                lines.get((key,), 1),
+                f"'{key}' must be true or false",
+                f"write '{key}: true' or '{key}: false'",
+            )
+        )
         return default
 
     def _number(
@@ -332,9 +380,14 @@ class _TaxonomyReader:
         value = data.get(key, default)
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return value
-        self.problems.append(Problem(relative, lines.get((key,), 1),
-                                     f"'{key}' must be a whole number from {low} to {high}",
-                                     f"write '{key}: {default}', say"))
+        self.problems.append(
+            Problem(
+                relative,
+                lines.get((key,), 1),
+                f"'{key}' must be a whole number from {low} to {high}",
+                f"write '{key}: {default}', say",
+            )
+        )
         return default
 
     def acronyms(self) -> dict[str, Acronym]:
@@ -364,10 +417,14 @@ class _TaxonomyReader:
                 value = getattr(organisation, key)
                 allowed = facets[facet_id].term_ids
                 if value and allowed and value not in allowed:
-                    self.problems.append(Problem(
-                        relative, lines.get((*at, key), 1), f"unknown {key} '{value}'",
-                        did_you_mean(value, allowed),
-                    ))
+                    self.problems.append(
+                        Problem(
+                            relative,
+                            lines.get((*at, key), 1),
+                            f"unknown {key} '{value}'",
+                            did_you_mean(value, allowed),
+                        )
+                    )
             organisations[org_id] = organisation
         return organisations
 
@@ -386,11 +443,14 @@ class _TaxonomyReader:
         seen: dict[str, str] = {}
         for facet in facets.values():
             if facet.field in seen:
-                self.problems.append(Problem(
-                    f"taxonomy/{facet.id}.yml", 1,
-                    f"the field '{facet.field}' is also the field of taxonomy/{seen[facet.field]}.yml",
-                    "give each facet a 'field' of its own",
-                ))
+                self.problems.append(
+                    Problem(
+                        f"taxonomy/{facet.id}.yml",
+                        1,
+                        f"the field '{facet.field}' is also the field of taxonomy/{seen[facet.field]}.yml",
+                        "give each facet a 'field' of its own",
+                    )
+                )
             if facet.field:
                 seen[facet.field] = facet.id
 
@@ -401,9 +461,12 @@ class _TaxonomyReader:
             for term in facet.terms:
                 tag = facet.tag(term)
                 if tag in seen:
-                    self.problems.append(Problem(
-                        f"taxonomy/{facet_id}.yml", 1,
-                        f"the tag '{tag}' of term '{term.id}' is also a tag in taxonomy/{seen[tag]}.yml",
-                        "give one of them a different label, or give the facet a 'tag_prefix'",
-                    ))
+                    self.problems.append(
+                        Problem(
+                            f"taxonomy/{facet_id}.yml",
+                            1,
+                            f"the tag '{tag}' of term '{term.id}' is also a tag in taxonomy/{seen[tag]}.yml",
+                            "give one of them a different label, or give the facet a 'tag_prefix'",
+                        )
+                    )
                 seen[tag] = facet_id

@@ -93,12 +93,18 @@ def first_mention_links(taxonomy: Taxonomy) -> Mapping[str, str]:
     """
     # An acronym's plural links where the acronym does, unless it is an acronym itself ("ICS", "IC").
     plurals = {form: acronym for acronym in taxonomy.acronyms for form in acronym_forms(acronym)[1:]}
-    return MappingProxyType({
-        **{form: f"/{GLOSSARY_PAGE}#{acronym_anchor(acronym)}"
-           for form, acronym in (*plurals.items(), *((acronym, acronym) for acronym in taxonomy.acronyms))},
-        **{organisation.name: f"/{organisation_page(org_id)}"
-           for org_id, organisation in taxonomy.organisations.items()},
-    })
+    return MappingProxyType(
+        {
+            **{
+                form: f"/{GLOSSARY_PAGE}#{acronym_anchor(acronym)}"
+                for form, acronym in (*plurals.items(), *((acronym, acronym) for acronym in taxonomy.acronyms))
+            },
+            **{
+                organisation.name: f"/{organisation_page(org_id)}"
+                for org_id, organisation in taxonomy.organisations.items()
+            },
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -256,10 +262,14 @@ class Website:
         """
         taxonomy = self.hub.taxonomy
         return tuple(
-            FactRow(facet.facts_label, facet.facts, tuple(
-                FactLink(taxonomy.label(facet.id, term_id), self.term_url(facet.id, term_id))
-                for term_id in case_study.declared(facet.id)
-            ))
+            FactRow(
+                facet.facts_label,
+                facet.facts,
+                tuple(
+                    FactLink(taxonomy.label(facet.id, term_id), self.term_url(facet.id, term_id))
+                    for term_id in case_study.declared(facet.id)
+                ),
+            )
             for facet in taxonomy.facets.values()
             if facet.facts == place and case_study.declared(facet.id)
         )
@@ -299,8 +309,12 @@ def in_words(names: Iterable[str], joiner: str) -> str:
     return f"{', '.join(listed[:-1])} {joiner} {listed[-1]}" if len(listed) > 1 else "".join(listed)
 
 
-def build_website(hub: Hub, related_config: RelatedConfig, statement: AccessibilityStatement | None = None,
-                  notice: PrivacyNotice | None = None) -> Website:
+def build_website(
+    hub: Hub,
+    related_config: RelatedConfig,
+    statement: AccessibilityStatement | None = None,
+    notice: PrivacyNotice | None = None,
+) -> Website:
     """Work out every generated page and every link, from the whole hub.
 
     Args:
@@ -323,7 +337,8 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
         pages.append(GeneratedPage(facet_page(listing.facet.id), listing.facet.label, "facet.html", listing))
         pages.extend(
             GeneratedPage(term_page(listing.facet.id, term.term.id), listing.facet.tag(term.term), "term.html", term)
-            for term in listing.terms if term.case_studies
+            for term in listing.terms
+            if term.case_studies
         )
     pages.append(GeneratedPage(ORGANISATIONS_PAGE, "Organisations", "organisations.html", organisations))
     pages.extend(
@@ -331,8 +346,10 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
         for org in organisations
     )
     pages.extend(GeneratedPage(place_page(listing.name), listing.name, "place.html", listing) for listing in places)
-    pages.extend(GeneratedPage(series_page(listing.series.id), listing.series.title, "series.html", listing)
-                 for listing in series)
+    pages.extend(
+        GeneratedPage(series_page(listing.series.id), listing.series.title, "series.html", listing)
+        for listing in series
+    )
     listed = {page.src_uri for page in pages}
 
     def term_url(facet_id: str, term_id: str) -> str:
@@ -341,15 +358,24 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
     glossary = build_glossary(taxonomy, term_url)
     pages.append(GeneratedPage(GLOSSARY_PAGE, "Glossary", "glossary.html", glossary, in_nav=True))
     if statement is not None:
-        pages.append(GeneratedPage(ACCESSIBILITY_PAGE, "Accessibility statement", "accessibility.html", statement,
-                                   in_nav=True, indexed=True))
+        pages.append(
+            GeneratedPage(
+                ACCESSIBILITY_PAGE,
+                "Accessibility statement",
+                "accessibility.html",
+                statement,
+                in_nav=True,
+                indexed=True,
+            )
+        )
     if notice is not None:
-        pages.append(GeneratedPage(PRIVACY_PAGE, "Privacy notice", "privacy.html", notice, in_nav=True,
-                                   indexed=True))
+        pages.append(GeneratedPage(PRIVACY_PAGE, "Privacy notice", "privacy.html", notice, in_nav=True, indexed=True))
 
     by_slug = {case_study.slug: case_study for case_study in hub.case_studies}
-    found = find_related((document_for(case_study) for case_study in hub.case_studies),
-                         related_config.with_facets(taxonomy.facets.values()))
+    found = find_related(
+        (document_for(case_study) for case_study in hub.case_studies),
+        related_config.with_facets(taxonomy.facets.values()),
+    )
     related = {
         slug: tuple(
             RelatedLink(by_slug[match.key], match.score, tuple(_shared_label(taxonomy, *term) for term in match.shared))
@@ -365,9 +391,9 @@ def build_website(hub: Hub, related_config: RelatedConfig, statement: Accessibil
         organisations=organisations,
         places=places,
         series=series,
-        series_navs=MappingProxyType({
-            part.slug: series_nav(listing, part) for listing in series for part in listing.parts
-        }),
+        series_navs=MappingProxyType(
+            {part.slug: series_nav(listing, part) for listing in series for part in listing.parts}
+        ),
         related=MappingProxyType(related),
         organisation=statement.organisation if statement is not None else None,
     )

@@ -60,7 +60,8 @@ class _Phrase:
 
     def could_be_in(self, words: Collection[str]) -> bool:
         return all(word in words for word in self.words) and (
-            not self.last_word or any(word in words for word in self.last_word))
+            not self.last_word or any(word in words for word in self.last_word)
+        )
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ class WholeWordPattern:
     joiners: str = ""
 
     @classmethod
-    def of_phrases(cls, phrases: Iterable[str], *, between: str = r"\s+", plural: bool = False,
-                   joiners: str = "") -> WholeWordPattern:
+    def of_phrases(
+        cls, phrases: Iterable[str], *, between: str = r"\s+", plural: bool = False, joiners: str = ""
+    ) -> WholeWordPattern:
         """A pattern for ``phrases``, matched with their case as given.
 
         Args:
@@ -163,9 +165,13 @@ class PhraseFinder:
             for phrase, offset in self._by_first_word.get(word.group(), ()):
                 start = word.start() - offset
                 end = start + len(phrase)
-                if (phrase in wanted and start >= searched_to and text.startswith(phrase, start)
-                        and (start == 0 or not _is_word_character(text[start - 1]))
-                        and (end == len(text) or not _is_word_character(text[end]))):
+                if (
+                    phrase in wanted
+                    and start >= searched_to
+                    and text.startswith(phrase, start)
+                    and (start == 0 or not _is_word_character(text[start - 1]))
+                    and (end == len(text) or not _is_word_character(text[end]))
+                ):
                     yield start, phrase
                     searched_to = end
                     break

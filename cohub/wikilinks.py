@@ -62,8 +62,12 @@ def find_wikilinks(markdown: str) -> tuple[Wikilink, ...]:
     for number, line in enumerate(markdown.splitlines(keepends=True)):
         opening = _FENCE.match(line)
         if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
+            if (
+                opening
+                and opening.group(1)[0] == fence[0]
+                and len(opening.group(1)) >= len(fence)
+                and not line.strip().strip(fence[0])
+            ):
                 fence = ""
         elif opening:
             fence = opening.group(1)
@@ -72,8 +76,11 @@ def find_wikilinks(markdown: str) -> tuple[Wikilink, ...]:
             visible = _CODE_SPAN.sub(lambda match: " " * len(match.group(0)), line)
             links.extend(
                 Wikilink(
-                    target=match.group(1).strip(), text=(match.group(2) or "").strip(), line=number,
-                    start=offset + match.start(), end=offset + match.end(),
+                    target=match.group(1).strip(),
+                    text=(match.group(2) or "").strip(),
+                    line=number,
+                    start=offset + match.start(),
+                    end=offset + match.end(),
                 )
                 for match in _WIKILINK.finditer(visible)
             )
@@ -99,7 +106,7 @@ def resolve_wikilinks(markdown: str, titles: Mapping[str, str]) -> str:
     last = 0
     for link in find_wikilinks(markdown):
         text = link.text or _MARKDOWN_SPECIAL.sub(r"\\\1", titles.get(link.target, link.target))
-        pieces += [markdown[last:link.start], f"[{text}]({link.target}.md)"]
+        pieces += [markdown[last : link.start], f"[{text}]({link.target}.md)"]
         last = link.end
     return "".join(pieces) + markdown[last:]
 
@@ -125,23 +132,41 @@ def wikilink_problems(case_studies: Iterable[CaseStudy]) -> tuple[Problem, ...]:
             line = case_study.body_line + link.line
             written = f"[[{link.target}{'|' + link.text if link.text else ''}]]"
             if not link.target:
-                problems.append(Problem(
-                    case_study.path, line, f"'{written}' does not name a case study",
-                    "put the page address of the case study inside, like [[thurrock-direct-payments]]",
-                ))
+                problems.append(
+                    Problem(
+                        case_study.path,
+                        line,
+                        f"'{written}' does not name a case study",
+                        "put the page address of the case study inside, like [[thurrock-direct-payments]]",
+                    )
+                )
             elif link.target == case_study.slug:
-                problems.append(Problem(
-                    case_study.path, line, f"'{written}' links this case study to itself",
-                    "link to a different case study, or remove the brackets",
-                ))
+                problems.append(
+                    Problem(
+                        case_study.path,
+                        line,
+                        f"'{written}' links this case study to itself",
+                        "link to a different case study, or remove the brackets",
+                    )
+                )
             elif link.target in drafts and not case_study.draft:
-                problems.append(Problem(
-                    case_study.path, line, f"'{written}' links to a draft case study, which is not on the site",
-                    f"publish '{link.target}' first (draft: false), or remove the link",
-                ))
+                problems.append(
+                    Problem(
+                        case_study.path,
+                        line,
+                        f"'{written}' links to a draft case study, which is not on the site",
+                        f"publish '{link.target}' first (draft: false), or remove the link",
+                    )
+                )
             elif link.target not in known:
-                problems.append(Problem(
-                    case_study.path, line, f"'{written}' links to a case study that does not exist",
-                    did_you_mean(link.target, published, otherwise="use the file name of a case study, without .md"),
-                ))
+                problems.append(
+                    Problem(
+                        case_study.path,
+                        line,
+                        f"'{written}' links to a case study that does not exist",
+                        did_you_mean(
+                            link.target, published, otherwise="use the file name of a case study, without .md"
+                        ),
+                    )
+                )
     return tuple(problems)

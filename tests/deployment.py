@@ -38,8 +38,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], *, seconds: float
 
 
 @contextlib.contextmanager
-def running(command: Sequence[str], port: int, *, seconds: float = 60,
-            environment: Mapping[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    command: Sequence[str], port: int, *, seconds: float = 60, environment: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` (with ``environment`` added to this one's) until the block ends, once it listens on ``port``."""
     full_environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true", **(environment or {})}
     # Output goes to a file, not a pipe nobody reads, which could fill and stop the process.

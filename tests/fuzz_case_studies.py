@@ -33,14 +33,44 @@ from cohub.taxonomy import load_taxonomy
 REPO = Path(__file__).resolve().parent.parent
 SECONDS_PER_EXAMPLE = 5
 SNIPPETS = (
-    "[" * 3000, "- " * 2000, "{a: " * 500, "&a ", "*a ", "x: &a [*a]\n", "!!python/object/apply:os.system [ls]",
-    "!!binary AAAA", "9" * 5000, '"\\ud800"', '"\\U00110000"', '"\\x00"', "\x00", "\u202e", "\u200b", "\ufffe",
-    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "{: onclick=alert(1) }", "{ style=x }",
-    "[x](javascript:alert(1))", "[x]: data:text/html,x", "<javascript:alert(1)>", "*[ULO]: <b>", "\n---\n",
-    "\n...\n", "\t", "`", "```\n", "<!--", "&#106;avascript:", "![x](https://t.example/p.png)", "#" * 7 + " h",
+    "[" * 3000,
+    "- " * 2000,
+    "{a: " * 500,
+    "&a ",
+    "*a ",
+    "x: &a [*a]\n",
+    "!!python/object/apply:os.system [ls]",
+    "!!binary AAAA",
+    "9" * 5000,
+    '"\\ud800"',
+    '"\\U00110000"',
+    '"\\x00"',
+    "\x00",
+    "\u202e",
+    "\u200b",
+    "\ufffe",
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "{: onclick=alert(1) }",
+    "{ style=x }",
+    "[x](javascript:alert(1))",
+    "[x]: data:text/html,x",
+    "<javascript:alert(1)>",
+    "*[ULO]: <b>",
+    "\n---\n",
+    "\n...\n",
+    "\t",
+    "`",
+    "```\n",
+    "<!--",
+    "&#106;avascript:",
+    "![x](https://t.example/p.png)",
+    "#" * 7 + " h",
 )
-_SCRIPT_IN_HTML = re.compile(r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|(href|src)\s*=\s*[\"']?\s*(javascript|data|vbscript):",
-                             re.IGNORECASE)
+_SCRIPT_IN_HTML = re.compile(
+    r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|(href|src)\s*=\s*[\"']?\s*(javascript|data|vbscript):",
+    re.IGNORECASE,
+)
 
 
 def _bases() -> tuple[bytes, ...]:
@@ -55,14 +85,14 @@ def _mutation(draw: st.DrawFn, text: bytes) -> bytes:
     where = draw(st.integers(0, len(text)))
     kind = draw(st.sampled_from(("flip", "cut", "snippet", "text", "repeat")))
     if kind == "flip":
-        return text[:where] + bytes([draw(st.integers(0, 255))]) + text[where + 1:]
+        return text[:where] + bytes([draw(st.integers(0, 255))]) + text[where + 1 :]
     if kind == "cut":
         return text[:where]
     if kind == "snippet":
         return text[:where] + draw(st.sampled_from(SNIPPETS)).encode("utf-8", "surrogatepass") + text[where:]
     if kind == "text":
         return text[:where] + draw(st.text(max_size=40)).encode("utf-8", "surrogatepass") + text[where:]
-    piece = text[where:where + draw(st.integers(1, 40))]
+    piece = text[where : where + draw(st.integers(1, 40))]
     return text[:where] + piece * draw(st.integers(2, 200)) + text[where:]
 
 
@@ -82,14 +112,16 @@ def _story_html(converter: markdown.Markdown, body: str) -> str:
 def run(examples: int, fuzz_seed: int) -> dict[str, object]:
     taxonomy, _problems = load_taxonomy(REPO)
     rules = Rules.for_taxonomy(taxonomy, read_outline(REPO))
-    converter = markdown.Markdown(extensions=[
-        "toc", "attr_list", "admonition", "abbr", "md_in_html", "pymdownx.details", "pymdownx.superfences"])
+    converter = markdown.Markdown(
+        extensions=["toc", "attr_list", "admonition", "abbr", "md_in_html", "pymdownx.details", "pymdownx.superfences"]
+    )
     figures: dict[str, object] = {"examples": 0, "accepted": 0, "slowest_s": 0.0, "failures": []}
     failures: list[str] = figures["failures"]  # type: ignore[assignment]
 
     @seed(fuzz_seed)
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck)
+    )
     @given(mutated_case_study())
     def check_one(raw: bytes) -> None:
         figures["examples"] += 1  # type: ignore[operator]
@@ -110,14 +142,19 @@ def run(examples: int, fuzz_seed: int) -> dict[str, object]:
         if case_study is None:
             return
         figures["accepted"] += 1  # type: ignore[operator]
-        for text in (case_study.title, case_study.summary, case_study.place,
-                     *(author.name for author in case_study.authors)):
+        for text in (
+            case_study.title,
+            case_study.summary,
+            case_study.place,
+            *(author.name for author in case_study.authors),
+        ):
             if unsafe_in_field(text):
                 failures.append(f"accepted a hidden character in {text!r}")
         html = _story_html(converter, case_study.body)
         if _SCRIPT_IN_HTML.search(html):
-            failures.append(f"accepted a story whose HTML holds script: {_SCRIPT_IN_HTML.search(html).group()!r} "
-                            f"for {raw[:200]!r}")
+            failures.append(
+                f"accepted a story whose HTML holds script: {_SCRIPT_IN_HTML.search(html).group()!r} for {raw[:200]!r}"
+            )
 
     check_one()
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -134,9 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     failures = figures.pop("failures")
     for failure in failures[:20]:  # type: ignore[index]
         print(failure)
-    print(f"fuzz: examples={figures['examples']} accepted={figures['accepted']} failures={len(failures)} "  # type: ignore[arg-type]
-          f"slowest_s={figures['slowest_s']:.2f} peak_memory_mb={figures['peak_memory_mb']} "
-          f"seconds={time.perf_counter() - started:.0f}")
+    print(
+        f"fuzz: examples={figures['examples']} accepted={figures['accepted']} failures={len(failures)} "  # type: ignore[arg-type]
+        f"slowest_s={figures['slowest_s']:.2f} peak_memory_mb={figures['peak_memory_mb']} "
+        f"seconds={time.perf_counter() - started:.0f}"
+    )
     return 1 if failures else 0
 
 

@@ -27,9 +27,7 @@ _UNPRIVILEGED = "nobody"
 
 def postgres_bin() -> Path:
     """The folder of the newest installed PostgreSQL's programs."""
-    found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parent.parent.name)
-    )
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parent.parent.name))
     if not found:
         raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (make test does this)")
     return found[-1].parent
@@ -97,16 +95,43 @@ def start_cluster() -> PostgresCluster:
     port = _free_port()
     data = folder / "data"
     subprocess.run(
-        _as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", _USER, "--auth=trust", "-E", "UTF8",
-                   "--locale=C.UTF-8", "--no-sync"]),
+        _as_owner(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                _USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
         check=True,
         capture_output=True,
     )
-    settings = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
-                " -c max_connections=300 -c shared_buffers=32MB")
+    settings = (
+        f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+        " -c max_connections=300 -c shared_buffers=32MB"
+    )
     started = subprocess.run(
-        _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60",
-                   "-o", settings, "start"]),
+        _as_owner(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                settings,
+                "start",
+            ]
+        ),
         check=False,
         capture_output=True,
         text=True,

@@ -14,16 +14,18 @@ from cohub.model import CaseStudy, Source
 from cohub.search import acronym_terms
 from cohub.taxonomy import Acronym
 
-ACRONYMS = MappingProxyType({
-    abbreviation: Acronym(abbreviation, expansion)
-    for abbreviation, expansion in (
-        ("ULO", "user-led organisation"),
-        ("NHS", "National Health Service"),
-        ("PA", "personal assistant"),
-        ("DP", "direct payment"),
-        ("DPO", "disabled people's organisation"),
-    )
-})
+ACRONYMS = MappingProxyType(
+    {
+        abbreviation: Acronym(abbreviation, expansion)
+        for abbreviation, expansion in (
+            ("ULO", "user-led organisation"),
+            ("NHS", "National Health Service"),
+            ("PA", "personal assistant"),
+            ("DP", "direct payment"),
+            ("DPO", "disabled people's organisation"),
+        )
+    }
+)
 LINKS = {abbreviation: f"/glossary.md#{abbreviation.lower()}" for abbreviation in ACRONYMS}
 
 # Each text, and the acronym it uses (None: it uses none).
@@ -43,9 +45,20 @@ USES = [
 
 
 def case_study(body: str) -> CaseStudy:
-    return CaseStudy(slug="x", path="case_studies/x.md", title="X", summary="X", date=Date(2024, 1, 1),
-                     authors=(), organisations=(), place="X", terms=(), source=Source("X", "X", "https://x"),
-                     body=body, body_line=10)
+    return CaseStudy(
+        slug="x",
+        path="case_studies/x.md",
+        title="X",
+        summary="X",
+        date=Date(2024, 1, 1),
+        authors=(),
+        organisations=(),
+        place="X",
+        terms=(),
+        source=Source("X", "X", "https://x"),
+        body=body,
+        body_line=10,
+    )
 
 
 @pytest.mark.parametrize(("text", "used"), USES)
@@ -56,7 +69,9 @@ def test_abbr_in_templates_follows_the_rule(text: str, used: str | None) -> None
 
 @pytest.mark.parametrize(("text", "used"), USES)
 def test_abbr_in_markdown_follows_the_rule(text: str, used: str | None) -> None:
-    html = markdown.markdown(text, extensions=["abbr"], extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}})
+    html = markdown.markdown(
+        text, extensions=["abbr"], extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}}
+    )
     assert ("<abbr" in html) is bool(used)
     if used:
         assert f'title="{ACRONYMS[used].expansion}"' in html
@@ -65,8 +80,11 @@ def test_abbr_in_markdown_follows_the_rule(text: str, used: str | None) -> None:
 @pytest.mark.parametrize(("text", "used"), USES)
 def test_first_mention_links_follow_the_rule(text: str, used: str | None) -> None:
     links = {**{f"{abbreviation}s": href for abbreviation, href in LINKS.items()}, **LINKS}
-    html = markdown.markdown(text, extensions=["abbr", LinksExtension(first_mentions=links, site_url="")],
-                             extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}})
+    html = markdown.markdown(
+        text,
+        extensions=["abbr", LinksExtension(first_mentions=links, site_url="")],
+        extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}},
+    )
     assert ("<a href" in html) is bool(used)
     if used:
         assert f'<a href="{LINKS[used]}">' in html
@@ -75,8 +93,7 @@ def test_first_mention_links_follow_the_rule(text: str, used: str | None) -> Non
 @pytest.mark.parametrize(("text", "used"), USES)
 def test_spelling_out_warnings_follow_the_rule(text: str, used: str | None) -> None:
     warnings = acronym_warnings(case_study(text), ACRONYMS)
-    assert [warning.message for warning in warnings] == (
-        [f"'{used}' is used before it is spelled out"] if used else [])
+    assert [warning.message for warning in warnings] == ([f"'{used}' is used before it is spelled out"] if used else [])
 
 
 @pytest.mark.parametrize(("text", "used"), USES)
@@ -86,7 +103,9 @@ def test_search_follows_the_rule(text: str, used: str | None) -> None:
 
 def test_a_page_links_an_acronym_once_whichever_form_comes_first() -> None:
     links = {"PAs": LINKS["PA"], **LINKS}
-    html = markdown.markdown("Two PAs came. Then a PA left.",
-                             extensions=["abbr", LinksExtension(first_mentions=links, site_url="")],
-                             extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}})
+    html = markdown.markdown(
+        "Two PAs came. Then a PA left.",
+        extensions=["abbr", LinksExtension(first_mentions=links, site_url="")],
+        extension_configs={"abbr": {"glossary": abbr_glossary(ACRONYMS)}},
+    )
     assert html.count("<a href") == 1

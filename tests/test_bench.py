@@ -23,8 +23,7 @@ def test_the_synthetic_corpus_is_valid_and_uses_every_kind_of_link(tmp_path):
     organisations = {org.id for case_study in hub.case_studies for org in case_study.organisations}
     assert any(org_id.startswith("synthetic-organisation-") for org_id in organisations)
     assert any(not org_id.startswith("synthetic-") for org_id in organisations)
-    assert all(any(acronym in case_study.body for acronym in hub.taxonomy.acronyms)
-               for case_study in hub.case_studies)
+    assert all(any(acronym in case_study.body for acronym in hub.taxonomy.acronyms) for case_study in hub.case_studies)
 
 
 def test_the_benchmark_prints_a_row_per_size(capsys):
@@ -63,4 +62,6 @@ def test_the_preview_benchmark_times_an_edit_until_the_page_shows_it(capsys):
     assert serve_main(["--cases", "8", "--edits", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("N=8 edit 1: page shown after ")
-    assert re.fullmatch(r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds edit_indexed=\d+\.\ds", lines[-1]), lines[-1]
+    assert re.fullmatch(
+        r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds edit_indexed=\d+\.\ds", lines[-1]
+    ), lines[-1]

@@ -25,8 +25,25 @@ def test_the_crash_test_kills_the_service_restarts_it_and_finds_every_acknowledg
 def test_the_crash_test_holds_on_postgresql_with_two_instances_sharing_the_database(capsys, postgres):
     url = postgres.new_schema_url()
     try:
-        assert main(["--db", url, "--instances", "2", "--clients", "4", "--requests-per-client", "150",
-                     "--seconds", "30", "--kill-after", "0.5"]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    url,
+                    "--instances",
+                    "2",
+                    "--clients",
+                    "4",
+                    "--requests-per-client",
+                    "150",
+                    "--seconds",
+                    "30",
+                    "--kill-after",
+                    "0.5",
+                ]
+            )
+            == 0
+        )
     finally:
         postgres.drop_schema(url)
     figures = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
@@ -35,4 +52,6 @@ def test_the_crash_test_holds_on_postgresql_with_two_instances_sharing_the_datab
     assert figures["missing_acknowledged"] == "0"
     # The instance that was not killed kept taking comments after the other one died.
     assert 300 <= int(figures["acknowledged"]) < 600
-    assert "ConnectionRefusedError" in figures["submission_errors"] or "RemoteDisconnected" in figures["submission_errors"]
+    assert (
+        "ConnectionRefusedError" in figures["submission_errors"] or "RemoteDisconnected" in figures["submission_errors"]
+    )

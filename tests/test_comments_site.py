@@ -108,10 +108,13 @@ def test_the_limit_is_said_once_and_the_count_reads_it_from_the_page(page, serve
     assert textarea.get_attribute("data-maxlength") == str(COMMENT_MAX_LENGTH)
     assert f"up to {COMMENT_MAX_LENGTH:,} characters" in page.locator("#comment-hint").inner_text()
     # The script counts against whatever the page says, not a number of its own.
-    page.route(url + CASE, lambda route: route.fulfill(
-        response=route.fetch(),
-        body=route.fetch().text().replace(f'data-maxlength="{COMMENT_MAX_LENGTH}"', 'data-maxlength="12"'),
-    ))
+    page.route(
+        url + CASE,
+        lambda route: route.fulfill(
+            response=route.fetch(),
+            body=route.fetch().text().replace(f'data-maxlength="{COMMENT_MAX_LENGTH}"', 'data-maxlength="12"'),
+        ),
+    )
     page.goto(url + CASE)
     assert page.locator("#comment-count").inner_text() == "You have 12 characters remaining"
 
@@ -162,7 +165,8 @@ def test_cohub_build_writes_approved_comments_into_static_pages(hub, tmp_path, m
     assert "Still waiting for a moderator." not in html
     assert EMAIL not in html
     assert "Published in the static site." not in (site / "case-studies/thurrock-direct-payments/index.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_script_in_a_comment_or_name_is_shown_as_text_and_never_runs(page, served_hub):
@@ -170,8 +174,11 @@ def test_script_in_a_comment_or_name_is_shown_as_text_and_never_runs(page, serve
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(url + CASE)
-    fill_and_send(page, "<script>alert('comment')</script> and <img src=x onerror=alert('img')>",
-                  name="<script>alert('name')</script>")
+    fill_and_send(
+        page,
+        "<script>alert('comment')</script> and <img src=x onerror=alert('img')>",
+        name="<script>alert('name')</script>",
+    )
     assert main(["comments", "--db", str(db), "approve", "1"]) == 0
     page.goto(url + CASE)
     shown = page.locator("#approved-comments").inner_text()
@@ -186,13 +193,28 @@ def _post_from(url: str, forwarded_for: str) -> int:
     from urllib.parse import urlencode, urlsplit
 
     parts = urlsplit(url)
-    body = urlencode({"page": "essex-tender-evaluation", "comment": f"From {forwarded_for}, a useful comment.",
-                      "name": "", "email": "", "consent": "yes", "website": ""})
+    body = urlencode(
+        {
+            "page": "essex-tender-evaluation",
+            "comment": f"From {forwarded_for}, a useful comment.",
+            "name": "",
+            "email": "",
+            "consent": "yes",
+            "website": "",
+        }
+    )
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
-        connection.request("POST", "/comments", body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Origin": url.rstrip("/"),
-            "X-Forwarded-For": forwarded_for})
+        connection.request(
+            "POST",
+            "/comments",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": url.rstrip("/"),
+                "X-Forwarded-For": forwarded_for,
+            },
+        )
         return connection.getresponse().status
     finally:
         connection.close()
@@ -200,11 +222,13 @@ def _post_from(url: str, forwarded_for: str) -> int:
 
 @pytest.mark.parametrize(("forwarded_allow_ips", "accepted"), [(None, 5), ("127.0.0.1", 7)])
 def test_serve_believes_forwarded_addresses_only_from_the_proxies_it_is_told(
-        hub, tmp_path, forwarded_allow_ips, accepted):
+    hub, tmp_path, forwarded_allow_ips, accepted
+):
     sock = _free_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    app = hub_app(hub, site_dir=tmp_path, db_path=tmp_path / "c.sqlite3", site_url=url,
-                  forwarded_allow_ips=forwarded_allow_ips)
+    app = hub_app(
+        hub, site_dir=tmp_path, db_path=tmp_path / "c.sqlite3", site_url=url, forwarded_allow_ips=forwarded_allow_ips
+    )
     server = _ServerThread(app, sock)
     server.start()
     try:

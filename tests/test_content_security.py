@@ -20,19 +20,23 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-@pytest.mark.parametrize(("page_html", "expected"), [
-    ("<script>a()</script>", 1),
-    ('<script src="x.js"></script>', 0),
-    ('<script type="application/json">{}</script><script type="text/pagefind-template"><li></li></script>', 0),
-    ('<script type="module">b()</script><SCRIPT>c()</SCRIPT>', 2),
-])
+@pytest.mark.parametrize(
+    ("page_html", "expected"),
+    [
+        ("<script>a()</script>", 1),
+        ('<script src="x.js"></script>', 0),
+        ('<script type="application/json">{}</script><script type="text/pagefind-template"><li></li></script>', 0),
+        ('<script type="module">b()</script><SCRIPT>c()</SCRIPT>', 2),
+    ],
+)
 def test_only_inline_scripts_a_browser_runs_are_hashed(page_html, expected):
     assert len(inline_script_hashes(page_html)) == expected
 
 
 def test_the_policy_allows_what_it_names_and_forms_only_to_the_comment_service():
-    policy = content_security_policy({"'sha256-abc='"}, ["https://comments.example.gov.uk/comments", "/comments",
-                                                        'https://x" onload="a'])
+    policy = content_security_policy(
+        {"'sha256-abc='"}, ["https://comments.example.gov.uk/comments", "/comments", 'https://x" onload="a']
+    )
     assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='" in policy
     assert policy.endswith("form-action 'self' https://comments.example.gov.uk")
     assert "object-src 'none'" in policy and "base-uri 'self'" in policy
@@ -42,8 +46,10 @@ def test_the_policy_allows_what_it_names_and_forms_only_to_the_comment_service()
 
 def test_the_policy_comes_first_in_the_head():
     page = with_policy('<html><head><meta charset="utf-8"><script>x()</script></head></html>', "default-src 'self'")
-    assert page.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
-                           "content=\"default-src 'self'\"><script>")
+    assert page.startswith(
+        '<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'self'\"><script>"
+    )
 
 
 @pytest.mark.parametrize("address", PAGES)
@@ -71,7 +77,9 @@ def test_script_in_a_pages_text_never_runs(hub, strict_page):
     (hub / "docs" / "attack.md").write_text(
         "# Attack\n\n<script>window.cohubRan = 'inline';</script>\n\n"
         '<img src="missing.png" onerror="window.cohubRan = \'handler\'">\n\n'
-        '<a id="go" href="javascript:window.cohubRan=\'link\'">Go</a>\n', encoding="utf-8")
+        '<a id="go" href="javascript:window.cohubRan=\'link\'">Go</a>\n',
+        encoding="utf-8",
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.add_init_script(RECORD_VIOLATIONS)

@@ -78,16 +78,21 @@ def northshire(tmp_path_factory):
 def test_the_statement_is_the_councils_in_the_model_statements_words(northshire):
     text = article(northshire, "accessibility")
     assert "This website is run by Northshire County Council." in text
-    assert ("This website is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA "
-            "standard, due to the non-compliances and exemptions listed below.") in text
-    assert "<h2 id=\"non-accessible-content\">Non-accessible content</h2>" in text
-    assert re.search(r"Maps of older projects have no text version\. This fails WCAG 2\.2 success criterion "
-                     r"1\.1\.1 \(Non-text Content\)\. We plan to fix this by <time datetime=\"2027-06-30\">"
-                     r"30 June 2027</time>", text)
+    assert (
+        "This website is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA "
+        "standard, due to the non-compliances and exemptions listed below."
+    ) in text
+    assert '<h2 id="non-accessible-content">Non-accessible content</h2>' in text
+    assert re.search(
+        r"Maps of older projects have no text version\. This fails WCAG 2\.2 success criterion "
+        r"1\.1\.1 \(Non-text Content\)\. We plan to fix this by <time datetime=\"2027-06-30\">"
+        r"30 June 2027</time>",
+        text,
+    )
     assert "would be a disproportionate burden within the meaning of the accessibility regulations" in text
     assert "get back to you in 10 working days" in text
     assert "mailto:coproduction@northshire.example.org" in text and "tel:01632960000" in text
-    assert "This statement was prepared on <time datetime=\"2026-11-01\">1 November 2026</time>." in text
+    assert 'This statement was prepared on <time datetime="2026-11-01">1 November 2026</time>.' in text
     assert "The test was carried out by Northshire&#39;s digital team." in text
     assert "the 12 most visited pages and every page type" in text
     assert "aims to be" not in text
@@ -99,8 +104,15 @@ def test_the_privacy_notice_names_the_controller_officer_bases_retention_rights_
     assert "Sam Patel" in text and "mailto:dpo@northshire.example.org" in text
     assert "Consent (UK GDPR Article 6(1)(a))" in text and "Public task (UK GDPR Article 6(1)(e))" in text
     assert "we delete it 30 days later" in text
-    for right in ("of access", "to correct", "to delete", "to restrict", "to data portability", "to object",
-                  "to withdraw consent"):
+    for right in (
+        "of access",
+        "to correct",
+        "to delete",
+        "to restrict",
+        "to data portability",
+        "to object",
+        "to withdraw consent",
+    ):
         assert f"The right {right}</strong>" in text
     assert 'href="https://ico.org.uk/make-a-complaint/"' in text
 
@@ -144,25 +156,35 @@ def test_no_page_has_an_inline_event_handler_or_script_address(northshire):
 
 
 def test_a_hand_written_statement_still_wins(hub):
-    (hub / "docs" / "accessibility.md").write_text("# Our accessibility statement\n\nWritten by hand.\n",
-                                                   encoding="utf-8")
+    (hub / "docs" / "accessibility.md").write_text(
+        "# Our accessibility statement\n\nWritten by hand.\n", encoding="utf-8"
+    )
     site = build_hub(hub)
     assert "Written by hand." in article(site, "accessibility")
     assert "Example Council" in article(site, "privacy")
 
 
-@pytest.mark.parametrize(("colours", "message"), [
-    ("", "mkdocs.yml: light scheme: header text (#ffffff) on the header (#009485) have a contrast ratio of 3.77:1, "
-         "below the 4.5:1 that WCAG 2.2 AA needs"),
-    ('      colours: {primary: "#1d70b8", accent: "#003078", dark_accent: "#ffdd00"}\n',
-     "mkdocs.yml: dark scheme: links (#1d70b8) on the page background (#1e2129) have a contrast ratio of 3.11:1"),
-])
+@pytest.mark.parametrize(
+    ("colours", "message"),
+    [
+        (
+            "",
+            "mkdocs.yml: light scheme: header text (#ffffff) on the header (#009485) have a contrast ratio of 3.77:1, "
+            "below the 4.5:1 that WCAG 2.2 AA needs",
+        ),
+        (
+            '      colours: {primary: "#1d70b8", accent: "#003078", dark_accent: "#ffdd00"}\n',
+            "mkdocs.yml: dark scheme: links (#1d70b8) on the page background (#1e2129) have a contrast ratio of 3.11:1",
+        ),
+    ],
+)
 def test_a_low_contrast_palette_fails_the_build_and_keeps_the_published_site(hub, caplog, colours, message):
     config = hub / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = re.sub(r"      colours:\n(        .*\n)+", colours, text)
-    config.write_text(text.replace("primary: indigo", "primary: teal").replace("accent: indigo", "accent: teal"),
-                      encoding="utf-8")
+    config.write_text(
+        text.replace("primary: indigo", "primary: teal").replace("accent: indigo", "accent: teal"), encoding="utf-8"
+    )
     published = hub / "site" / "index.html"
     published.parent.mkdir()
     published.write_text("the published site", encoding="utf-8")
@@ -179,8 +201,9 @@ def test_a_bad_organisation_setting_names_its_line_in_mkdocs_yml(hub, caplog):
     line = text.splitlines().index("      response_days: soon") + 1
     with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
         build_hub(hub)
-    assert (f"mkdocs.yml:{line}: extra.cohub.organisation.response_days: must be a whole number from 1 to 60, "
-            "not 'soon'") in caplog.text
+    assert (
+        f"mkdocs.yml:{line}: extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not 'soon'"
+    ) in caplog.text
 
 
 def test_pages_that_are_not_documentation_have_no_contents_column_or_previous_and_next(northshire):
@@ -198,18 +221,23 @@ def test_a_case_study_shows_its_facts_not_tag_chips(northshire):
 
 def test_the_home_page_leads_with_search_and_the_ways_to_browse(northshire):
     html = article(northshire, "")
-    order = [html.index(marker) for marker in (
-        "<h1", 'class="cohub-search-form"', 'id="browse"', 'id="newest"')]
+    order = [html.index(marker) for marker in ("<h1", 'class="cohub-search-form"', 'id="browse"', 'id="newest"')]
     assert order == sorted(order)
 
 
-@pytest.mark.parametrize(("html", "footer", "palette"), [
-    ('<body dir="ltr" data-md-color-scheme="default" data-md-color-primary="custom" data-md-color-accent="teal">'
-     "<footer><!-- cohub-footer --><p>Run by Us</p><!-- /cohub-footer --></footer>",
-     "<p>Run by Us</p>", (("scheme", "default"), ("primary", "custom"), ("accent", "teal"))),
-    ("<body><h1>Site 404</h1>", "", ()),
-    ('<body data-md-color-primary="x&quot; onload=&quot;y"><!-- /cohub-footer --> <!-- cohub-footer -->', "", ()),
-])
+@pytest.mark.parametrize(
+    ("html", "footer", "palette"),
+    [
+        (
+            '<body dir="ltr" data-md-color-scheme="default" data-md-color-primary="custom" data-md-color-accent="teal">'
+            "<footer><!-- cohub-footer --><p>Run by Us</p><!-- /cohub-footer --></footer>",
+            "<p>Run by Us</p>",
+            (("scheme", "default"), ("primary", "custom"), ("accent", "teal")),
+        ),
+        ("<body><h1>Site 404</h1>", "", ()),
+        ('<body data-md-color-primary="x&quot; onload=&quot;y"><!-- /cohub-footer --> <!-- cohub-footer -->', "", ()),
+    ],
+)
 def test_the_comment_service_reads_the_sites_shell_from_its_404_page(html, footer, palette):
     shell = read_shell(html)
     assert (str(shell.footer), shell.palette) == (footer, palette)
@@ -276,8 +304,10 @@ def test_cohub_check_reports_organisation_settings_with_their_line(hub, capsys):
     line = text.splitlines().index("        email: dpo at example") + 1
     assert main(["--root", str(hub), "check"]) == 1
     out = capsys.readouterr().out
-    assert (f"mkdocs.yml:{line}: extra.cohub.organisation.data_protection_officer.email: 'dpo at example' is not "
-            "an email address — write it like 'dpo@example.gov.uk'") in out
+    assert (
+        f"mkdocs.yml:{line}: extra.cohub.organisation.data_protection_officer.email: 'dpo at example' is not "
+        "an email address — write it like 'dpo@example.gov.uk'"
+    ) in out
 
 
 @pytest.mark.parametrize("address", ["", "case-studies/thurrock-direct-payments/", "accessibility/", "privacy/"])

@@ -20,8 +20,12 @@ EMAIL = "apart@example.org"
 
 
 def post(url: str, origin: str, fields: str) -> int:
-    request = urllib.request.Request(url, data=fields.encode(), method="POST", headers={
-        "Origin": origin, "Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        url,
+        data=fields.encode(),
+        method="POST",
+        headers={"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return int(response.status)
@@ -42,8 +46,16 @@ def test_a_comment_sent_to_the_service_apart_reaches_the_static_site_at_the_next
     case_study = f"{site_url}case-studies/{slug}/"
 
     # The build replaces site/ whole, so the static host is given its path, not started inside it.
-    static_host = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(hub / "site"),
-                   str(site_port)]
+    static_host = [
+        sys.executable,
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        str(hub / "site"),
+        str(site_port),
+    ]
     service = cohub_command("--root", str(hub), "comments", "--db", str(db), "serve", "--port", str(service_port))
     with running(static_host, site_port), running(service, service_port):
         context = browser.new_context(java_script_enabled=False)
@@ -95,20 +107,32 @@ def test_moderators_sign_in_at_the_service_s_own_address(hub: Path, tmp_path: Pa
 
 def test_the_old_form_address_setting_is_refused_with_where_to_put_it(hub: Path, capsys) -> None:
     config = hub / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "\n  comments:\n", "\n  comments:\n    action: https://comments.example.gov.uk/comments\n", 1), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "\n  comments:\n", "\n  comments:\n    action: https://comments.example.gov.uk/comments\n", 1
+        ),
+        encoding="utf-8",
+    )
     assert main(["--root", str(hub), "comments", "--db", str(hub / "c.sqlite3"), "serve"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("cohub: mkdocs.yml:")
     assert "give the comment service's address as extra.cohub.comments.url" in error
 
 
-@pytest.mark.parametrize(("comments_url", "given", "environment", "expected"), [
-    (None, None, None, ("https://hub.example.gov.uk/", None)),
-    ("https://comments.example.gov.uk/", None, None, ("https://hub.example.gov.uk/", "https://comments.example.gov.uk")),
-    (None, None, "https://from-env.example/", ("https://from-env.example/", None)),
-    (None, "https://given.example/", "https://from-env.example/", ("https://given.example/", None)),
-])
+@pytest.mark.parametrize(
+    ("comments_url", "given", "environment", "expected"),
+    [
+        (None, None, None, ("https://hub.example.gov.uk/", None)),
+        (
+            "https://comments.example.gov.uk/",
+            None,
+            None,
+            ("https://hub.example.gov.uk/", "https://comments.example.gov.uk"),
+        ),
+        (None, None, "https://from-env.example/", ("https://from-env.example/", None)),
+        (None, "https://given.example/", "https://from-env.example/", ("https://given.example/", None)),
+    ],
+)
 def test_the_addresses_come_from_the_option_then_the_environment_then_mkdocs_yml(
     hub: Path, monkeypatch: pytest.MonkeyPatch, comments_url, given, environment, expected
 ) -> None:
@@ -124,8 +148,11 @@ def test_a_comments_url_that_is_not_a_web_address_is_refused_in_one_line(hub: Pa
     set_addresses(hub, site_url="https://hub.example.gov.uk/", comments_url="comments.example.gov.uk")
     assert main(["--root", str(hub), "comments", "--db", str(hub / "c.sqlite3"), "serve"]) == 1
     error = capsys.readouterr().err
-    line = next(number for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
-                if text.strip() == "url: comments.example.gov.uk")
+    line = next(
+        number
+        for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
+        if text.strip() == "url: comments.example.gov.uk"
+    )
     assert error.startswith(f"cohub: mkdocs.yml:{line}: extra.cohub.comments.url must be the comment service's http")
     assert error.count("\n") == 1
 
@@ -133,7 +160,10 @@ def test_a_comments_url_that_is_not_a_web_address_is_refused_in_one_line(hub: Pa
 def test_the_build_names_the_line_of_a_bad_comments_url(hub: Path, capfd: pytest.CaptureFixture[str]) -> None:
     set_addresses(hub, site_url="https://hub.example.gov.uk/", comments_url="ftp://comments.example.gov.uk/")
     assert main(["--root", str(hub), "build"]) == 1
-    line = next(number for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
-                if text.strip() == "url: ftp://comments.example.gov.uk/")
+    line = next(
+        number
+        for number, text in enumerate((hub / "mkdocs.yml").read_text().splitlines(), 1)
+        if text.strip() == "url: ftp://comments.example.gov.uk/"
+    )
     # The build runs MkDocs in a process of its own, which writes to the terminal.
     assert f"mkdocs.yml:{line}: extra.cohub.comments.url must be" in capfd.readouterr().err

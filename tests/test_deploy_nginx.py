@@ -31,16 +31,20 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 def nginx_config(folder: Path, *, port: int, site: Path, service_port: int) -> Path:
     """The sample configuration with its marked lines pointed at this test, inside a minimal nginx.conf."""
     sample = (DEPLOY / "nginx-cohub.conf").read_text(encoding="utf-8")
-    for old, new in (("listen 80;", f"listen 127.0.0.1:{port};"), ("root /var/www/cohub/site;", f"root {site};"),
-                     ("server 127.0.0.1:8001;", f"server 127.0.0.1:{service_port};"),
-                     ("/etc/nginx/cohub-proxy.conf", str(DEPLOY / "nginx-cohub-proxy.conf"))):
+    for old, new in (
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("root /var/www/cohub/site;", f"root {site};"),
+        ("server 127.0.0.1:8001;", f"server 127.0.0.1:{service_port};"),
+        ("/etc/nginx/cohub-proxy.conf", str(DEPLOY / "nginx-cohub-proxy.conf")),
+    ):
         assert old in sample, old
         sample = sample.replace(old, new)
     (folder / "cohub.conf").write_text(sample, encoding="utf-8")
     # Everything nginx writes is in the folder, and it runs as whoever runs the tests.
     user = pwd.getpwuid(os.geteuid()).pw_name
     config = folder / "nginx.conf"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 user {user};
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -57,7 +61,9 @@ http {{
     scgi_temp_path {folder}/scgi;
     include {folder}/cohub.conf;
 }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -75,8 +81,9 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port = port
 
-    def request(self, method: str, path: str, *, body: str | None = None,
-                headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, *, body: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=dict(headers or {}))
@@ -131,7 +138,8 @@ def test_a_comment_posted_through_nginx_is_counted_by_the_visitor_s_address_and_
     origin = f"http://127.0.0.1:{client.port}"
     form = {"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"}
     status, headers, _body = client.request(
-        "POST", "/comments", body=f"page={slug}&comment=Sent+through+nginx.&name=Kit&consent=yes", headers=form)
+        "POST", "/comments", body=f"page={slug}&comment=Sent+through+nginx.&name=Kit&consent=yes", headers=form
+    )
     assert status == 303
     assert headers["location"] == f"/comments/thanks?page={slug}"
     status, _headers, body = client.request("GET", headers["location"])
@@ -143,12 +151,16 @@ def test_a_comment_posted_through_nginx_is_counted_by_the_visitor_s_address_and_
     limit = CommentSettings().rate_limit_count
     for number in range(2, limit + 2):
         status, _headers, _body = client.request(
-            "POST", "/comments", body=f"page={slug}&comment=Comment+{number}&consent=yes",
-            headers={**form, "X-Forwarded-For": f"203.0.113.{number}"})
+            "POST",
+            "/comments",
+            body=f"page={slug}&comment=Comment+{number}&consent=yes",
+            headers={**form, "X-Forwarded-For": f"203.0.113.{number}"},
+        )
         assert status == (303 if number <= limit else 429), number
 
     status, _headers, _body = client.request(
-        "POST", "/comments", body="x" * (CommentSettings().max_body_bytes + 1), headers=form)
+        "POST", "/comments", body="x" * (CommentSettings().max_body_bytes + 1), headers=form
+    )
     assert status == 413
 
     assert main(["comments", "--db", str(db), "approve", "1"]) == 0

@@ -37,8 +37,11 @@ def test_each_service_runs_as_its_own_user_and_writes_only_the_database_folder(n
     assert service["ProtectSystem"] == ("strict",)
     assert service["NoNewPrivileges"] == ("true",)
     assert service["CapabilityBoundingSet"] == ("",)
-    (database,) = (Path(value.removeprefix("COHUB_COMMENTS_DB=")) for value in service["Environment"]
-                   if value.startswith("COHUB_COMMENTS_DB="))
+    (database,) = (
+        Path(value.removeprefix("COHUB_COMMENTS_DB="))
+        for value in service["Environment"]
+        if value.startswith("COHUB_COMMENTS_DB=")
+    )
     (writable,) = (paths.split() for paths in service["ReadWritePaths"])
     assert str(database.parent) == f"/var/lib/{service['StateDirectory'][0]}" == writable[0]
     # The comment service writes nothing else; the build also writes the folder the web server serves.
@@ -61,8 +64,9 @@ def test_systemd_analyze_verify_finds_nothing_wrong(tmp_path: Path) -> None:
     for name in UNITS:
         text = (DEPLOY / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace(INSTALLED_COHUB, str(cohub)), encoding="utf-8")
-    result = subprocess.run([analyze, "verify", *(str(tmp_path / name) for name in UNITS)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / name) for name in UNITS)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     # Unknown keys and bad values are only warned about, so any output is a failure.
     assert result.stderr.strip() == "" and result.stdout.strip() == ""

@@ -29,10 +29,13 @@ def hostile(text: str) -> str:
     def quoted(value: str) -> str:
         return "'" + value.replace("'", "''") + "'"
 
-    return (text.replace("title: A tenancy panel run by tenants", f"title: {quoted(HOSTILE_TITLE)}")
-            .replace("summary: Tenants sat on the panel that chose who runs their homes.",
-                     f"summary: {quoted(HOSTILE_SUMMARY)}")
-            .replace("date: 2025-03-31", "date: 2027-01-15"))
+    return (
+        text.replace("title: A tenancy panel run by tenants", f"title: {quoted(HOSTILE_TITLE)}")
+        .replace(
+            "summary: Tenants sat on the panel that chose who runs their homes.", f"summary: {quoted(HOSTILE_SUMMARY)}"
+        )
+        .replace("date: 2025-03-31", "date: 2027-01-15")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,22 +101,28 @@ def test_each_term_has_a_feed_linked_from_its_page(site: Path) -> None:
     assert [entry.link for entry in feed.entries] == [f"{SITE_URL}{address}" for address in listed]
     essex = next(entry for entry in feed.entries if entry.link.endswith("/essex-tender-evaluation/"))
     assert ("tendering", "Tendering and procurement") in {(tag.term, tag.label) for tag in essex.tags}
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml" '
-                     r'title="Co-production hub: Tendering and procurement" '
-                     r'href="../../../feeds/themes/tendering.xml">', page), page
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml" '
+        r'title="Co-production hub: Tendering and procurement" '
+        r'href="../../../feeds/themes/tendering.xml">',
+        page,
+    ), page
     assert 'href="../../../feeds/themes/tendering.xml" type="application/atom+xml">Follow' in page
     # Feeds follow the term pages: a term no case study carries has neither.
-    assert ({path.stem for path in (site / "feeds" / "themes").glob("*.xml")}
-            == {path.parent.name for path in (site / "browse" / "themes").glob("*/index.html")})
+    assert {path.stem for path in (site / "feeds" / "themes").glob("*.xml")} == {
+        path.parent.name for path in (site / "browse" / "themes").glob("*/index.html")
+    }
 
 
 def test_every_page_links_the_newest_feed_in_its_head_and_the_home_page_in_its_text(site: Path) -> None:
     for page in sorted(site.rglob("index.html")):
         html = page.read_text(encoding="utf-8")
         head = html.split("</head>", 1)[0]
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml" '
-                         r'title="Co-production hub: new case studies" href="[./]*feeds/case-studies.xml">',
-                         head), page
+        assert re.search(
+            r'<link rel="alternate" type="application/atom\+xml" '
+            r'title="Co-production hub: new case studies" href="[./]*feeds/case-studies.xml">',
+            head,
+        ), page
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="feeds/case-studies.xml" type="application/atom+xml">Follow new case studies' in home
 

@@ -26,11 +26,15 @@ FORMULA_PLACE = "@SUM(1+1)"
 
 
 def formula(text: str) -> str:
-    return (text.replace("title: A tenancy panel run by tenants", f"title: '{FORMULA_TITLE}'")
-            .replace("summary: Tenants sat on the panel that chose who runs their homes.",
-                     "summary: '" + FORMULA_SUMMARY.replace("'", "''") + "'")
-            .replace("place: Essex", f"place: '{FORMULA_PLACE}'")
-            .replace("date: 2025-03-31", "date: 2027-02-01"))
+    return (
+        text.replace("title: A tenancy panel run by tenants", f"title: '{FORMULA_TITLE}'")
+        .replace(
+            "summary: Tenants sat on the panel that chose who runs their homes.",
+            "summary: '" + FORMULA_SUMMARY.replace("'", "''") + "'",
+        )
+        .replace("place: Essex", f"place: '{FORMULA_PLACE}'")
+        .replace("date: 2025-03-31", "date: 2027-02-01")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +57,10 @@ def test_the_json_is_valid_against_the_schema_the_site_ships(site: Path) -> None
     errors = [error.message for error in validator(schema).iter_errors(data)]
     assert errors == []
     assert [record["slug"] for record in data["case_studies"]] == [
-        "formula", "thurrock-direct-payments", "essex-tender-evaluation"]
+        "formula",
+        "thurrock-direct-payments",
+        "essex-tender-evaluation",
+    ]
     essex = data["case_studies"][2]
     assert essex["address"] == f"{SITE_URL}case-studies/essex-tender-evaluation/"
     assert essex["source"]["url"] == "https://www.thinklocalactpersonal.org.uk/blog/My-journey-into-co-production-/"
@@ -99,8 +106,13 @@ def test_the_csv_parses_one_row_per_case_study_with_formulas_kept_as_text(site: 
 
 def test_the_list_of_case_studies_links_the_data_and_what_it_holds(site: Path) -> None:
     listing = (site / "case-studies" / "index.html").read_text(encoding="utf-8")
-    for address in ("../case-studies.json", "../case-studies.csv", "../case-studies.schema.json",
-                    "../open-data/", "../feeds/case-studies.xml"):
+    for address in (
+        "../case-studies.json",
+        "../case-studies.csv",
+        "../case-studies.schema.json",
+        "../open-data/",
+        "../feeds/case-studies.xml",
+    ):
         assert f'href="{address}"' in listing, address
     about = (site / "open-data" / "index.html").read_text(encoding="utf-8")
     assert "apostrophe" in about
@@ -122,16 +134,19 @@ def test_terms_follow_the_facets_in_the_taxonomy(hub: Path) -> None:
     assert "funding_models" in header
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("=1+1", "'=1+1"),
-    ("+44 20 7946 0000", "'+44 20 7946 0000"),
-    ("-2", "'-2"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"),
-    ("Tenants = owners", "Tenants = owners"),
-    ("'already quoted", "'already quoted"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Tenants = owners", "Tenants = owners"),
+        ("'already quoted", "'already quoted"),
+        ("", ""),
+    ],
+)
 def test_a_cell_that_could_start_a_formula_gets_an_apostrophe(cell: str, expected: str) -> None:
     assert spreadsheet_safe(cell) == expected

@@ -71,32 +71,61 @@ def test_a_complete_block_is_read():
     assert organisation.colours.dark_link == "#0b0c0c"
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("      email: hub@northshire.example.org\n", "      email: not-an-address\n",
-     "mkdocs.yml:7: extra.cohub.organisation.email: 'not-an-address' is not an email address"
-     " — write it like 'hub@example.gov.uk'"),
-    ("      email: hub@northshire.example.org\n", "",
-     "mkdocs.yml:4: extra.cohub.organisation.email: is missing"),
-    ("      response_days: 10\n", "      response_days: 400\n",
-     "mkdocs.yml:10: extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not 400"),
-    ("        compliance: partially\n", "        compliance: mostly\n",
-     "mkdocs.yml:14: extra.cohub.organisation.accessibility.compliance: 'mostly' is not a compliance status"
-     " — write one of: fully, partially, not"),
-    ("        compliance: partially\n", "        compliance: fully\n",
-     "mkdocs.yml:14: extra.cohub.organisation.accessibility.compliance: says 'fully' but the block lists"),
-    ('            criteria: ["1.1.1"]\n', '            criteria: ["1.4.6"]\n',
-     "mkdocs.yml:17: extra.cohub.organisation.accessibility.known_problems.0.criteria.0: "
-     "1.4.6 is not a level A or AA success criterion of WCAG 2.2"),
-    ("        reviewed: 2026-11-20\n", "        reviewed: 2026-10-20\n",
-     "mkdocs.yml:20: extra.cohub.organisation.accessibility.reviewed: "
-     "is before the date the statement was prepared"),
-    ('      colours: {primary: "#0b0c0c", accent: "#1D70B8"}\n', '      colours: {primary: teal}\n',
-     "mkdocs.yml:24: extra.cohub.organisation.colours.primary: 'teal' is not a hex colour"),
-    ("      hours: Monday", "      hour: Monday",
-     "mkdocs.yml:9: extra.cohub.organisation.hour: unknown setting 'hour' — did you mean 'hours'?"),
-    ("        tested_by: an outside auditor\n", "",
-     "mkdocs.yml:13: extra.cohub.organisation.accessibility.tested_by: is missing"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "      email: hub@northshire.example.org\n",
+            "      email: not-an-address\n",
+            "mkdocs.yml:7: extra.cohub.organisation.email: 'not-an-address' is not an email address"
+            " — write it like 'hub@example.gov.uk'",
+        ),
+        ("      email: hub@northshire.example.org\n", "", "mkdocs.yml:4: extra.cohub.organisation.email: is missing"),
+        (
+            "      response_days: 10\n",
+            "      response_days: 400\n",
+            "mkdocs.yml:10: extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not 400",
+        ),
+        (
+            "        compliance: partially\n",
+            "        compliance: mostly\n",
+            "mkdocs.yml:14: extra.cohub.organisation.accessibility.compliance: 'mostly' is not a compliance status"
+            " — write one of: fully, partially, not",
+        ),
+        (
+            "        compliance: partially\n",
+            "        compliance: fully\n",
+            "mkdocs.yml:14: extra.cohub.organisation.accessibility.compliance: says 'fully' but the block lists",
+        ),
+        (
+            '            criteria: ["1.1.1"]\n',
+            '            criteria: ["1.4.6"]\n',
+            "mkdocs.yml:17: extra.cohub.organisation.accessibility.known_problems.0.criteria.0: "
+            "1.4.6 is not a level A or AA success criterion of WCAG 2.2",
+        ),
+        (
+            "        reviewed: 2026-11-20\n",
+            "        reviewed: 2026-10-20\n",
+            "mkdocs.yml:20: extra.cohub.organisation.accessibility.reviewed: "
+            "is before the date the statement was prepared",
+        ),
+        (
+            '      colours: {primary: "#0b0c0c", accent: "#1D70B8"}\n',
+            "      colours: {primary: teal}\n",
+            "mkdocs.yml:24: extra.cohub.organisation.colours.primary: 'teal' is not a hex colour",
+        ),
+        (
+            "      hours: Monday",
+            "      hour: Monday",
+            "mkdocs.yml:9: extra.cohub.organisation.hour: unknown setting 'hour' — did you mean 'hours'?",
+        ),
+        (
+            "        tested_by: an outside auditor\n",
+            "",
+            "mkdocs.yml:13: extra.cohub.organisation.accessibility.tested_by: is missing",
+        ),
+    ],
+)
 def test_each_problem_names_its_line_and_the_fix(old, new, expected):
     assert old in GOOD
     assert any(problem.startswith(expected) for problem in problems(GOOD.replace(old, new))), expected
@@ -110,24 +139,31 @@ def test_every_problem_is_reported_at_once():
 def test_a_missing_block_says_what_to_add():
     assert problems("extra:\n  cohub:\n    related: {}\n") == [
         "mkdocs.yml:2: extra.cohub.organisation: is missing — "
-        "add the organisation that runs the hub; the README lists each setting"]
+        "add the organisation that runs the hub; the README lists each setting"
+    ]
 
 
-@pytest.mark.parametrize(("logo", "exists", "expected"), [
-    ("assets/logo.svg", False, "docs/assets/logo.svg does not exist"),
-    ("../secrets.svg", True, "'../secrets.svg' is not an SVG or PNG file in the docs folder"),
-    ("assets/logo.gif", True, "'assets/logo.gif' is not an SVG or PNG file in the docs folder"),
-])
+@pytest.mark.parametrize(
+    ("logo", "exists", "expected"),
+    [
+        ("assets/logo.svg", False, "docs/assets/logo.svg does not exist"),
+        ("../secrets.svg", True, "'../secrets.svg' is not an SVG or PNG file in the docs folder"),
+        ("assets/logo.gif", True, "'assets/logo.gif' is not an SVG or PNG file in the docs folder"),
+    ],
+)
 def test_the_logo_must_be_an_image_in_the_docs_folder(logo, exists, expected):
     text = GOOD + f"      logo: {logo}\n"
     assert any(expected in problem for problem in problems(text, lambda _path: exists))
 
 
-@pytest.mark.parametrize(("image", "exists", "expected"), [
-    ("assets/share.png", False, "docs/assets/share.png does not exist"),
-    ("../share.png", True, "'../share.png' is not a PNG or JPEG file in the docs folder"),
-    ("assets/share.svg", True, "'assets/share.svg' is not a PNG or JPEG file in the docs folder"),
-])
+@pytest.mark.parametrize(
+    ("image", "exists", "expected"),
+    [
+        ("assets/share.png", False, "docs/assets/share.png does not exist"),
+        ("../share.png", True, "'../share.png' is not a PNG or JPEG file in the docs folder"),
+        ("assets/share.svg", True, "'assets/share.svg' is not a PNG or JPEG file in the docs folder"),
+    ],
+)
 def test_the_share_image_must_be_a_png_or_jpeg_in_the_docs_folder(image, exists, expected):
     text = GOOD + f"      share_image: {image}\n"
     assert any(expected in problem for problem in problems(text, lambda _path: exists))
@@ -142,28 +178,49 @@ def test_markup_in_a_setting_is_kept_as_text_for_the_templates_to_escape():
     assert organisation.name == "<script>x</script> Council"
 
 
-@pytest.mark.parametrize(("path", "line"), [
-    (("extra", "cohub", "organisation", "email"), 7),
-    (("extra", "cohub", "organisation", "address", 2), 6),
-    (("extra", "cohub", "organisation", "no_such_key"), 4),
-    (("nothing",), 1),
-])
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (("extra", "cohub", "organisation", "email"), 7),
+        (("extra", "cohub", "organisation", "address", 2), 6),
+        (("extra", "cohub", "organisation", "no_such_key"), 4),
+        (("nothing",), 1),
+    ],
+)
 def test_line_of_finds_the_nearest_setting(path, line):
     assert line_of(setting_lines(GOOD), path) == line
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("      name: Northshire County Council\n", "      name: {first: Northshire}\n",
-     "extra.cohub.organisation.name: must be text, not {'first': 'Northshire'}"),
-    ("      address: [County Hall, Northtown, NN1 1NN]\n", "      address: 7\n",
-     "extra.cohub.organisation.address: must be a list, not 7"),
-    ("      hours: Monday to Thursday, 10am to 4pm\n", f"      hours: {'x' * 600}\n",
-     "extra.cohub.organisation.hours: is 600 characters long — shorten it to 500 characters or fewer"),
-    ("        known_problems:\n", "        known_problems: yes\n        old_problems:\n",
-     "extra.cohub.organisation.accessibility.known_problems: must be a list, not True"),
-    ("      response_days: 10\n", "      response_days: true\n",
-     "extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not True"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "      name: Northshire County Council\n",
+            "      name: {first: Northshire}\n",
+            "extra.cohub.organisation.name: must be text, not {'first': 'Northshire'}",
+        ),
+        (
+            "      address: [County Hall, Northtown, NN1 1NN]\n",
+            "      address: 7\n",
+            "extra.cohub.organisation.address: must be a list, not 7",
+        ),
+        (
+            "      hours: Monday to Thursday, 10am to 4pm\n",
+            f"      hours: {'x' * 600}\n",
+            "extra.cohub.organisation.hours: is 600 characters long — shorten it to 500 characters or fewer",
+        ),
+        (
+            "        known_problems:\n",
+            "        known_problems: yes\n        old_problems:\n",
+            "extra.cohub.organisation.accessibility.known_problems: must be a list, not True",
+        ),
+        (
+            "      response_days: 10\n",
+            "      response_days: true\n",
+            "extra.cohub.organisation.response_days: must be a whole number from 1 to 60, not True",
+        ),
+    ],
+)
 def test_hostile_values_are_refused_with_a_message(old, new, expected):
     assert old in GOOD
     assert any(expected in problem for problem in problems(GOOD.replace(old, new))), problems(GOOD.replace(old, new))

@@ -36,36 +36,46 @@ PANEL = "case-studies/panel/"
 PANEL_TEXT = (
     VALID.replace("ladder_rung: co-production", "ladder_rung: co-design")
     .replace("region: east-of-england", "region: london")
-    .replace("Tenants chose the provider.", textwrap.dedent("""\
+    .replace(
+        "Tenants chose the provider.",
+        textwrap.dedent("""\
         Tenants chose the provider after a tender. The CQC had rated the old
         service as requiring improvement. The integrated care board paid for
         half of the new contract.
-        """))
+        """),
+    )
 )
 
 
 # Pure functions.
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("This is Thurrock's ULO.", ("user-led organisation",)),
-    ("A user-led organisation (ULO) helped.", ()),
-    ("Two user led organisations helped.", ("ULO",)),
-    ("Local PAs were paid the living wage.", ("personal assistant",)),
-    ("She had a pa and a spa.", ()),
-    ("The disabled people\u2019s organisation spoke up.", ("DPO",)),
-    ("The ICBs and the NHS agreed.", ("integrated care board", "National Health Service")),
-    ("NHS-funded care", ("National Health Service",)),
-    ("", ()),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This is Thurrock's ULO.", ("user-led organisation",)),
+        ("A user-led organisation (ULO) helped.", ()),
+        ("Two user led organisations helped.", ("ULO",)),
+        ("Local PAs were paid the living wage.", ("personal assistant",)),
+        ("She had a pa and a spa.", ()),
+        ("The disabled people\u2019s organisation spoke up.", ("DPO",)),
+        ("The ICBs and the NHS agreed.", ("integrated care board", "National Health Service")),
+        ("NHS-funded care", ("National Health Service",)),
+        ("", ()),
+    ],
+)
 def test_acronym_terms_add_the_missing_half(text, expected):
     assert acronym_terms(text, TAXONOMY.acronyms) == expected
 
 
-@pytest.mark.parametrize(("label", "expected"), [
-    ("Themes", "Themes"),
-    ("Ladder of co-production", "Ladder of co-production"),
-    ("Topics: all, by name", "Topics all by name"),
-])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Themes", "Themes"),
+        ("Ladder of co-production", "Ladder of co-production"),
+        ("Topics: all, by name", "Topics all by name"),
+    ],
+)
 def test_filter_names_never_hold_the_characters_pagefind_splits_on(label, expected):
     assert filter_name(Facet(id="x", label=label, description="", terms=())) == expected
 
@@ -88,6 +98,7 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
 
 # Building the index.
 
+
 def test_a_missing_program_is_a_clear_error(tmp_path):
     with pytest.raises(SearchIndexError, match="Pagefind could not run"):
         build_index(tmp_path, executable=tmp_path / "missing")
@@ -102,21 +113,26 @@ def test_a_failing_program_is_a_clear_error(tmp_path):
 
 
 def test_pages_without_a_marked_body_are_not_indexed_whole(tmp_path):
-    (tmp_path / "index.html").write_text("<html lang='en'><body><nav>Menu</nav><p>Text</p></body></html>",
-                                         encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        "<html lang='en'><body><nav>Menu</nav><p>Text</p></body></html>", encoding="utf-8"
+    )
     with pytest.raises(SearchIndexError, match="data-pagefind-body"):
         build_index(tmp_path)
 
 
 def test_an_empty_site_is_a_clear_error(tmp_path):
-    with pytest.raises(SearchIndexError, match=r"Pagefind failed: Error: Pagefind was not able to build an index\. "
-                                               r"Most likely, the directory passed to Pagefind was empty[^.]*\.$"):
+    with pytest.raises(
+        SearchIndexError,
+        match=r"Pagefind failed: Error: Pagefind was not able to build an index\. "
+        r"Most likely, the directory passed to Pagefind was empty[^.]*\.$",
+    ):
         build_index(tmp_path)
 
 
 def test_the_index_replaces_the_last_one(tmp_path):
     (tmp_path / "index.html").write_text(
-        "<html lang='en'><body><main data-pagefind-body><h1>Tenders</h1></main></body></html>", encoding="utf-8")
+        "<html lang='en'><body><main data-pagefind-body><h1>Tenders</h1></main></body></html>", encoding="utf-8"
+    )
     stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
     stale.parent.mkdir(parents=True)
     stale.write_text("old", encoding="utf-8")
@@ -142,6 +158,7 @@ def test_a_failed_index_fails_the_build_with_its_reason(hub, tmp_path, monkeypat
 
 # The built site.
 
+
 def read(site, address: str) -> str:
     return (site / address / "index.html").read_text(encoding="utf-8")
 
@@ -154,17 +171,20 @@ def test_material_search_is_off_and_the_pagefind_bundle_is_served_from_the_site(
     assert '<script src="pagefind/pagefind-component-ui.js" defer></script>' in html
 
 
-@pytest.mark.parametrize(("address", "indexed"), [
-    ("", False),
-    ("about-co-production", True),
-    (THURROCK, True),
-    ("case-studies", False),
-    ("tags", False),
-    ("search", False),
-    ("glossary", False),
-    ("browse", False),
-    ("organisations/purple", False),
-])
+@pytest.mark.parametrize(
+    ("address", "indexed"),
+    [
+        ("", False),
+        ("about-co-production", True),
+        (THURROCK, True),
+        ("case-studies", False),
+        ("tags", False),
+        ("search", False),
+        ("glossary", False),
+        ("browse", False),
+        ("organisations/purple", False),
+    ],
+)
 def test_only_content_pages_are_indexed(built_site, address, indexed):
     assert ("data-pagefind-body" in read(built_site, address)) is indexed
 
@@ -175,7 +195,7 @@ def test_the_not_found_page_is_not_indexed(built_site):
 
 def test_a_case_study_carries_its_filters_sort_date_and_acronyms_hidden(built_site):
     html = read(built_site, THURROCK)
-    hidden = re.search(r"<div hidden>(.*?)</div>", html, re.S).group(1)
+    hidden = re.search(r"<div hidden>(.*?)</div>", html, re.DOTALL).group(1)
     assert '<span data-pagefind-filter="Ladder of co-production:Co-production"></span>' in hidden
     assert '<span data-pagefind-filter="Service types:Direct payment support services"></span>' in hidden
     assert '<span data-pagefind-filter="Organisation types:User-led organisation"></span>' in hidden
@@ -185,14 +205,17 @@ def test_a_case_study_carries_its_filters_sort_date_and_acronyms_hidden(built_si
 
 def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript(built_site):
     html = read(built_site, "about-co-production")
-    assert ('<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k" '
-            'debounce="300">') in html
-    noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S).group(1)
+    assert (
+        '<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k" '
+        'debounce="300">'
+    ) in html
+    noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.DOTALL).group(1)
     assert "Search needs JavaScript" in noscript
     assert 'href="../case-studies/"' in noscript and 'href="../tags/"' in noscript
 
 
 # In a real browser.
+
 
 @pytest.fixture(scope="module")
 def panel_site(tmp_path_factory) -> Iterator[str]:
@@ -224,17 +247,23 @@ def header_search(page, query: str) -> list[str]:
     page.keyboard.press("Control+k")
     page.keyboard.type(query)
     # Results load one by one into placeholders: wait until the best one has.
-    page.wait_for_function("document.querySelector('.cohub-search [role=listbox]')?.firstElementChild"
-                           "?.matches('a[role=option]')")
+    page.wait_for_function(
+        "document.querySelector('.cohub-search [role=listbox]')?.firstElementChild?.matches('a[role=option]')"
+    )
     page.wait_for_timeout(200)
-    return [urlsplit(href).path.lstrip("/") for href in page.eval_on_selector_all(HEADER_RESULT,
-                                                                                   "els => els.map(e => e.href)")]
+    return [
+        urlsplit(href).path.lstrip("/")
+        for href in page.eval_on_selector_all(HEADER_RESULT, "els => els.map(e => e.href)")
+    ]
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("tender evaluation", ESSEX),
-    ("direct payment", THURROCK),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("tender evaluation", ESSEX),
+        ("direct payment", THURROCK),
+    ],
+)
 def test_the_best_match_comes_first(page, site_url, query, first):
     page.goto(site_url)
     assert header_search(page, query)[0] == first
@@ -258,8 +287,9 @@ def test_the_result_count_is_announced_in_a_live_region(page, site_url):
     header_search(page, "tender evaluation")
     page.wait_for_function("window.announced.some(text => /result/.test(text))")
     assert "1 result for tender evaluation" in page.evaluate("window.announced")
-    regions = page.eval_on_selector_all("[data-pagefind-announcer] [role=status]",
-                                        "els => els.map(e => e.getAttribute('aria-live'))")
+    regions = page.eval_on_selector_all(
+        "[data-pagefind-announcer] [role=status]", "els => els.map(e => e.getAttribute('aria-live'))"
+    )
     assert "polite" in regions
 
 
@@ -299,8 +329,10 @@ def tab_to(page, script: str, limit: int = 60) -> None:
 
 
 def result_addresses(page) -> list[str]:
-    return [urlsplit(href).path.lstrip("/")
-            for href in page.eval_on_selector_all(PAGE_RESULT, "els => els.map(e => e.href)")]
+    return [
+        urlsplit(href).path.lstrip("/")
+        for href in page.eval_on_selector_all(PAGE_RESULT, "els => els.map(e => e.href)")
+    ]
 
 
 def count_beside(page, value: str) -> str:
@@ -313,8 +345,9 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
     listen_for_announcements(page)
     tab_to(page, "el.matches('pagefind-input input')")
     page.keyboard.type("tender")
-    page.wait_for_function("document.querySelector('.cohub-search-page .pf-summary').textContent"
-                           ".includes('for tender')")
+    page.wait_for_function(
+        "document.querySelector('.cohub-search-page .pf-summary').textContent.includes('for tender')"
+    )
     page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 3")
     assert {ESSEX, THURROCK, PANEL} <= set(result_addresses(page))
     # The number shows; the words after it are for screen readers.
@@ -391,9 +424,10 @@ def test_without_javascript_the_search_area_points_to_the_browse_pages(browser, 
         assert notice.is_visible()
         assert "JavaScript is switched off in your browser" in notice.inner_text()
         links = notice.locator("a").evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('href')])")
-        assert links == [["browse all case studies, newest first", "../case-studies/"],
-                         ["browse case studies by tag", "../tags/"]]
+        assert links == [
+            ["browse all case studies, newest first", "../case-studies/"],
+            ["browse case studies by tag", "../tags/"],
+        ]
         assert not page.locator(".cohub-search-page").is_visible()
     finally:
         context.close()
-

@@ -19,23 +19,26 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("assets/javascripts/bundle.79ae519e.min.js", IMMUTABLE_CACHE),
-    ("assets/stylesheets/main.484c7ddc.min.css", IMMUTABLE_CACHE),
-    ("assets/stylesheets/palette.ab4e12ef.min.css.map", IMMUTABLE_CACHE),
-    ("assets/javascripts/workers/search.2c215733.min.js", IMMUTABLE_CACHE),
-    ("pagefind/fragment/en-gb_3e64505.pf_fragment", IMMUTABLE_CACHE),
-    ("pagefind/index/en-gb_8e7f3c1.pf_index", IMMUTABLE_CACHE),
-    ("pagefind/pagefind.en-gb_1aa444f29add2.pf_meta", IMMUTABLE_CACHE),
-    ("", HTML_CACHE),
-    ("case-studies/some-story/", HTML_CACHE),
-    ("404.html", HTML_CACHE),
-    ("stylesheets/cohub.css", OTHER_CACHE),
-    ("assets/cohub/menu.js", OTHER_CACHE),
-    ("pagefind/pagefind-entry.json", OTHER_CACHE),
-    ("pagefind/wasm.en-gb.pagefind", OTHER_CACHE),
-    ("assets/javascripts/bundle.min.js", OTHER_CACHE),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("assets/javascripts/bundle.79ae519e.min.js", IMMUTABLE_CACHE),
+        ("assets/stylesheets/main.484c7ddc.min.css", IMMUTABLE_CACHE),
+        ("assets/stylesheets/palette.ab4e12ef.min.css.map", IMMUTABLE_CACHE),
+        ("assets/javascripts/workers/search.2c215733.min.js", IMMUTABLE_CACHE),
+        ("pagefind/fragment/en-gb_3e64505.pf_fragment", IMMUTABLE_CACHE),
+        ("pagefind/index/en-gb_8e7f3c1.pf_index", IMMUTABLE_CACHE),
+        ("pagefind/pagefind.en-gb_1aa444f29add2.pf_meta", IMMUTABLE_CACHE),
+        ("", HTML_CACHE),
+        ("case-studies/some-story/", HTML_CACHE),
+        ("404.html", HTML_CACHE),
+        ("stylesheets/cohub.css", OTHER_CACHE),
+        ("assets/cohub/menu.js", OTHER_CACHE),
+        ("pagefind/pagefind-entry.json", OTHER_CACHE),
+        ("pagefind/wasm.en-gb.pagefind", OTHER_CACHE),
+        ("assets/javascripts/bundle.min.js", OTHER_CACHE),
+    ],
+)
 def test_only_files_named_by_their_content_are_kept_for_a_year(path: str, expected: str) -> None:
     assert cache_control(path) == expected
 
@@ -66,12 +69,15 @@ def one_file(site: Path, pattern: str) -> str:
     return "/" + next(site.glob(pattern)).relative_to(site).as_posix()
 
 
-@pytest.mark.parametrize(("pattern", "cache"), [
-    ("assets/javascripts/bundle.*.min.js", IMMUTABLE_CACHE),
-    ("assets/stylesheets/main.*.min.css", IMMUTABLE_CACHE),
-    ("stylesheets/cohub.css", OTHER_CACHE),
-    ("glossary/index.html", HTML_CACHE),
-])
+@pytest.mark.parametrize(
+    ("pattern", "cache"),
+    [
+        ("assets/javascripts/bundle.*.min.js", IMMUTABLE_CACHE),
+        ("assets/stylesheets/main.*.min.css", IMMUTABLE_CACHE),
+        ("stylesheets/cohub.css", OTHER_CACHE),
+        ("glossary/index.html", HTML_CACHE),
+    ],
+)
 def test_text_is_gzipped_with_the_right_lifetime_and_validators(served, pattern: str, cache: str) -> None:
     port, site = served
     path = one_file(site, pattern).removesuffix("index.html")
@@ -80,8 +86,11 @@ def test_text_is_gzipped_with_the_right_lifetime_and_validators(served, pattern:
     assert headers["content-encoding"] == "gzip"
     assert "accept-encoding" in headers["vary"].lower()
     assert headers["cache-control"] == cache
-    on_disk = (site / path.lstrip("/")).read_bytes() if not path.endswith("/") else (
-        site / path.lstrip("/") / "index.html").read_bytes()
+    on_disk = (
+        (site / path.lstrip("/")).read_bytes()
+        if not path.endswith("/")
+        else (site / path.lstrip("/") / "index.html").read_bytes()
+    )
     assert gzip.decompress(body) == on_disk
     assert len(body) < len(on_disk) / 2
     assert headers["etag"] and headers["last-modified"]

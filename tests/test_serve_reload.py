@@ -52,15 +52,21 @@ def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=hub, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=hub,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
     )
     try:
         url = f"http://127.0.0.1:{port}/case-studies/essex-tender-evaluation/"
         fetch_until(url, "Essex")
         study = hub / "case_studies" / "essex-tender-evaluation.md"
-        study.write_text(study.read_text(encoding="utf-8").replace(
-            "## What happened", "## What happened\n\nA sentence added while serving.", 1), encoding="utf-8")
+        study.write_text(
+            study.read_text(encoding="utf-8").replace(
+                "## What happened", "## What happened\n\nA sentence added while serving.", 1
+            ),
+            encoding="utf-8",
+        )
         fetch_until(url, "A sentence added while serving.")
     finally:
         server.terminate()
@@ -73,7 +79,9 @@ def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
     with log_path.open("w", encoding="utf-8") as log_file:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=hub, stdout=log_file, stderr=subprocess.STDOUT,
+            cwd=hub,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
         )
     try:
@@ -84,8 +92,12 @@ def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
         log = log_until(log_path, "Search: indexed")
         assert log.index("Documentation built in") < log.index("Search: indexed"), log
         study = hub / "case_studies" / "essex-tender-evaluation.md"
-        study.write_text(study.read_text(encoding="utf-8").replace(
-            "## What happened", "## What happened\n\nA sentence added while serving.", 1), encoding="utf-8")
+        study.write_text(
+            study.read_text(encoding="utf-8").replace(
+                "## What happened", "## What happened\n\nA sentence added while serving.", 1
+            ),
+            encoding="utf-8",
+        )
         fetch_until(base + "case-studies/essex-tender-evaluation/", "A sentence added while serving.")
         log = log_until(log_path, "Search: indexed", times=2)
         assert log.count("Search: indexed") == 2, log

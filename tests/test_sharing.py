@@ -76,15 +76,25 @@ def test_every_page_has_a_title_description_address_and_image(site: Path) -> Non
     assert len(pages) > 20
     for page in pages:
         tags = head_tags(site, page.rstrip("/") or ".")
-        for key in ("og:title", "og:description", "og:url", "og:site_name", "og:type", "og:image",
-                    "twitter:card", "twitter:title", "twitter:description"):
+        for key in (
+            "og:title",
+            "og:description",
+            "og:url",
+            "og:site_name",
+            "og:type",
+            "og:image",
+            "twitter:card",
+            "twitter:title",
+            "twitter:description",
+        ):
             assert len(tags.meta.get(key, [])) == 1 and tags.meta[key][0], (page, key)
         assert tags.meta["og:url"] == tags.links["canonical"] == [f"{SITE_URL}{page}"], page
     home = head_tags(site, ".")
     assert home.meta["og:title"] == ["Co-production hub"]
     assert home.meta["og:type"] == ["website"]
     assert home.meta["og:description"] == [
-        "Stories of co-production in adult social care commissioning, to learn from and add to."]
+        "Stories of co-production in adult social care commissioning, to learn from and add to."
+    ]
 
 
 def test_the_sitemap_dates_case_studies_and_their_lists_by_the_case_studies(site: Path) -> None:
@@ -99,22 +109,39 @@ def test_the_sitemap_dates_case_studies_and_their_lists_by_the_case_studies(site
     assert lastmod[f"{SITE_URL}series/good-commissioning-hypothesis/"] == "2026-11-23"
 
 
-@pytest.mark.parametrize(("site_url", "share_image", "expected_image", "expected_card"), [
-    ("https://hub.example.org/", "assets/share.png", "https://hub.example.org/assets/share.png",
-     "summary_large_image"),
-    ("https://hub.example.org/", "", "https://hub.example.org/assets/logo.svg", "summary"),
-    # Open Graph needs a full address; without the site's, no image at all rather than a broken one.
-    ("", "assets/share.png", "", "summary"),
-])
-def test_the_image_is_the_organisations_own_file_on_this_site(site_url: str, share_image: str, expected_image: str,
-                                                               expected_card: str) -> None:
+@pytest.mark.parametrize(
+    ("site_url", "share_image", "expected_image", "expected_card"),
+    [
+        (
+            "https://hub.example.org/",
+            "assets/share.png",
+            "https://hub.example.org/assets/share.png",
+            "summary_large_image",
+        ),
+        ("https://hub.example.org/", "", "https://hub.example.org/assets/logo.svg", "summary"),
+        # Open Graph needs a full address; without the site's, no image at all rather than a broken one.
+        ("", "assets/share.png", "", "summary"),
+    ],
+)
+def test_the_image_is_the_organisations_own_file_on_this_site(
+    site_url: str, share_image: str, expected_image: str, expected_card: str
+) -> None:
     from tests.test_organisation import GOOD, decode
 
-    organisation = decode(GOOD + "      logo: assets/logo.svg\n"
-                          + (f"      share_image: {share_image}\n" if share_image else ""))
-    card = share_card(title="Glossary", description="", canonical_url="", site_name="Hub",
-                      site_description="About the hub.", site_url=site_url, organisation=organisation,
-                      case_study=None, is_home=False)
+    organisation = decode(
+        GOOD + "      logo: assets/logo.svg\n" + (f"      share_image: {share_image}\n" if share_image else "")
+    )
+    card = share_card(
+        title="Glossary",
+        description="",
+        canonical_url="",
+        site_name="Hub",
+        site_description="About the hub.",
+        site_url=site_url,
+        organisation=organisation,
+        case_study=None,
+        is_home=False,
+    )
     assert card.image == expected_image
     assert card.twitter_card == expected_card
     assert card.description == "About the hub."

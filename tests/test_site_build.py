@@ -46,13 +46,20 @@ def test_a_case_study_page_shows_its_facts_credit_and_themes(built_site):
     html = read(built_site, "case-studies/thurrock-direct-payments")
     assert "<title>Designing direct payment support with a user-led organisation - Co-production hub</title>" in html
     assert html.count("<h1") == 1
-    assert re.search(r'<a href="../../places/thurrock/">Thurrock</a>,\s*'
-                     r'<a href="../../browse/regions/east-of-england/">East of England</a>', html)
+    assert re.search(
+        r'<a href="../../places/thurrock/">Thurrock</a>,\s*'
+        r'<a href="../../browse/regions/east-of-england/">East of England</a>',
+        html,
+    )
     assert "Ian Kennard" in html and "Commissioning Manager, Thurrock Council" in html
-    assert ('href="https://www.thinklocalactpersonal.org.uk/Blog/'
-            'Good-commissioning-is-dependent-on-co-production-a-hypothesis/"') in html
+    assert (
+        'href="https://www.thinklocalactpersonal.org.uk/Blog/'
+        'Good-commissioning-is-dependent-on-co-production-a-hypothesis/"'
+    ) in html
     assert 'Think Local Act Personal (<abbr title="Think Local Act Personal">TLAP</abbr>) blog' in html
-    assert re.search(r'<dt>Themes</dt>\s*<dd><a href="../../browse/themes/direct-payments/">Direct payments</a>, ', html)
+    assert re.search(
+        r'<dt>Themes</dt>\s*<dd><a href="../../browse/themes/direct-payments/">Direct payments</a>, ', html
+    )
     assert re.search(r'<dt>Services</dt>\s*<dd><a href="../../browse/service-types/direct-payment-support/">', html)
     assert '<a href="../../organisations/purple/">Purple</a>: Won the contract' in html
     assert '<meta name="description" content="Thurrock Council wanted a new service' in html
@@ -73,15 +80,18 @@ def test_no_page_names_a_third_party_host(built_site):
 
 def test_text_fields_are_escaped_in_the_page(hub):
     (hub / "case_studies" / "panel.md").write_text(
-        VALID.replace("summary: Tenants sat", 'summary: Costs fell by < 5% & "more" for tenants who sat'), encoding="utf-8")
+        VALID.replace("summary: Tenants sat", 'summary: Costs fell by < 5% & "more" for tenants who sat'),
+        encoding="utf-8",
+    )
     site = build_hub(hub)
     html = read(site, "case-studies/panel")
     assert "Costs fell by &lt; 5% &amp; &#34;more&#34; for tenants who sat" in html
 
 
 def test_drafts_are_not_built(hub):
-    (hub / "case_studies" / "panel.md").write_text(VALID.replace("date: 2025", "draft: true\ndate: 2025"),
-                                                   encoding="utf-8")
+    (hub / "case_studies" / "panel.md").write_text(
+        VALID.replace("date: 2025", "draft: true\ndate: 2025"), encoding="utf-8"
+    )
     site = build_hub(hub)
     assert not (site / "case-studies" / "panel").exists()
     assert "panel/" not in read(site, "case-studies")
@@ -117,8 +127,11 @@ def test_cohub_new_writes_a_unique_file_that_check_explains(hub, capsys):
     assert f'date: "{Date.today().isoformat()}"' in text
     assert main(["--root", str(hub), "check"]) == 1
     rows = capsys.readouterr().out.splitlines()
-    summary_rows = [row for row in rows if row.startswith("case_studies/tenants-choosing-a-provider.md:")
-                    and "'summary' is empty" in row]
+    summary_rows = [
+        row
+        for row in rows
+        if row.startswith("case_studies/tenants-choosing-a-provider.md:") and "'summary' is empty" in row
+    ]
     assert summary_rows, rows
 
 

@@ -48,8 +48,11 @@ def windows(browser) -> Iterator[dict[tuple[int, int, bool], object]]:
     class Tabs(dict):
         def __missing__(self, key: tuple[int, int, bool]) -> object:
             width, height, forced = key
-            context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce",
-                                          forced_colors="active" if forced else "none")
+            context = browser.new_context(
+                viewport={"width": width, "height": height},
+                reduced_motion="reduce",
+                forced_colors="active" if forced else "none",
+            )
             contexts.append(context)
             self[key] = context.new_page()
             return self[key]
@@ -60,8 +63,16 @@ def windows(browser) -> Iterator[dict[tuple[int, int, bool], object]]:
         context.close()
 
 
-def _open(windows, site_url: str, address: str, width: int, height: int | None = None, *,
-          forced: bool = False, settled: bool = False) -> object:
+def _open(
+    windows,
+    site_url: str,
+    address: str,
+    width: int,
+    height: int | None = None,
+    *,
+    forced: bool = False,
+    settled: bool = False,
+) -> object:
     tab = windows[(width, height or WINDOWS[width], forced)]
     tab.goto(site_url + address, wait_until="networkidle" if settled else "load")
     return tab
@@ -323,9 +334,12 @@ def _clip(tab, el) -> dict[str, float] | None:
     box = el.bounding_box()
     viewport = tab.viewport_size
     left, top = max(box["x"] - 6, 0), max(box["y"] - 6, 0)
-    clip = {"x": left, "y": top,
-            "width": min(box["x"] + box["width"] + 6, viewport["width"]) - left,
-            "height": min(box["y"] + box["height"] + 6, viewport["height"]) - top}
+    clip = {
+        "x": left,
+        "y": top,
+        "width": min(box["x"] + box["width"] + 6, viewport["width"]) - left,
+        "height": min(box["y"] + box["height"] + 6, viewport["height"]) - top,
+    }
     return clip if clip["width"] >= 1 and clip["height"] >= 1 else None
 
 
@@ -466,7 +480,9 @@ def test_acronyms_give_their_meaning_to_keyboard_and_touch(windows, site_url, ad
     """Hover is not enough: focusing (or tapping) an acronym shows what it stands for."""
     tab = _open(windows, site_url, address, 1280, settled=True)
     tab.keyboard.press("Shift")
-    count = tab.evaluate("document.querySelectorAll('main .md-typeset abbr:not(a abbr):not(.cohub-glossary abbr)').length")
+    count = tab.evaluate(
+        "document.querySelectorAll('main .md-typeset abbr:not(a abbr):not(.cohub-glossary abbr)').length"
+    )
     problems = []
     for index in range(count):
         abbr = tab.locator("main .md-typeset abbr:not(a abbr):not(.cohub-glossary abbr)").nth(index)

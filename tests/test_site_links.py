@@ -18,7 +18,7 @@ ESSEX = "essex-tender-evaluation"
 
 def article(site, address: str) -> str:
     html = read(site, address)
-    return html[html.index("<article"):html.index("</article>")]
+    return html[html.index("<article") : html.index("</article>")]
 
 
 def case_studies_listed(site, address: str) -> list[str]:
@@ -31,8 +31,9 @@ def test_every_acronym_is_an_abbr_and_the_first_links_to_the_glossary(built_site
     abbr = '<abbr title="user-led organisation">ULO</abbr>'
     assert text.count(f'<a href="../../glossary/#ulo">{abbr}</a>') == 1
     first = text.index("ULO")
-    assert text[:first].endswith('<a href="../../glossary/#ulo"><abbr title="user-led organisation">'), \
+    assert text[:first].endswith('<a href="../../glossary/#ulo"><abbr title="user-led organisation">'), (
         "the link is on the first ULO"
+    )
     assert len(re.findall(r"\bULO\b", text)) == text.count(abbr) >= 3, "every ULO is in an <abbr>"
 
 
@@ -49,13 +50,16 @@ def test_the_glossary_explains_acronyms_and_terms(built_site):
     assert 'href="../browse/themes/direct-payments/">Case studies about Direct payments</a>' in text
 
 
-@pytest.mark.parametrize(("organisation", "name", "expected"), [
-    ("thurrock-council", "Thurrock Council", [THURROCK]),
-    ("thurrock-centre-for-independent-living", "Thurrock Centre for Independent Living", [THURROCK]),
-    ("purple", "Purple", [THURROCK]),
-    ("essex-county-council", "Essex County Council", [ESSEX]),
-    ("think-local-act-personal", "Think Local Act Personal", [THURROCK, ESSEX]),
-])
+@pytest.mark.parametrize(
+    ("organisation", "name", "expected"),
+    [
+        ("thurrock-council", "Thurrock Council", [THURROCK]),
+        ("thurrock-centre-for-independent-living", "Thurrock Centre for Independent Living", [THURROCK]),
+        ("purple", "Purple", [THURROCK]),
+        ("essex-county-council", "Essex County Council", [ESSEX]),
+        ("think-local-act-personal", "Think Local Act Personal", [THURROCK, ESSEX]),
+    ],
+)
 def test_organisation_pages_list_their_case_studies(built_site, organisation, name, expected):
     text = article(built_site, f"organisations/{organisation}")
     assert f"<h1>{name}</h1>" in text
@@ -65,31 +69,39 @@ def test_organisation_pages_list_their_case_studies(built_site, organisation, na
 def test_an_organisation_page_gives_its_type_website_and_role(built_site):
     text = article(built_site, "organisations/purple")
     assert 'href="../../glossary/#organisation-types-provider">Care and support provider</a>' in text
-    assert ('<a href="https://wearepurple.org.uk/" class="cohub-external">Purple website'
-            '<span class="cohub-visually-hidden"> (another website)</span></a>') in text
+    assert (
+        '<a href="https://wearepurple.org.uk/" class="cohub-external">Purple website'
+        '<span class="cohub-visually-hidden"> (another website)</span></a>'
+    ) in text
     assert "Its part: Won the contract to run the direct payment support service." in text
 
 
 def test_organisation_names_in_a_case_study_link_to_their_pages(built_site):
     text = article(built_site, f"case-studies/{THURROCK}")
-    body = text[text.index('id="what-happened"'):text.index('id="cohub-about-heading"')]
+    body = text[text.index('id="what-happened"') : text.index('id="cohub-about-heading"')]
     assert body.count('<a href="../../organisations/thurrock-council/">Thurrock Council</a>') == 1
     assert '<a href="../../organisations/purple/">Purple</a>' in body
 
 
-@pytest.mark.parametrize(("address", "expected"), [
-    ("places/thurrock", [THURROCK]),
-    ("places/essex", [ESSEX]),
-    ("browse/regions/east-of-england", [THURROCK, ESSEX]),
-])
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("places/thurrock", [THURROCK]),
+        ("places/essex", [ESSEX]),
+        ("browse/regions/east-of-england", [THURROCK, ESSEX]),
+    ],
+)
 def test_place_and_region_pages_list_their_case_studies(built_site, address, expected):
     assert case_studies_listed(built_site, address) == expected
 
 
-@pytest.mark.parametrize(("slug", "part", "rel", "other"), [
-    (THURROCK, 1, "next", ESSEX),
-    (ESSEX, 2, "prev", THURROCK),
-])
+@pytest.mark.parametrize(
+    ("slug", "part", "rel", "other"),
+    [
+        (THURROCK, 1, "next", ESSEX),
+        (ESSEX, 2, "prev", THURROCK),
+    ],
+)
 def test_each_part_of_a_series_points_at_the_other(built_site, slug, part, rel, other):
     text = article(built_site, f"case-studies/{slug}")
     assert f"Part {part} of 2 in the series" in text
@@ -103,23 +115,29 @@ def test_the_series_page_lists_its_parts_in_order(built_site):
     assert "Part 1: Designing direct payment support" in text and "Part 2: What a new commissioner" in text
 
 
-@pytest.mark.parametrize(("facet", "term", "label"), [
-    ("themes", "tendering", "Tendering and procurement"),
-    ("themes", "lived-experience", "Lived experience"),
-    ("commissioning-stages", "do", "Do"),
-    ("ladder-rungs", "co-production", "Co-production"),
-    ("regions", "east-of-england", "East of England"),
-])
+@pytest.mark.parametrize(
+    ("facet", "term", "label"),
+    [
+        ("themes", "tendering", "Tendering and procurement"),
+        ("themes", "lived-experience", "Lived experience"),
+        ("commissioning-stages", "do", "Do"),
+        ("ladder-rungs", "co-production", "Co-production"),
+        ("regions", "east-of-england", "East of England"),
+    ],
+)
 def test_browse_pages_count_terms_and_list_both_case_studies_where_they_match(built_site, facet, term, label):
     facet_page = article(built_site, f"browse/{facet}")
     assert re.search(rf'<a href="{term}/">{label}</a><span class="cohub-count"> \(2 case studies\)</span>', facet_page)
     assert sorted(case_studies_listed(built_site, f"browse/{facet}/{term}")) == sorted([THURROCK, ESSEX])
 
 
-@pytest.mark.parametrize(("facet", "term", "expected"), [
-    ("themes", "direct-payments", [THURROCK]),
-    ("service-types", "supported-living", [ESSEX]),
-])
+@pytest.mark.parametrize(
+    ("facet", "term", "expected"),
+    [
+        ("themes", "direct-payments", [THURROCK]),
+        ("service-types", "supported-living", [ESSEX]),
+    ],
+)
 def test_browse_pages_list_only_the_case_studies_that_carry_a_term(built_site, facet, term, expected):
     assert case_studies_listed(built_site, f"browse/{facet}/{term}") == expected
 
@@ -138,7 +156,7 @@ def test_the_organisations_browse_page_counts_each(built_site):
 def test_each_case_study_shows_the_other_as_related(built_site):
     for slug, other in ((THURROCK, ESSEX), (ESSEX, THURROCK)):
         text = article(built_site, f"case-studies/{slug}")
-        related = text[text.index('id="cohub-related-heading"'):]
+        related = text[text.index('id="cohub-related-heading"') :]
         assert re.search(rf'<h3><a href="\.\./{other}/">', related)
         assert "Also about: " in related
 
@@ -162,16 +180,19 @@ def test_links_to_other_websites_say_so_and_never_open_a_new_window(built_site):
     for path in built_site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         assert 'target="_blank"' not in html, path
-        inner = html[html.find("<article"):html.find("</article>")]
-        for link in re.findall(r"<a [^>]*href=\"https?://[^>]*>.*?</a>", inner, re.S):
+        inner = html[html.find("<article") : html.find("</article>")]
+        for link in re.findall(r"<a [^>]*href=\"https?://[^>]*>.*?</a>", inner, re.DOTALL):
             assert "cohub-external" in link and "(another website)</span>" in link, (path, link)
 
 
 def test_wikilinks_become_links_with_the_target_title(hub):
-    (hub / "case_studies" / "panel.md").write_text(VALID.replace(
-        "Tenants chose the provider.",
-        f"Tenants chose, as in [[{THURROCK}]] and [[{ESSEX}|the Essex story]].",
-    ), encoding="utf-8")
+    (hub / "case_studies" / "panel.md").write_text(
+        VALID.replace(
+            "Tenants chose the provider.",
+            f"Tenants chose, as in [[{THURROCK}]] and [[{ESSEX}|the Essex story]].",
+        ),
+        encoding="utf-8",
+    )
     text = article(build_hub(hub), "case-studies/panel")
     assert (f'<a href="../{THURROCK}/">Designing direct payment support with a user-led organisation</a>') in text
     assert f'<a href="../{ESSEX}/">the Essex story</a>' in text
@@ -179,26 +200,35 @@ def test_wikilinks_become_links_with_the_target_title(hub):
 
 def test_a_wikilink_to_a_missing_case_study_fails_the_strict_build(hub, caplog):
     (hub / "case_studies" / "panel.md").write_text(
-        VALID.replace("Tenants chose the provider.", "See [[nowhere]]."), encoding="utf-8")
+        VALID.replace("Tenants chose the provider.", "See [[nowhere]]."), encoding="utf-8"
+    )
     with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
         build_hub(hub)
-    assert any(record.getMessage().startswith("case_studies/panel.md:25: '[[nowhere]]' links to a case study "
-                                              "that does not exist") for record in caplog.records)
+    assert any(
+        record.getMessage().startswith(
+            "case_studies/panel.md:25: '[[nowhere]]' links to a case study that does not exist"
+        )
+        for record in caplog.records
+    )
 
 
 def test_an_acronym_before_its_expansion_is_logged_but_does_not_fail_the_build(hub, caplog):
     (hub / "case_studies" / "panel.md").write_text(
-        VALID.replace("Tenants chose the provider.", "The ULO chose the provider."), encoding="utf-8")
+        VALID.replace("Tenants chose the provider.", "The ULO chose the provider."), encoding="utf-8"
+    )
     with caplog.at_level(logging.INFO):
         build_hub(hub)
     assert "case_studies/panel.md:25: warning: 'ULO' is used before it is spelled out" in caplog.text
 
 
-@pytest.mark.parametrize(("setting", "bad", "message"), [
-    ("threshold: 20", "threshold: 150", "'threshold' must be a whole number from 0 to 100, not 150"),
-    ("series: 50", "serie: 50", "unknown name 'serie' in 'weights': did you mean 'series'?"),
-    ("series: 50", "themes: 40", "'themes' is a facet: set its weight as 'related_weight' in taxonomy/themes.yml"),
-])
+@pytest.mark.parametrize(
+    ("setting", "bad", "message"),
+    [
+        ("threshold: 20", "threshold: 150", "'threshold' must be a whole number from 0 to 100, not 150"),
+        ("series: 50", "serie: 50", "unknown name 'serie' in 'weights': did you mean 'series'?"),
+        ("series: 50", "themes: 40", "'themes' is a facet: set its weight as 'related_weight' in taxonomy/themes.yml"),
+    ],
+)
 def test_bad_related_settings_stop_the_build_with_a_clear_message(hub, caplog, setting, bad, message):
     config = hub / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")

@@ -51,7 +51,10 @@ def test_page_requests_only_its_own_site(page, site_url, address):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(site_url + address, wait_until="networkidle")
-    foreign = [url for url in requested
-               if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own]
+    foreign = [
+        url
+        for url in requested
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own
+    ]
     assert foreign == []
     assert requested, "the browser saw no request at all, so this check proved nothing"

@@ -160,13 +160,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve_parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8001, help="the port to listen on (default: 8001)")
     serve_parser.add_argument(
-        "--site-url", help="the site's address, that comments are sent from (default: $COHUB_SITE_URL, or site_url"
-                           " in mkdocs.yml)"
+        "--site-url",
+        help="the site's address, that comments are sent from (default: $COHUB_SITE_URL, or site_url in mkdocs.yml)",
     )
     serve_parser.add_argument(
-        "--forwarded-allow-ips", metavar="ADDRESSES",
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
         help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * (default: the"
-             " forwarded_allow_ips comment setting, which believes none)",
+        " forwarded_allow_ips comment setting, which believes none)",
     )
     serve_parser.set_defaults(func=_guarded(_serve, creates=True))
 
@@ -219,11 +220,18 @@ def _serve(args: argparse.Namespace, store: CommentStore) -> None:
     from cohub.serve import ServeError, serve_comments
 
     if not (args.root / "mkdocs.yml").is_file():
-        raise _CommandError(f"{args.root.resolve()} has no mkdocs.yml: run cohub in the hub's folder, "
-                            "or name it with --root")
+        raise _CommandError(
+            f"{args.root.resolve()} has no mkdocs.yml: run cohub in the hub's folder, or name it with --root"
+        )
     try:
-        serve_comments(args.root, host=args.host, port=args.port, store=store, site_url=args.site_url,
-                       forwarded_allow_ips=args.forwarded_allow_ips)
+        serve_comments(
+            args.root,
+            host=args.host,
+            port=args.port,
+            store=store,
+            site_url=args.site_url,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+        )
     except CommentAddressError as error:
         raise _CommandError(error.located(args.root / "mkdocs.yml")) from None
     except (ServeError, ValueError) as error:

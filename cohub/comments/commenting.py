@@ -154,9 +154,7 @@ class Commenting:
                 return JSONResponse(
                     {"errors": {"form": self.rate_limit_message()}}, status_code=429, headers=retry_after
                 )
-            return self.form_page(
-                result, "rate_limited", status_code=429, known_pages=known_pages, headers=retry_after
-            )
+            return self.form_page(result, "rate_limited", status_code=429, known_pages=known_pages, headers=retry_after)
         _logger.info("Comment %d on %r is waiting for moderation", comment.id, comment.page)
         self.background.comment_arrived()
         return self.accepted(comment.page, wants_json)

@@ -130,7 +130,7 @@ class SqliteDatabase:
             conn.execute("COMMIT")
 
     def reclaim_erased(self) -> None:
-        """Copy the change into the database file and empty the write-ahead log, which would still hold the old pages."""
+        """Copy the change into the database file and empty the write-ahead log, which holds the old pages."""
         with self.connection() as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -249,7 +249,8 @@ class PostgresDatabase:
             for table in TABLES_WITH_IDS:
                 target.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
                 target.execute(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, _highest_given(Connection(conn), table))
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                    (table, _highest_given(Connection(conn), table)),
                 )
             target.execute("COMMIT")
 

@@ -45,8 +45,11 @@ class Pages:
         folder = self.site_dir / "assets" / "stylesheets"
         found = sorted(folder.glob("main.*.min.css")) + sorted(folder.glob("palette.*.min.css"))
         # The hub's own look and the organisation's colours, when the site has them.
-        own = tuple(name for name in ("stylesheets/public-service.css", "assets/cohub/brand.css")
-                    if (self.site_dir / name).is_file())
+        own = tuple(
+            name
+            for name in ("stylesheets/public-service.css", "assets/cohub/brand.css")
+            if (self.site_dir / name).is_file()
+        )
         return (*(f"/assets/stylesheets/{path.name}" for path in found), *(f"/{name}" for name in own))
 
     def on_site(self, path: str) -> str:

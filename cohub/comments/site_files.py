@@ -83,8 +83,9 @@ class SiteFiles(StaticFiles):
 
 def compressed(app: ASGIApp) -> ASGIApp:
     """``app`` with its text answers gzipped for browsers that accept it."""
-    return GZipMiddleware(app, minimum_size=_COMPRESS_FROM_BYTES, compresslevel=_COMPRESSION_LEVEL,
-                          exclude_content_types=_NOT_COMPRESSED)
+    return GZipMiddleware(
+        app, minimum_size=_COMPRESS_FROM_BYTES, compresslevel=_COMPRESSION_LEVEL, exclude_content_types=_NOT_COMPRESSED
+    )
 
 
 async def own_asset(request: Request) -> Response:

@@ -473,9 +473,7 @@ class CommentStore:
         DatabaseNotFoundError: There is no SQLite file at ``location`` and ``create`` is False.
     """
 
-    def __init__(
-        self, location: Path | str, *, clock: Callable[[], datetime] = _utc_now, create: bool = True
-    ) -> None:
+    def __init__(self, location: Path | str, *, clock: Callable[[], datetime] = _utc_now, create: bool = True) -> None:
         self._db = open_database(location, create=create)
         self.path = self._db.path
         self.description = self._db.description
@@ -891,7 +889,7 @@ class CommentStore:
                 (username, client_hash, _timestamp(now)),
             ).fetchone()["id"]
         over = for_username - policy.free_failures
-        delay = 0.0 if over < 0 else min(float(2**min(over, 30)), policy.max_delay.total_seconds())
+        delay = 0.0 if over < 0 else min(float(2 ** min(over, 30)), policy.max_delay.total_seconds())
         return SignInDecision(attempt_id=attempt_id, delay_seconds=delay)
 
     def sign_in_succeeded(self, attempt_id: int) -> None:

@@ -117,9 +117,7 @@ def everything_stored(location: Path | str) -> bytes:
         return b"".join(path.read_bytes() for path in location.parent.iterdir() if path.is_file())
     with psycopg.connect(location) as conn:
         tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
-        return " ".join(
-            str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
-        ).encode("utf-8")
+        return " ".join(str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")).encode("utf-8")
 
 
 def good_comment(**overrides: str) -> dict[str, str]:

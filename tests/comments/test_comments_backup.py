@@ -163,7 +163,16 @@ def _extra_column(path: Path) -> None:
         (_extra_column, "is a cohub comments database of another version"),
         (lambda path: path.unlink(), "is not a file"),
     ),
-    ids=("text", "cut-off", "overwritten-page", "changed-byte", "another-database", "older-version", "changed-table", "missing"),
+    ids=(
+        "text",
+        "cut-off",
+        "overwritten-page",
+        "changed-byte",
+        "another-database",
+        "older-version",
+        "changed-table",
+        "missing",
+    ),
 )
 def test_a_bad_backup_is_refused_and_nothing_is_changed(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], good_backup: Path, spoil, reason: str

@@ -149,7 +149,12 @@ def test_purge_applies_the_retention_settings_of_the_hub(
     out = capsys.readouterr().out
     assert out.startswith("Deleted 1 rejected comments decided more than 7 days ago.\n")
     assert "from 1 pending comments older than 20 days and 1 approved comments approved more than 90 days" in out
-    assert [comment.body for comment in store.list()] == ["Old approved", "Old pending", "Rejected yesterday", "New pending"]
+    assert [comment.body for comment in store.list()] == [
+        "Old approved",
+        "Old pending",
+        "Rejected yesterday",
+        "New pending",
+    ]
     for kept in (old_approved, old_pending):
         assert (store.get(kept.id).email, store.get(kept.id).client_hash) == ("", "")
     assert store.get(old_approved.id).body == "Old approved"
@@ -281,7 +286,9 @@ def test_outside_a_hub_no_database_is_made(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", (("list",), ("show", "1"), ("approve", "1"), ("erase", "--email", "a@b.c"), ("purge",)))
+@pytest.mark.parametrize(
+    "command", (("list",), ("show", "1"), ("approve", "1"), ("erase", "--email", "a@b.c"), ("purge",))
+)
 def test_only_adding_a_moderator_makes_a_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
 ) -> None:

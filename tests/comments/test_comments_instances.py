@@ -48,8 +48,13 @@ def test_the_service_on_postgresql_needs_a_shared_secret_for_scrambling_addresse
     url = postgres.new_schema_url()
     try:
         with CommentStore(url) as store, pytest.raises(SettingsError, match=r"client_hash_secret \(COHUB_CLIENT_HASH"):
-            create_app(site_dir=None, store=store, site_url="http://127.0.0.1/", known_pages=frozenset(),
-                       settings=CommentSettings())
+            create_app(
+                site_dir=None,
+                store=store,
+                site_url="http://127.0.0.1/",
+                known_pages=frozenset(),
+                settings=CommentSettings(),
+            )
     finally:
         postgres.drop_schema(url)
 

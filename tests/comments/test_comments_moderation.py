@@ -290,7 +290,9 @@ def sign_in_from(
 def test_guessing_from_many_addresses_cannot_lock_the_moderator_out(servers: ServerFactory, db_path: Path) -> None:
     store = CommentStore(db_path)
     store.set_moderator_password("mod", PASSWORD)
-    settings = CommentSettings(site_name="Co-production hub", forwarded_allow_ips="127.0.0.1", login_delay_max_seconds=1)
+    settings = CommentSettings(
+        site_name="Co-production hub", forwarded_allow_ips="127.0.0.1", login_delay_max_seconds=1
+    )
     server = servers.start(store=store, settings=settings)
     for attacker in range(4):
         statuses = [sign_in_from(server, f"203.0.113.{attacker}", "mod", "a wrong guess!!").status for _ in range(6)]
@@ -375,8 +377,13 @@ def test_the_list_shows_published_comments_with_titles_and_searches_them(moderat
 
 @pytest.mark.parametrize(
     "path",
-    ("/moderate/" + "9" * 5000 + "/approve", "/moderate/99999999999999999999/reject", "/moderate/1e3/approve",
-     "/moderate/-1/withdraw", "/moderate/1/publish"),
+    (
+        "/moderate/" + "9" * 5000 + "/approve",
+        "/moderate/99999999999999999999/reject",
+        "/moderate/1e3/approve",
+        "/moderate/-1/withdraw",
+        "/moderate/1/publish",
+    ),
 )
 def test_an_impossible_comment_id_or_decision_is_a_plain_404(
     moderated: LiveServer, path: str, caplog: pytest.LogCaptureFixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -102,7 +102,7 @@ def test_the_service_applies_retention_when_it_starts(
     servers: ServerFactory, db_path: Path, static_site: Path, clock: FakeClock
 ) -> None:
     # Comments from long ago, by a store on a clock set back.
-    clock.now = datetime.now(timezone.utc) - timedelta(days=100)
+    clock.now = datetime.now(UTC) - timedelta(days=100)
     old_store = CommentStore(db_path, clock=clock)
     published = old_store.add("x", "Ann", "ann@example.com", "An old published comment", "old-hash")
     old_store.approve(published.id)

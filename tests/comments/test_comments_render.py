@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,6 +17,7 @@ from cohub.comments.render import (
     template_environment,
 )
 from cohub.comments.store import Comment, CommentStatus
+
 from .helpers import CASE_STUDY_PAGE
 
 
@@ -28,8 +29,8 @@ def approved(comment_id: int, body: str, name: str = "", email: str = "") -> Com
         email=email,
         body=body,
         status=CommentStatus.APPROVED,
-        created_at=datetime(2025, 6, 30, 23, 30, tzinfo=timezone.utc),
-        decided_at=datetime(2025, 7, 1, 9, 0, tzinfo=timezone.utc),
+        created_at=datetime(2025, 6, 30, 23, 30, tzinfo=UTC),
+        decided_at=datetime(2025, 7, 1, 9, 0, tzinfo=UTC),
         client_hash="c",
     )
 
@@ -77,10 +78,10 @@ def test_no_comments_says_so() -> None:
 
 
 def test_gov_uk_dates_and_times() -> None:
-    assert long_date(datetime(2025, 3, 5, 14, 30, tzinfo=timezone.utc)) == "5 March 2025"
-    assert long_date_time(datetime(2025, 3, 5, 14, 30, tzinfo=timezone.utc)) == "5 March 2025 at 2:30pm"
-    assert long_date_time(datetime(2025, 3, 5, 0, 5, tzinfo=timezone.utc)) == "5 March 2025 at 12:05am"
-    assert long_date_time(datetime(2025, 7, 5, 11, 0, tzinfo=timezone.utc)) == "5 July 2025 at 12:00pm"
+    assert long_date(datetime(2025, 3, 5, 14, 30, tzinfo=UTC)) == "5 March 2025"
+    assert long_date_time(datetime(2025, 3, 5, 14, 30, tzinfo=UTC)) == "5 March 2025 at 2:30pm"
+    assert long_date_time(datetime(2025, 3, 5, 0, 5, tzinfo=UTC)) == "5 March 2025 at 12:05am"
+    assert long_date_time(datetime(2025, 7, 5, 11, 0, tzinfo=UTC)) == "5 July 2025 at 12:00pm"
 
 
 def test_inject_puts_comments_inside_the_container() -> None:

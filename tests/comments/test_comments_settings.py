@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 from pathlib import Path
+
+import pytest
 
 from cohub.comments.settings import CommentSettings, SettingsError, retention_periods, settings_from_env
 from cohub.siteconfig import comment_settings_mapping, read_site_config
@@ -113,9 +113,9 @@ def test_smtp_password_is_never_shown() -> None:
 def test_the_hubs_settings_state_the_default_retention_periods() -> None:
     extra = comment_settings_mapping(read_site_config(REPO))
 
-    assert settings_from_env({}, extra) == CommentSettings(**{
-        name: value for name, value in extra.items() if name.startswith("retention_")
-    })
+    assert settings_from_env({}, extra) == CommentSettings(
+        **{name: value for name, value in extra.items() if name.startswith("retention_")}
+    )
     assert retention_periods(settings_from_env({}, extra)) == retention_periods(CommentSettings())
 
 

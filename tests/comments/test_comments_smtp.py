@@ -220,7 +220,10 @@ def test_a_server_without_a_trusted_certificate_gets_nothing(
     smtp = _SmtpServer(tls, password="mail password 1")
     with _running(smtp):
         settings = smtp_settings(
-            smtp.server_address[1], smtp_security="starttls", smtp_username="hub-mailer", smtp_password="mail password 1"
+            smtp.server_address[1],
+            smtp_security="starttls",
+            smtp_username="hub-mailer",
+            smtp_password="mail password 1",
         )
         server = servers.start(settings=settings)
         with caplog.at_level(logging.WARNING, logger="cohub.comments.notify"):

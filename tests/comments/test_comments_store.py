@@ -26,7 +26,6 @@ from cohub.comments.store import (
     normalise_username,
     verify_password,
 )
-
 from tests.postgres_cluster import PostgresCluster
 
 from .helpers import FakeClock, everything_stored
@@ -403,9 +402,7 @@ def test_a_new_password_ends_the_moderators_sessions(store: CommentStore) -> Non
     assert store.find_session(session.token) is None
 
 
-SIGN_IN = SignInPolicy(
-    client_limit=5, window=timedelta(minutes=15), free_failures=5, max_delay=timedelta(seconds=30)
-)
+SIGN_IN = SignInPolicy(client_limit=5, window=timedelta(minutes=15), free_failures=5, max_delay=timedelta(seconds=30))
 
 
 def test_one_client_gets_the_limit_of_tries_then_waits_for_the_window(store: CommentStore, clock: FakeClock) -> None:
