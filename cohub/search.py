@@ -48,12 +48,20 @@ class PageSearch:
         terms: Words the page implies but never spells out, such as the
             expansion of an acronym it uses, so that searching for either
             finds it.
+        summary: The case study's summary, a metadata field that ranking
+            weighs above the body.
+        subject: What the case study says it is about: the label and
+            synonyms of each term its front matter gives, a metadata field
+            that ranking weighs above the body, so that a story tagged
+            "Supported living" outranks one that only says "support".
     """
 
     filters: tuple[tuple[str, str], ...] = ()
     date: str = ""
     details: str = ""
     terms: tuple[str, ...] = ()
+    summary: str = ""
+    subject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,32 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
                 f"Added {added.day} {added:%B %Y}.",
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
+        summary=case_study.summary,
+        subject=subject_words(case_study, taxonomy),
     )
+
+
+def subject_words(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The labels and synonyms of the terms a case study's front matter gives, in searchable facets.
+
+    Only declared terms count: a term found in the text through a synonym is
+    already in the text, and a story that mentions a service in passing is
+    not about it.
+    """
+    words = [
+        phrase for facet in taxonomy.facets.values() if facet.search
+        for term_id in case_study.declared(facet.id) if (term := facet.term(term_id)) is not None
+        for phrase in (term.label, *term.synonyms)
+    ]
+    return _unique_folded(words)
+
+
+def _unique_folded(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Each phrase once, ignoring case: synonyms often repeat a label ("Supported living", "supported living")."""
+    seen: dict[str, str] = {}
+    for phrase in phrases:
+        seen.setdefault(phrase.strip().casefold(), phrase.strip())
+    return tuple(phrase for phrase in seen.values() if phrase)
 
 
 def page_search(text: str, taxonomy: Taxonomy) -> PageSearch:
@@ -231,3 +264,28 @@ def _pagefind_program() -> Path:
 def _count(output: str, what: str) -> int:
     match = re.search(rf"Indexed (\d+) {what}s?\b", output)
     return int(match.group(1)) if match else 0
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """A facet as the search page filters by it, and as the page's address names it.
+
+    Attributes:
+        param: The name the facet has in the search page's address
+            (``search/?q=tender&themes=tendering``): its id in the registry.
+        name: The filter's name in the index (``filter_name``).
+        terms: ``(term id, label)`` for each term: the id in the address,
+            the label in the index.
+    """
+
+    param: str
+    name: str
+    terms: tuple[tuple[str, str], ...]
+
+
+def search_filters(taxonomy: Taxonomy) -> tuple[SearchFilter, ...]:
+    """Every facet search can filter by, in the registry's order."""
+    return tuple(
+        SearchFilter(param=facet.id, name=filter_name(facet), terms=tuple((term.id, term.label) for term in facet.terms))
+        for facet in taxonomy.facets.values() if facet.search
+    )
