@@ -289,3 +289,23 @@ def search_filters(taxonomy: Taxonomy) -> tuple[SearchFilter, ...]:
         SearchFilter(param=facet.id, name=filter_name(facet), terms=tuple((term.id, term.label) for term in facet.terms))
         for facet in taxonomy.facets.values() if facet.search
     )
+
+
+# Words shorter than this are left out of the suggestions' vocabulary: one
+# wrong letter in a short word is as likely another word as a typing slip.
+SHORTEST_SUGGESTED_WORD = 4
+
+
+def search_vocabulary(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The words the search page may suggest for a misspelt one: every word of the vocabulary's terms.
+
+    The words of every term's label and synonyms, in every facet, and of every
+    acronym's expansion, in lower case, sorted.
+    """
+    phrases = [
+        *(phrase for facet in taxonomy.facets.values() for term in facet.terms
+          for phrase in (term.label, *term.synonyms)),
+        *(acronym.expansion for acronym in taxonomy.acronyms.values()),
+    ]
+    words = {word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.casefold())}
+    return tuple(sorted(word for word in words if len(word) >= SHORTEST_SUGGESTED_WORD))

@@ -13,7 +13,16 @@ from mkdocs.exceptions import Abort, PluginError
 
 from cohub.cli import main
 from cohub.hub import load_hub
-from cohub.search import SearchIndexError, acronym_terms, build_index, case_study_search, filter_name
+from cohub.search import (
+    SearchIndexError,
+    acronym_terms,
+    build_index,
+    case_study_search,
+    filter_name,
+    search_filters,
+    search_vocabulary,
+    subject_words,
+)
 from cohub.taxonomy import Facet, load_taxonomy
 from tests.conftest import REPO, build_hub, copy_hub, serve_site
 from tests.test_check import VALID
@@ -84,6 +93,32 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
     assert search.date == "2026-11-23"
     assert search.details == "Thurrock, East of England. Added 23 November 2026."
     assert "CIL" in search.terms
+
+
+def test_a_case_studys_subject_is_what_its_front_matter_tags_it_with_and_their_synonyms():
+    hub = load_hub(REPO)
+    essex = hub.case_study("essex-tender-evaluation")
+    subject = subject_words(essex, hub.taxonomy)
+    assert "Supported living" in subject and "supported housing" in subject
+    assert "supported living" not in subject
+    thurrock = hub.case_study("thurrock-direct-payments")
+    assert "Supported living" not in subject_words(thurrock, hub.taxonomy)
+    assert case_study_search(essex, hub.taxonomy, essex.body).subject == subject
+
+
+def test_search_filters_follow_the_facet_registry():
+    filters = search_filters(TAXONOMY)
+    assert [f.param for f in filters] == [facet.id for facet in TAXONOMY.facets.values() if facet.search]
+    themes = next(f for f in filters if f.param == "themes")
+    assert themes.name == "Themes"
+    assert ("tendering", "Tendering and procurement") in themes.terms
+
+
+def test_the_suggestions_vocabulary_holds_the_terms_words():
+    words = search_vocabulary(TAXONOMY)
+    assert {"tender", "payments", "supported", "advocacy"} <= set(words)
+    assert all(len(word) >= 4 and word == word.lower() for word in words)
+    assert list(words) == sorted(set(words))
 
 
 # Building the index.
@@ -477,3 +512,25 @@ def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(pa
     assert page.locator(".cohub-search-page .pf-summary").inner_text() == "1 result"
     page.wait_for_function("window.announced.some(text => /1 result/.test(text))")
     assert _violations(page) == []
+
+
+@pytest.mark.parametrize(("query", "suggested"), [
+    ("tendr", "tender"), ("Tendr evalaution", "tender evaluation"),
+])
+def test_a_misspelt_search_suggests_the_nearest_words_of_the_vocabulary(page, panel_site, query, suggested):
+    page.goto(panel_site + "search/")
+    page.locator(PAGE_INPUT).fill(query)
+    link = page.locator("#cohub-suggestion a")
+    link.wait_for()
+    assert page.locator("#cohub-suggestion").inner_text() == f"Did you mean {suggested}?"
+    link.click()
+    page.wait_for_function(f"document.querySelector('.cohub-search-page .pf-summary')?.textContent"
+                           f".endsWith('for {suggested}')")
+    page.wait_for_selector(PAGE_RESULT)
+    assert page.locator("#cohub-suggestion").inner_text() == ""
+
+
+def test_a_search_that_finds_something_suggests_nothing(page, panel_site):
+    page.goto(panel_site + "search/?q=tender")
+    page.wait_for_selector(PAGE_RESULT)
+    assert page.locator("#cohub-suggestion").inner_text() == ""

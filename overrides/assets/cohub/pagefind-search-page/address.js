@@ -71,9 +71,11 @@ async function start() {
   });
   // From here on a search with no words lists every case study with the ticked terms.
   instance.faceted = true;
+  // Words typed while Pagefind loaded win over an address without any.
   const box = document.querySelector(".cohub-search-page pagefind-input input");
-  if (box && box.value !== wanted.words) box.value = wanted.words;
-  instance.triggerSearchWithFilters(wanted.words, wanted.filters);
+  const words = wanted.words || box?.value.trim().slice(0, MAX_WORDS) || "";
+  if (box && !box.value.trim()) box.value = words;
+  instance.triggerSearchWithFilters(words, wanted.filters);
 }
 
 start();
