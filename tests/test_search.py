@@ -386,7 +386,8 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
 
 def test_results_can_be_ordered_newest_first(page, panel_site):
     page.goto(panel_site + "search/")
-    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 3")
+    summary = page.locator(".cohub-search-page .pf-summary")
+    assert summary.inner_text() == "Type a word or two, or tick the filters to list the case studies they cover."
     page.locator(PAGE_INPUT).fill("tender")
     page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 4")
     best = result_addresses(page)
@@ -453,7 +454,7 @@ def test_a_link_to_a_search_opens_it_with_its_words_filters_and_order(page, pane
 
 def test_the_address_follows_the_search_without_adding_to_the_history(page, panel_site):
     page.goto(panel_site + "search/")
-    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 3")
+    page.wait_for_selector(".pf-filter-group")
     history = page.evaluate("history.length")
     page.locator(PAGE_INPUT).press_sequentially("tender", delay=50)
     page.wait_for_function("location.search === '?q=tender'")
@@ -473,13 +474,14 @@ def test_the_address_follows_the_search_without_adding_to_the_history(page, pane
 
 @pytest.mark.parametrize(("address", "summary", "cleaned"), [
     ("search/?q=%3Cb%3Etender&themes=%3Cb%3E&order=x", "No results for <b>tender", "?q=%3Cb%3Etender"),
-    ("search/?themes=no-such-term&nothing=1", "3 results", ""),
+    ("search/?themes=no-such-term&nothing=1", "Type a word or two, or tick the filters to list the case studies they cover.", ""),
 ])
 def test_a_mangled_address_is_searched_as_text_and_ignored_where_unknown(page, panel_site, address, summary,
                                                                           cleaned):
     page.goto(panel_site + address)
     page.wait_for_function(f"location.search === {cleaned!r}")
-    page.wait_for_function("document.querySelector('.cohub-search-page .pf-summary').textContent.match(/result/)")
+    page.wait_for_selector(".pf-filter-group", state="attached")
+    page.wait_for_timeout(300)
     assert page.locator(".cohub-search-page .pf-summary").inner_text() == summary
     assert page.locator(".cohub-search-page b").count() == 0
     assert page.locator("#cohub-order").input_value() == ""
@@ -489,11 +491,20 @@ def test_a_mangled_address_is_searched_as_text_and_ignored_where_unknown(page, p
 def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(page, panel_site):
     page.goto(panel_site + "search/")
     listen_for_announcements(page)
-    # No words, no filters: every case study, newest first (the hand-written pages have no date).
-    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 3")
-    assert set(result_addresses(page)) == {ESSEX, THURROCK, PANEL}
-    assert result_addresses(page)[-1] == PANEL
-    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "3 results"
+    page.wait_for_selector(".pf-filter-group")
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "Type a word or two, or tick the filters to list the case studies they cover."
+    assert page.locator(PAGE_RESULT).count() == 0
+
+    # One term: every case study with it, newest first (the hand-written pages have no date).
+    page.locator(".pf-filter-group summary", has_text="Regions").click()
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='East of England']")).click()
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 2")
+    page.wait_for_timeout(300)
+    assert set(result_addresses(page)) == {ESSEX, THURROCK}
+    assert count_beside(page, "East of England") == "2 case studies"
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "2 results"
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='East of England']")).click()
+    page.wait_for_function("document.querySelector('.cohub-search-page .pf-summary').textContent.startsWith('Type')")
 
     page.locator(".pf-filter-group summary", has_text="Ladder of co-production").click()
     page.locator(".pf-filter-checkbox", has=page.locator("input[value='Co-production']")).click()

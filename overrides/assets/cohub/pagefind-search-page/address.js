@@ -67,10 +67,11 @@ async function start() {
   if (input) input.value = wanted.words;
   await loaded(instance);
   instance.on("search", (words, filters) => {
+    // A search with no words lists every case study with the ticked terms; with
+    // nothing ticked either, the page asks for words rather than list the whole hub.
+    instance.faceted = Object.values(filters ?? {}).some((values) => [values].flat().length > 0);
     window.history.replaceState(window.history.state, "", toAddress(words ?? "", filters, select.value));
   });
-  // From here on a search with no words lists every case study with the ticked terms.
-  instance.faceted = true;
   // Words typed while Pagefind loaded win over an address without any.
   const box = document.querySelector(".cohub-search-page pagefind-input input");
   const words = wanted.words || box?.value.trim().slice(0, MAX_WORDS) || "";
