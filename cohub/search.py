@@ -48,8 +48,6 @@ class PageSearch:
         terms: Words the page implies but never spells out, such as the
             expansion of an acronym it uses, so that searching for either
             finds it.
-        summary: The case study's summary, a metadata field that ranking
-            weighs above the body.
         subject: What the case study says it is about: the label and
             synonyms of each term its front matter gives, a metadata field
             that ranking weighs above the body, so that a story tagged
@@ -60,7 +58,6 @@ class PageSearch:
     date: str = ""
     details: str = ""
     terms: tuple[str, ...] = ()
-    summary: str = ""
     subject: tuple[str, ...] = ()
 
 
@@ -119,32 +116,25 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
                 f"Added {added.day} {added:%B %Y}.",
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
-        summary=case_study.summary,
         subject=subject_words(case_study, taxonomy),
     )
 
 
 def subject_words(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:
-    """The labels and synonyms of the terms a case study's front matter gives, in searchable facets.
+    """The words of the labels and synonyms of the terms a case study's front matter gives, in searchable facets.
 
-    Only declared terms count: a term found in the text through a synonym is
-    already in the text, and a story that mentions a service in passing is
-    not about it.
+    Each word once, in lower case: Pagefind matches words, not phrases, and
+    every repeat of a word would grow the index chunk of that word for every
+    case study that carries the term. Only declared terms count: a term found
+    in the text through a synonym is already in the text, and a story that
+    mentions a service in passing is not about it.
     """
-    words = [
+    phrases = (
         phrase for facet in taxonomy.facets.values() if facet.search
         for term_id in case_study.declared(facet.id) if (term := facet.term(term_id)) is not None
         for phrase in (term.label, *term.synonyms)
-    ]
-    return _unique_folded(words)
-
-
-def _unique_folded(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Each phrase once, ignoring case: synonyms often repeat a label ("Supported living", "supported living")."""
-    seen: dict[str, str] = {}
-    for phrase in phrases:
-        seen.setdefault(phrase.strip().casefold(), phrase.strip())
-    return tuple(phrase for phrase in seen.values() if phrase)
+    )
+    return tuple(dict.fromkeys(word for phrase in phrases for word in re.findall(r"[\w'-]+", phrase.casefold())))
 
 
 def page_search(text: str, taxonomy: Taxonomy) -> PageSearch:
