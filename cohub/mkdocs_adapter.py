@@ -47,7 +47,14 @@ from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
-from cohub.search import SearchIndexError, build_index, case_study_search, page_search
+from cohub.search import (
+    SearchIndexError,
+    build_index,
+    case_study_search,
+    page_search,
+    search_filters,
+    search_vocabulary,
+)
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -359,6 +366,8 @@ class SiteHooks:
         env.globals["cohub_comment_max_length"] = COMMENT_MAX_LENGTH
         env.globals["cohub_comment_form_action"] = comment_form_action(self.comments_url)
         env.globals["cohub_site"] = self.website
+        env.globals["cohub_search_filters"] = search_filters(self.hub.taxonomy) if self.hub is not None else ()
+        env.globals["cohub_search_vocabulary"] = search_vocabulary(self.hub.taxonomy) if self.hub is not None else ()
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
             env.filters["case_study_item"] = case_study_item_filter(env)

@@ -48,12 +48,17 @@ class PageSearch:
         terms: Words the page implies but never spells out, such as the
             expansion of an acronym it uses, so that searching for either
             finds it.
+        subject: What the case study says it is about: the label and
+            synonyms of each term its front matter gives, a metadata field
+            that ranking weighs above the body, so that a story tagged
+            "Supported living" outranks one that only says "support".
     """
 
     filters: tuple[tuple[str, str], ...] = ()
     date: str = ""
     details: str = ""
     terms: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,28 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
         f"Added {added.day} {added:%B %Y}.",
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
+        subject=subject_words(case_study, taxonomy),
     )
+
+
+def subject_words(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The words of the labels and synonyms of the terms a case study's front matter gives, in searchable facets.
+
+    Each word once, in lower case: Pagefind matches words, not phrases, and
+    every repeat of a word would grow the index chunk of that word for every
+    case study that carries the term. Only declared terms count: a term found
+    in the text through a synonym is already in the text, and a story that
+    mentions a service in passing is not about it.
+    """
+    phrases = (
+        phrase
+        for facet in taxonomy.facets.values()
+        if facet.search
+        for term_id in case_study.declared(facet.id)
+        if (term := facet.term(term_id)) is not None
+        for phrase in (term.label, *term.synonyms)
+    )
+    return tuple(dict.fromkeys(word for phrase in phrases for word in re.findall(r"[\w'-]+", phrase.casefold())))
 
 
 def page_search(text: str, taxonomy: Taxonomy) -> PageSearch:
@@ -240,3 +266,55 @@ def _pagefind_program() -> Path:
 def _count(output: str, what: str) -> int:
     match = re.search(rf"Indexed (\d+) {what}s?\b", output)
     return int(match.group(1)) if match else 0
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """A facet as the search page filters by it, and as the page's address names it.
+
+    Attributes:
+        param: The name the facet has in the search page's address
+            (``search/?q=tender&themes=tendering``): its id in the registry.
+        name: The filter's name in the index (``filter_name``).
+        terms: ``(term id, label)`` for each term: the id in the address,
+            the label in the index.
+    """
+
+    param: str
+    name: str
+    terms: tuple[tuple[str, str], ...]
+
+
+def search_filters(taxonomy: Taxonomy) -> tuple[SearchFilter, ...]:
+    """Every facet search can filter by, in the registry's order."""
+    return tuple(
+        SearchFilter(
+            param=facet.id, name=filter_name(facet), terms=tuple((term.id, term.label) for term in facet.terms)
+        )
+        for facet in taxonomy.facets.values()
+        if facet.search
+    )
+
+
+# Words shorter than this are left out of the suggestions' vocabulary: one
+# wrong letter in a short word is as likely another word as a typing slip.
+SHORTEST_SUGGESTED_WORD = 4
+
+
+def search_vocabulary(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The words the search page may suggest for a misspelt one: every word of the vocabulary's terms.
+
+    The words of every term's label and synonyms, in every facet, and of every
+    acronym's expansion, in lower case, sorted.
+    """
+    phrases = [
+        *(
+            phrase
+            for facet in taxonomy.facets.values()
+            for term in facet.terms
+            for phrase in (term.label, *term.synonyms)
+        ),
+        *(acronym.expansion for acronym in taxonomy.acronyms.values()),
+    ]
+    words = {word for phrase in phrases for word in re.findall(r"[a-z]+", phrase.casefold())}
+    return tuple(sorted(word for word in words if len(word) >= SHORTEST_SUGGESTED_WORD))

@@ -13,7 +13,16 @@ from mkdocs.exceptions import Abort, PluginError
 
 from cohub.cli import main
 from cohub.hub import load_hub
-from cohub.search import SearchIndexError, acronym_terms, build_index, case_study_search, filter_name
+from cohub.search import (
+    SearchIndexError,
+    acronym_terms,
+    build_index,
+    case_study_search,
+    filter_name,
+    search_filters,
+    search_vocabulary,
+    subject_words,
+)
 from cohub.taxonomy import Facet, load_taxonomy
 from tests.conftest import REPO, build_hub, copy_hub, sample_hub, serve_site
 from tests.test_check import VALID
@@ -94,6 +103,32 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
     assert search.date == "2026-11-23"
     assert search.details == "Thurrock, East of England. Added 23 November 2026."
     assert "CIL" in search.terms
+
+
+def test_a_case_studys_subject_is_what_its_front_matter_tags_it_with_and_their_synonyms():
+    hub = sample_hub()
+    essex = hub.case_study("essex-tender-evaluation")
+    subject = subject_words(essex, hub.taxonomy)
+    assert {"supported", "living", "housing", "tender", "procurement"} <= set(subject)
+    assert len(subject) == len(set(subject))
+    thurrock = hub.case_study("thurrock-direct-payments")
+    assert "housing" not in subject_words(thurrock, hub.taxonomy)
+    assert case_study_search(essex, hub.taxonomy, essex.body).subject == subject
+
+
+def test_search_filters_follow_the_facet_registry():
+    filters = search_filters(TAXONOMY)
+    assert [f.param for f in filters] == [facet.id for facet in TAXONOMY.facets.values() if facet.search]
+    themes = next(f for f in filters if f.param == "themes")
+    assert themes.name == "Themes"
+    assert ("tendering", "Tendering and procurement") in themes.terms
+
+
+def test_the_suggestions_vocabulary_holds_the_terms_words():
+    words = search_vocabulary(TAXONOMY)
+    assert {"tender", "payments", "supported", "advocacy"} <= set(words)
+    assert all(len(word) >= 4 and word == word.lower() for word in words)
+    assert list(words) == sorted(set(words))
 
 
 # Building the index.
@@ -286,7 +321,8 @@ def test_the_result_count_is_announced_in_a_live_region(page, site_url):
     listen_for_announcements(page)
     header_search(page, "tender evaluation")
     page.wait_for_function("window.announced.some(text => /result/.test(text))")
-    assert "1 result for tender evaluation" in page.evaluate("window.announced")
+    # Essex's story says "tender evaluation"; Thurrock's is tagged with Tendering, whose synonyms say it.
+    assert "2 results for tender evaluation" in page.evaluate("window.announced")
     regions = page.eval_on_selector_all(
         "[data-pagefind-announcer] [role=status]", "els => els.map(e => e.getAttribute('aria-live'))"
     )
@@ -384,7 +420,7 @@ def test_filters_narrow_a_query_from_the_keyboard_alone(page, panel_site):
 def test_results_can_be_ordered_newest_first(page, panel_site):
     page.goto(panel_site + "search/")
     summary = page.locator(".cohub-search-page .pf-summary")
-    assert summary.inner_text() == "Type a word or two, then narrow the results with the filters."
+    assert summary.inner_text() == "Type a word or two, or tick the filters to list the case studies they cover."
     page.locator(PAGE_INPUT).fill("tender")
     page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length >= 4")
     best = result_addresses(page)
@@ -431,3 +467,132 @@ def test_without_javascript_the_search_area_points_to_the_browse_pages(browser, 
         assert not page.locator(".cohub-search-page").is_visible()
     finally:
         context.close()
+
+
+def checked_values(page) -> set[str]:
+    return set(
+        page.eval_on_selector_all(
+            ".cohub-search-page pagefind-filter-pane input[type=checkbox]:checked", "els => els.map(e => e.value)"
+        )
+    )
+
+
+def test_a_link_to_a_search_opens_it_with_its_words_filters_and_order(page, panel_site):
+    page.goto(panel_site + "search/?q=tender&ladder_rungs=co-production&order=date")
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 2")
+    page.wait_for_timeout(300)
+    assert set(result_addresses(page)) == {ESSEX, THURROCK}
+    assert page.locator(PAGE_INPUT).input_value() == "tender"
+    assert page.locator("#cohub-order").input_value() == "date"
+    assert checked_values(page) == {"Co-production"}
+    summary = page.locator(".cohub-search-page .pf-summary")
+    assert summary.inner_text() == "2 results for tender"
+
+
+def test_the_address_follows_the_search_without_adding_to_the_history(page, panel_site):
+    page.goto(panel_site + "search/")
+    page.wait_for_selector(".pf-filter-group")
+    history = page.evaluate("history.length")
+    page.locator(PAGE_INPUT).press_sequentially("tender", delay=50)
+    page.wait_for_function("location.search === '?q=tender'")
+    page.locator(".pf-filter-group summary", has_text="Service types").click()
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='Supported living']")).click()
+    page.wait_for_function("location.search === '?q=tender&service_types=supported-living'")
+    page.get_by_label("Order").select_option(label="Newest case studies first")
+    page.wait_for_function("location.search === '?q=tender&service_types=supported-living&order=date'")
+    assert page.evaluate("history.length") == history
+    # The address works as a link: a fresh page shows the same results.
+    results = sorted(result_addresses(page))
+    page.reload()
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === {len(results)}")
+    assert sorted(result_addresses(page)) == results
+    assert page.locator(PAGE_INPUT).input_value() == "tender"
+
+
+@pytest.mark.parametrize(
+    ("address", "summary", "cleaned"),
+    [
+        ("search/?q=%3Cb%3Etender&themes=%3Cb%3E&order=x", "No results for <b>tender", "?q=%3Cb%3Etender"),
+        (
+            "search/?themes=no-such-term&nothing=1",
+            "Type a word or two, or tick the filters to list the case studies they cover.",
+            "",
+        ),
+    ],
+)
+def test_a_mangled_address_is_searched_as_text_and_ignored_where_unknown(page, panel_site, address, summary, cleaned):
+    page.goto(panel_site + address)
+    page.wait_for_function(f"location.search === {cleaned!r}")
+    page.wait_for_selector(".pf-filter-group", state="attached")
+    page.wait_for_timeout(300)
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == summary
+    assert page.locator(".cohub-search-page b").count() == 0
+    assert page.locator("#cohub-order").input_value() == ""
+    assert checked_values(page) == set()
+
+
+def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(page, panel_site):
+    page.goto(panel_site + "search/")
+    listen_for_announcements(page)
+    page.wait_for_selector(".pf-filter-group")
+    assert (
+        page.locator(".cohub-search-page .pf-summary").inner_text()
+        == "Type a word or two, or tick the filters to list the case studies they cover."
+    )
+    assert page.locator(PAGE_RESULT).count() == 0
+
+    # One term: every case study with it, newest first (the hand-written pages have no date).
+    page.locator(".pf-filter-group summary", has_text="Regions").click()
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='East of England']")).click()
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 2")
+    page.wait_for_timeout(300)
+    assert set(result_addresses(page)) == {ESSEX, THURROCK}
+    assert count_beside(page, "East of England") == "2 case studies"
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "2 results"
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='East of England']")).click()
+    page.wait_for_function("document.querySelector('.cohub-search-page .pf-summary').textContent.startsWith('Type')")
+
+    page.locator(".pf-filter-group summary", has_text="Ladder of co-production").click()
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='Co-production']")).click()
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 2")
+    assert set(result_addresses(page)) == {ESSEX, THURROCK}
+    assert count_beside(page, "Co-production") == "2 case studies"
+    assert page.evaluate("location.search") == "?ladder_rungs=co-production"
+
+    page.locator(".pf-filter-group summary", has_text="Service types").click()
+    page.locator(".pf-filter-checkbox", has=page.locator("input[value='Supported living']")).click()
+    page.wait_for_function(f"document.querySelectorAll('{PAGE_RESULT}').length === 1")
+    page.wait_for_timeout(300)
+    assert result_addresses(page) == [ESSEX]
+    assert count_beside(page, "Co-production") == "1 case study"
+    assert count_beside(page, "Supported living") == "1 case study"
+    assert page.locator(".cohub-search-page .pf-summary").inner_text() == "1 result"
+    page.wait_for_function("window.announced.some(text => /1 result/.test(text))")
+    assert _violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "suggested"),
+    [
+        ("tendr", "tender"),
+        ("Tendr evalaution", "tender evaluation"),
+    ],
+)
+def test_a_misspelt_search_suggests_the_nearest_words_of_the_vocabulary(page, panel_site, query, suggested):
+    page.goto(panel_site + "search/")
+    page.locator(PAGE_INPUT).fill(query)
+    link = page.locator("#cohub-suggestion a")
+    link.wait_for()
+    assert page.locator("#cohub-suggestion").inner_text() == f"Did you mean {suggested}?"
+    link.click()
+    page.wait_for_function(
+        f"document.querySelector('.cohub-search-page .pf-summary')?.textContent.endsWith('for {suggested}')"
+    )
+    page.wait_for_selector(PAGE_RESULT)
+    assert page.locator("#cohub-suggestion").inner_text() == ""
+
+
+def test_a_search_that_finds_something_suggests_nothing(page, panel_site):
+    page.goto(panel_site + "search/?q=tender")
+    page.wait_for_selector(PAGE_RESULT)
+    assert page.locator("#cohub-suggestion").inner_text() == ""

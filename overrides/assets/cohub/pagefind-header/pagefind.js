@@ -6,9 +6,10 @@
 // instead of at pagefind.js: the same Pagefind and the same index, except that
 // filters() answers "none" without fetching anything.
 import * as pagefind from "../../../pagefind/pagefind.js";
+import { RANKING } from "../ranking.js";
 
 export * from "../../../pagefind/pagefind.js";
 
 export function createInstance(options) {
-  return { ...pagefind.createInstance(options), filters: async () => ({}) };
+  return { ...pagefind.createInstance({ ...options, ranking: RANKING }), filters: async () => ({}) };
 }

@@ -4,9 +4,9 @@ import { setOrder } from "./pagefind.js";
 const select = document.getElementById("cohub-order");
 select.addEventListener("change", () => {
   setOrder(select.value);
-  // Search again with the same words, if the Component UI has loaded and there are any.
+  // Search again with the same words and filters, once the Component UI has loaded.
   const search = window.PagefindComponents?.getInstanceManager().getInstance("default");
-  if (search?.searchTerm) {
+  if (search?.faceted || search?.searchTerm) {
     search.triggerSearch(search.searchTerm);
   }
 });

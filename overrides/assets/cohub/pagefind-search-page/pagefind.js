@@ -3,8 +3,16 @@
 // The Component UI has no way to ask Pagefind for a sort, so the search
 // page's <pagefind-config> points it here instead of at pagefind.js: the same
 // Pagefind and index, whose search() adds the order that order.js sets.
-// Sorting by date leaves out pages without one (the hand-written pages).
+// Sorting by date leaves out pages without one (the hand-written pages). A
+// search with no words (filters only) always lists newest first: there is no
+// best match without words, and it lists case studies only.
+//
+// The filter pane shows a ticked value's count from totalFilters: how many
+// pages have the words, whatever else is ticked (and none at all when there
+// are no words), so it could show 2 beside a ticked term while 1 result was
+// listed. Each count here is Pagefind's count within the listed results.
 import * as pagefind from "../../../pagefind/pagefind.js";
+import { RANKING } from "../ranking.js";
 
 export * from "../../../pagefind/pagefind.js";
 
@@ -15,10 +23,13 @@ export function setOrder(key) {
 }
 
 export function createInstance(options) {
-  const instance = pagefind.createInstance(options);
+  const instance = pagefind.createInstance({ ...options, ranking: RANKING });
   return {
     ...instance,
-    search: (term, searchOptions = {}) =>
-      instance.search(term, sortKey ? { ...searchOptions, sort: { [sortKey]: "desc" } } : searchOptions),
+    search: async (term, searchOptions = {}) => {
+      const key = sortKey || (term ? "" : "date");
+      const found = await instance.search(term, key ? { ...searchOptions, sort: { [key]: "desc" } } : searchOptions);
+      return found && { ...found, totalFilters: found.filters };
+    },
   };
 }
