@@ -219,10 +219,7 @@ def _serve(args: argparse.Namespace, store: CommentStore) -> None:
     from cohub.comments.address import CommentAddressError
     from cohub.serve import ServeError, serve_comments
 
-    if not (args.root / "mkdocs.yml").is_file():
-        raise _CommandError(
-            f"{args.root.resolve()} has no mkdocs.yml: run cohub in the hub's folder, or name it with --root"
-        )
+    # The hub's folder was checked for mkdocs.yml when the database was found (_guarded).
     try:
         serve_comments(
             args.root,

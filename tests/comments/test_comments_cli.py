@@ -271,13 +271,14 @@ def test_the_database_is_in_the_hubs_folder_wherever_cohub_runs(
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", (("list",), ("serve", "--port", "1"), ("add-moderator", "mod")))
 def test_outside_a_hub_no_database_is_made(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COHUB_COMMENTS_DB", raising=False)
 
-    assert run_cli("comments", "list") == 1
+    assert run_cli("comments", *command) == 1
 
     assert error_line(capsys) == (
         f"cohub: {tmp_path.resolve()} is not a hub's folder (it has no mkdocs.yml): run cohub in the hub's folder,"
