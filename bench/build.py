@@ -95,6 +95,8 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
         raise SystemExit(f"bench.build: the synthetic hub has problems, first: {hub.problems[0]}")
     docs = target / "docs"
     shutil.copytree(hub_root / "docs", docs)
+    # The open data page links to files that only the hub writes (the collection as JSON and CSV, the feeds).
+    (docs / "open-data.md").unlink(missing_ok=True)
     for page in docs.rglob("*.md"):
         # Stock Material has none of the hub's page templates.
         text = page.read_text(encoding="utf-8")
