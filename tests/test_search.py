@@ -106,7 +106,7 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
 
 
 def test_a_case_studys_subject_is_what_its_front_matter_tags_it_with_and_their_synonyms():
-    hub = sample_hub()
+    hub = load_hub(sample_hub())
     essex = hub.case_study("essex-tender-evaluation")
     subject = subject_words(essex, hub.taxonomy)
     assert {"supported", "living", "housing", "tender", "procurement"} <= set(subject)
