@@ -228,6 +228,32 @@ def search_page_data(browser: Browser, url: str) -> int:
         context.close()
 
 
+def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) -> tuple[int, tuple[Fetch, ...]]:
+    """Open the search page in a fresh context, then tick one term with no words typed.
+
+    Returns:
+        How many results are listed, and every response fetched from the tick
+        until the results are shown and the network is idle.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        fetches = _record(page)
+        page.goto(url + "search/", wait_until="networkidle")
+        page.wait_for_selector(".pf-filter-group", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        loaded = len(fetches)
+        page.locator(".pf-filter-group summary", has_text=filter_name).click()
+        page.locator(".pf-filter-checkbox", has=page.locator(f"input[value='{term_label}']")).click()
+        page.wait_for_selector(".cohub-search-page .cohub-result__title a", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        listed = int(page.locator(".cohub-search-page .pf-summary").inner_text().split()[0])
+        return listed, _with_worker_script(page, fetches[loaded:])
+    finally:
+        context.close()
+
+
 def _with_worker_script(page: Page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
     # Playwright gives no body size for a worker's own script; the page's
     # Resource Timing entry for it has the bytes transferred.
