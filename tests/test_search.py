@@ -629,6 +629,28 @@ def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(pa
     assert not [path for path in fetched if path.endswith(".pf_index")]
 
 
+HOSTILE_TITLE = "Tenants &amp; staff <3 the panel"
+HOSTILE_SUMMARY = 'They wrote &lt;b&gt;bold&lt;/b&gt; & "quoted" words < 5 times.'
+
+
+def test_filters_with_no_words_show_titles_and_summaries_as_text(page, hub):
+    story = (
+        VALID.replace("title: A tenancy panel run by tenants", f"title: '{HOSTILE_TITLE}'")
+        .replace(
+            "summary: Tenants sat on the panel that chose who runs their homes.",
+            f"summary: '{HOSTILE_SUMMARY}'",
+        )
+        .replace("region: east-of-england", "region: london")
+    )
+    (hub / "case_studies" / "hostile.md").write_text(story, encoding="utf-8")
+    with serve_site(build_hub(hub)) as url:
+        page.goto(url + "search/?regions=london")
+        page.wait_for_selector(PAGE_RESULT)
+        assert page.locator(PAGE_RESULT).inner_text() == HOSTILE_TITLE
+        assert page.locator(".cohub-search-page .cohub-result__excerpt").inner_text() == HOSTILE_SUMMARY
+        assert page.locator(".cohub-search-page .cohub-result b").count() == 0
+
+
 @pytest.mark.parametrize(
     ("query", "suggested"),
     [
