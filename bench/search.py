@@ -248,7 +248,7 @@ def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) 
         page.wait_for_selector(".cohub-search-page .cohub-result__title a", timeout=120_000)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
-        listed = int(page.locator(".cohub-search-page .pf-summary").inner_text().split()[0])
+        listed = int(page.locator(".cohub-search-page .pf-summary").inner_text().split()[0].replace(",", ""))
         return listed, _with_worker_script(page, fetches[loaded:])
     finally:
         context.close()
