@@ -13,7 +13,8 @@ The site is served the way a council's web server would serve it: gzip for
 text files (HTML, CSS, JavaScript, JSON); Pagefind's index files are already
 compressed. The first query's bytes count everything fetched from the moment
 the reader starts typing (at five characters a second) until the results are
-shown and the network is idle.
+shown and the network is idle. It also ticks one term on the search page with
+no words (--filter) and counts what that fetches, the same way.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ class Result:
     query_fetches: tuple[Fetch, ...]
     other_queries: tuple[tuple[str, int], ...]
     search_page_bytes: int
+    filter_term: str
+    filter_listed: int
+    filter_fetches: tuple[Fetch, ...]
     material_bytes: int
     material_gzip_bytes: int
 
@@ -228,6 +232,32 @@ def search_page_data(browser: Browser, url: str) -> int:
         context.close()
 
 
+def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) -> tuple[int, tuple[Fetch, ...]]:
+    """Open the search page in a fresh context, then tick one term with no words typed.
+
+    Returns:
+        How many results are listed, and every response fetched from the tick
+        until the results are shown and the network is idle.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        fetches = _record(page)
+        page.goto(url + "search/", wait_until="networkidle")
+        page.wait_for_selector(".pf-filter-group", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        loaded = len(fetches)
+        page.locator(".pf-filter-group summary", has_text=filter_name).click()
+        page.locator(".pf-filter-checkbox", has=page.locator(f"input[value='{term_label}']")).click()
+        page.wait_for_selector(".cohub-search-page .cohub-result__title a", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        listed = int(page.locator(".cohub-search-page .pf-summary").inner_text().split()[0].replace(",", ""))
+        return listed, _with_worker_script(page, fetches[loaded:])
+    finally:
+        context.close()
+
+
 def _with_worker_script(page: Page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
     # Playwright gives no body size for a worker's own script; the page's
     # Resource Timing entry for it has the bytes transferred.
@@ -235,8 +265,8 @@ def _with_worker_script(page: Page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
     return tuple(Fetch(fetch.url, max(fetch.bytes, timing.get(fetch.url, 0))) for fetch in fetches)
 
 
-def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Result:
-    """Every figure for one corpus size."""
+def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int, term: tuple[str, str]) -> Result:
+    """Every figure for one corpus size; ``term`` is a (filter, value) to tick with no words."""
     root = make_hub(work / f"hub-{cases}", cases, seed)
     site = work / f"site-{cases}"
     build_seconds = build(root, site)
@@ -250,6 +280,7 @@ def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Resu
     with serve(site) as url, chromium() as browser:
         measured = [first_query(browser, url, query) for query in queries]
         search_page_bytes = search_page_data(browser, url)
+        filter_listed, filter_fetches = filters_only(browser, url, *term)
     with_material_search(root)
     material_site = work / f"material-{cases}"
     build(root, material_site)
@@ -271,6 +302,9 @@ def measure(cases: int, work: Path, queries: tuple[str, ...], seed: int) -> Resu
             for query, (_, fetches) in zip(queries[1:], measured[1:], strict=True)
         ),
         search_page_bytes=search_page_bytes,
+        filter_term="=".join(term),
+        filter_listed=filter_listed,
+        filter_fetches=filter_fetches,
         material_bytes=material_bytes,
         material_gzip_bytes=material_gzip_bytes,
     )
@@ -322,6 +356,11 @@ def details(result: Result) -> str:
             f"At {result.cases} cases: the whole bundle, UI files included, is {_mb(result.bundle_bytes)} on disk.",
             f"Every page loads the Component UI once (then cached): {_kb(result.ui_bytes)}.",
             f"The search page fetches {_kb(result.search_page_bytes)} of search data as it opens (filters included).",
+            f"Then ticking {result.filter_term} with no words lists {result.filter_listed} case studies and fetches "
+            f"{_kb(sum(fetch.bytes for fetch in result.filter_fetches))} "
+            f"({'under' if sum(fetch.bytes for fetch in result.filter_fetches) < TARGET_BYTES else 'OVER'} "
+            f"{_kb(TARGET_BYTES)}):",
+            *(f"  {_kb(fetch.bytes):>9}  {urlsplit(fetch.url).path.lstrip('/')}" for fetch in result.filter_fetches),
             "The first query fetched:",
             *(f"  {_kb(fetch.bytes):>9}  {urlsplit(fetch.url).path.lstrip('/')}" for fetch in result.query_fetches),
         )
@@ -343,9 +382,18 @@ def main(argv: list[str] | None = None) -> int:
         help="what to search for; give it more than once: the first is in the table's main column "
         "(default: 'direct payments', then 'tender' and 'supported living co-design')",
     )
+    parser.add_argument(
+        "--filter",
+        default="Regions=London",
+        help="a filter and value to tick on the search page with no words (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="which corpus (default: %(default)s)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
+    term = tuple(part.strip() for part in args.filter.split("=", 1))
+    if len(term) != 2 or not all(term):
+        print(f"bench.search: --filter '{args.filter}' is not 'Filter=Value', like 'Regions=London'", file=sys.stderr)
+        return 2
     sizes = sorted(args.cases or (1000, 5000, 10000))
     queries = tuple(args.query or ("direct payments", "tender", "supported living co-design"))
     if not Path(CHROMIUM).exists():
@@ -356,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header(queries[0]), flush=True)
     try:
         for cases in sizes:
-            results.append(measure(cases, work, queries, args.seed))
+            results.append(measure(cases, work, queries, args.seed, (term[0], term[1])))
             print(row(results[-1]), flush=True)
     except (SearchIndexError, OSError, ValueError) as error:
         print(f"bench.search: {error}", file=sys.stderr)

@@ -31,6 +31,7 @@ from cohub.comments.settings import SettingsError, retention_periods, settings_f
 from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.csp import content_security_policy, form_targets, inline_script_hashes, with_policy
 from cohub.feeds import render_feed, site_feeds
+from cohub.filter_listing import CHUNK_SIZE, LISTING_DIR, filter_listing
 from cohub.glossary import GLOSSARY_PAGE, abbr_glossary
 from cohub.hub import Hub, load_hub
 from cohub.open_data import (
@@ -279,6 +280,8 @@ class SiteHooks:
         files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
         files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
         files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
+        for listing_file in filter_listing(hub.case_studies, hub.taxonomy):
+            files.append(File.generated(config, listing_file.path, content=listing_file.content))
         files.append(
             File.generated(
                 config,
@@ -367,6 +370,7 @@ class SiteHooks:
         env.globals["cohub_comment_form_action"] = comment_form_action(self.comments_url)
         env.globals["cohub_site"] = self.website
         env.globals["cohub_search_filters"] = search_filters(self.hub.taxonomy) if self.hub is not None else ()
+        env.globals["cohub_filter_listing"] = {"dir": LISTING_DIR, "chunk_size": CHUNK_SIZE}
         env.globals["cohub_search_vocabulary"] = search_vocabulary(self.hub.taxonomy) if self.hub is not None else ()
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)

@@ -115,11 +115,16 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
     return PageSearch(
         filters=tuple(dict.fromkeys(filters)),
         date=added.isoformat(),
-        details=f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. "
-        f"Added {added.day} {added:%B %Y}.",
+        details=result_details(case_study, taxonomy),
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
         subject=subject_words(case_study, taxonomy),
     )
+
+
+def result_details(case_study: CaseStudy, taxonomy: Taxonomy) -> str:
+    """The line shown under a case study's title in search results: its place, region and date."""
+    added = case_study.date
+    return f"{case_study.place}, {taxonomy.label(REGIONS, case_study.first(REGIONS))}. Added {added.day} {added:%B %Y}."
 
 
 def subject_words(case_study: CaseStudy, taxonomy: Taxonomy) -> tuple[str, ...]:

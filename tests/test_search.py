@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import textwrap
@@ -12,6 +13,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 from cohub.cli import main
+from cohub.filter_listing import CHUNK_SIZE, LISTING_DIR, filter_listing
 from cohub.hub import load_hub
 from cohub.search import (
     SearchIndexError,
@@ -114,6 +116,56 @@ def test_a_case_studys_subject_is_what_its_front_matter_tags_it_with_and_their_s
     thurrock = hub.case_study("thurrock-direct-payments")
     assert "housing" not in subject_words(thurrock, hub.taxonomy)
     assert case_study_search(essex, hub.taxonomy, essex.body).subject == subject
+
+
+def test_the_filter_listing_lists_each_terms_case_studies_newest_first_with_the_filters_their_pages_carry():
+    hub = load_hub(sample_hub())
+    files = {
+        listing_file.path: json.loads(listing_file.content)
+        for listing_file in filter_listing(hub.case_studies, hub.taxonomy)
+    }
+    newest_first = [
+        row
+        for start in range(0, len(hub.case_studies), CHUNK_SIZE)
+        for row in files[f"{LISTING_DIR}/{start // CHUNK_SIZE}.json"]
+    ]
+    assert sorted(row[0] for row in newest_first) == sorted(case_study.url for case_study in hub.case_studies)
+    by_url = {case_study.url: case_study for case_study in hub.case_studies}
+    dates = [by_url[row[0]].date for row in newest_first]
+    assert dates == sorted(dates, reverse=True)
+    terms = [(f.param, f.name, term_id, label) for f in search_filters(hub.taxonomy) for term_id, label in f.terms]
+    carried = {
+        row[0]: set(case_study_search(by_url[row[0]], hub.taxonomy, by_url[row[0]].body).filters)
+        for row in newest_first
+    }
+    listed = 0
+    for param, name, term_id, label in terms:
+        rows = files[f"{LISTING_DIR}/{param}/{term_id}.json"]
+        places = [row[0] for row in rows]
+        assert places == sorted(places)
+        assert [newest_first[place][0] for place in places] == [
+            row[0] for row in newest_first if (name, label) in carried[row[0]]
+        ]
+        for place, *numbers in rows:
+            assert {terms[number][1::2] for number in numbers} == carried[newest_first[place][0]]
+        listed += len(rows)
+    assert listed > len(hub.case_studies)
+    essex = newest_first[[row[0] for row in newest_first].index(ESSEX)]
+    assert essex[1:] == [
+        by_url[ESSEX].title,
+        "Essex, East of England. Added 23 November 2026.",
+        by_url[ESSEX].summary,
+    ]
+
+
+def test_the_search_page_points_to_the_filter_listing_built_with_the_site(built_site):
+    html = read(built_site, "search")
+    listing = re.search(r'id="cohub-filter-params" data-listing="([^"]+)"\s+data-chunk-size="(\d+)"', html)
+    assert listing.groups() == ("listing/", str(CHUNK_SIZE))
+    rows = json.loads((built_site / "search" / "listing" / "regions" / "east-of-england.json").read_text("utf-8"))
+    chunk = json.loads((built_site / "search" / "listing" / "0.json").read_text("utf-8"))
+    assert {chunk[place][0] for place, *_ in rows} == {ESSEX, THURROCK}
+    assert (built_site / "search" / "listing" / "regions" / "london.json").read_text("utf-8") == "[]"
 
 
 def test_search_filters_follow_the_facet_registry():
@@ -532,6 +584,8 @@ def test_a_mangled_address_is_searched_as_text_and_ignored_where_unknown(page, p
 
 
 def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(page, panel_site):
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
     page.goto(panel_site + "search/")
     listen_for_announcements(page)
     page.wait_for_selector(".pf-filter-group")
@@ -569,6 +623,32 @@ def test_filters_with_no_words_list_their_case_studies_with_counts_that_match(pa
     assert page.locator(".cohub-search-page .pf-summary").inner_text() == "1 result"
     page.wait_for_function("window.announced.some(text => /1 result/.test(text))")
     assert _violations(page) == []
+    # Listed from cohub's small files, never from Pagefind's word index.
+    assert "/search/listing/service_types/supported-living.json" in fetched
+    assert "/search/listing/0.json" in fetched
+    assert not [path for path in fetched if path.endswith(".pf_index")]
+
+
+HOSTILE_TITLE = "Tenants &amp; staff <3 the panel"
+HOSTILE_SUMMARY = 'They wrote &lt;b&gt;bold&lt;/b&gt; & "quoted" words < 5 times.'
+
+
+def test_filters_with_no_words_show_titles_and_summaries_as_text(page, hub):
+    story = (
+        VALID.replace("title: A tenancy panel run by tenants", f"title: '{HOSTILE_TITLE}'")
+        .replace(
+            "summary: Tenants sat on the panel that chose who runs their homes.",
+            f"summary: '{HOSTILE_SUMMARY}'",
+        )
+        .replace("region: east-of-england", "region: london")
+    )
+    (hub / "case_studies" / "hostile.md").write_text(story, encoding="utf-8")
+    with serve_site(build_hub(hub)) as url:
+        page.goto(url + "search/?regions=london")
+        page.wait_for_selector(PAGE_RESULT)
+        assert page.locator(PAGE_RESULT).inner_text() == HOSTILE_TITLE
+        assert page.locator(".cohub-search-page .cohub-result__excerpt").inner_text() == HOSTILE_SUMMARY
+        assert page.locator(".cohub-search-page .cohub-result b").count() == 0
 
 
 @pytest.mark.parametrize(

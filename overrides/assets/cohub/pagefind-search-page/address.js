@@ -67,8 +67,9 @@ async function start() {
   if (input) input.value = wanted.words;
   await loaded(instance);
   instance.on("search", (words, filters) => {
-    // A search with no words lists every case study with the ticked terms; with
-    // nothing ticked either, the page asks for words rather than list the whole hub.
+    // A search with no words lists every case study with the ticked terms (the
+    // Component UI's faceted switch; listing.js answers it, not Pagefind's index);
+    // with nothing ticked either, the page asks for words rather than list the whole hub.
     instance.faceted = Object.values(filters ?? {}).some((values) => [values].flat().length > 0);
     window.history.replaceState(window.history.state, "", toAddress(words ?? "", filters, select.value));
   });

@@ -4,8 +4,8 @@
 // page's <pagefind-config> points it here instead of at pagefind.js: the same
 // Pagefind and index, whose search() adds the order that order.js sets.
 // Sorting by date leaves out pages without one (the hand-written pages). A
-// search with no words (filters only) always lists newest first: there is no
-// best match without words, and it lists case studies only.
+// search with no words and ticked terms is answered from cohub's own listing
+// (listing.js): newest first, case studies only, without Pagefind's index.
 //
 // The filter pane shows a ticked value's count from totalFilters: how many
 // pages have the words, whatever else is ticked (and none at all when there
@@ -13,6 +13,7 @@
 // listed. Each count here is Pagefind's count within the listed results.
 import * as pagefind from "../../../pagefind/pagefind.js";
 import { RANKING } from "../ranking.js";
+import { listByFilters, ticked } from "./listing.js";
 
 export * from "../../../pagefind/pagefind.js";
 
@@ -27,6 +28,7 @@ export function createInstance(options) {
   return {
     ...instance,
     search: async (term, searchOptions = {}) => {
+      if (!term && ticked(searchOptions.filters)) return listByFilters(searchOptions.filters, await instance.filters());
       const key = sortKey || (term ? "" : "date");
       const found = await instance.search(term, key ? { ...searchOptions, sort: { [key]: "desc" } } : searchOptions);
       return found && { ...found, totalFilters: found.filters };
