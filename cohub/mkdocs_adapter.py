@@ -49,6 +49,7 @@ from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import (
+    BUNDLE_DIR,
     SearchIndexError,
     build_index,
     case_study_search,
@@ -56,6 +57,7 @@ from cohub.search import (
     search_filters,
     search_vocabulary,
 )
+from cohub.search_order import NEWEST_FIRST_FILE, SearchOrderError, write_newest_first
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -370,7 +372,11 @@ class SiteHooks:
         env.globals["cohub_comment_form_action"] = comment_form_action(self.comments_url)
         env.globals["cohub_site"] = self.website
         env.globals["cohub_search_filters"] = search_filters(self.hub.taxonomy) if self.hub is not None else ()
-        env.globals["cohub_filter_listing"] = {"dir": LISTING_DIR, "chunk_size": CHUNK_SIZE}
+        env.globals["cohub_filter_listing"] = {
+            "dir": LISTING_DIR,
+            "chunk_size": CHUNK_SIZE,
+            "newest_first": f"{BUNDLE_DIR}/{NEWEST_FIRST_FILE}",
+        }
         env.globals["cohub_search_vocabulary"] = search_vocabulary(self.hub.taxonomy) if self.hub is not None else ()
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
@@ -450,7 +456,9 @@ class SiteHooks:
         # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
         try:
             report = build_index(Path(config.site_dir))
-        except SearchIndexError as error:
+            if hub is not None:
+                write_newest_first(report.bundle, {case_study.url: case_study.date for case_study in hub.case_studies})
+        except (SearchIndexError, SearchOrderError) as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
         location = database_location(hub_root(config), None, os.environ)

@@ -30,9 +30,22 @@ if TYPE_CHECKING:
 
 BUNDLE_DIR = "pagefind"
 # Parts of the article that are not its text, and would make every case study
-# match words like "ladder" or "told": the "¶" links beside headings, the
-# labels of a case study's facts and the heading of its credit.
-UNINDEXED_SELECTORS = (".headerlink", ".cohub-facts dt", "#cohub-credit-heading")
+# match words like "ladder", "told" or "comment": the "¶" links beside
+# headings, the hidden "(another website)" after a link that leaves the site,
+# the labels of a case study's facts and the date it was added, the headings
+# and set wording of "About this case study" and of its credit, and the
+# comment section. Each repeat of a word on every page also grows
+# the chunk of the index that a search for that word fetches.
+UNINDEXED_SELECTORS = (
+    ".headerlink",
+    ".cohub-external .cohub-visually-hidden",
+    ".cohub-facts dt",
+    ".cohub-facts time",
+    "#cohub-about-heading",
+    "#cohub-credit-heading",
+    ".cohub-set-wording",
+    ".cohub-comments-section",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,6 @@ class PageSearch:
     Attributes:
         filters: ``(filter name, value)`` pairs: a facet's label and one of
             its terms' labels, such as ``("Themes", "Direct payments")``.
-        date: The ISO date results can be sorted by; empty for pages
-            without one.
         details: A line shown under the page's title in search results.
         terms: Words the page implies but never spells out, such as the
             expansion of an acronym it uses, so that searching for either
@@ -55,7 +66,6 @@ class PageSearch:
     """
 
     filters: tuple[tuple[str, str], ...] = ()
-    date: str = ""
     details: str = ""
     terms: tuple[str, ...] = ()
     subject: tuple[str, ...] = ()
@@ -111,10 +121,8 @@ def case_study_search(case_study: CaseStudy, taxonomy: Taxonomy, text: str) -> P
         if facet.search
         for pair in _labelled(facet, case_study.carried(facet.id))
     ]
-    added = case_study.date
     return PageSearch(
         filters=tuple(dict.fromkeys(filters)),
-        date=added.isoformat(),
         details=result_details(case_study, taxonomy),
         terms=acronym_terms(f"{case_study.title}\n{case_study.summary}\n{text}", taxonomy.acronyms),
         subject=subject_words(case_study, taxonomy),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import gzip
 import json
 import logging
 import re
@@ -24,6 +26,14 @@ from cohub.search import (
     search_filters,
     search_vocabulary,
     subject_words,
+)
+from cohub.search_order import (
+    NEWEST_FIRST_FILE,
+    SearchOrderError,
+    newest_first,
+    page_ids,
+    read_fragment,
+    write_newest_first,
 )
 from cohub.taxonomy import Facet, load_taxonomy
 from tests.conftest import REPO, build_hub, copy_hub, sample_hub, serve_site
@@ -102,7 +112,6 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
     assert ("Regions", "East of England") in search.filters
     assert ("Organisation types", "User-led organisation") in search.filters
     assert len(search.filters) == len(set(search.filters))
-    assert search.date == "2026-11-23"
     assert search.details == "Thurrock, East of England. Added 23 November 2026."
     assert "CIL" in search.terms
 
@@ -229,6 +238,44 @@ def test_the_index_replaces_the_last_one(tmp_path):
     assert not stale.exists()
 
 
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # Newest first; the undated hand-written page is left out.
+        ({"b/": "2024-01-02", "c/": "2025-06-30"}, ("id-c", "id-b")),
+        # Pages of the same day in the order of their addresses.
+        ({"c/": "2024-01-02", "a/": "2024-01-02", "b/": "2023-12-31"}, ("id-a", "id-c", "id-b")),
+        # A date for a page that was not indexed changes nothing.
+        ({"gone/": "2026-01-01", "a/": "2020-01-01"}, ("id-a",)),
+        ({}, ()),
+    ],
+)
+def test_newest_first_orders_the_dated_pages_ids(dates, expected):
+    ids = {"a/": "id-a", "b/": "id-b", "c/": "id-c", "about/": "id-about"}
+    assert newest_first(ids, {page: datetime.date.fromisoformat(day) for page, day in dates.items()}) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"not gzip at all", "not a Pagefind fragment"),
+        (gzip.compress(b'{"url": "/a/"}'), "no 'pagefind_dcd' marker"),
+        (gzip.compress(b"pagefind_dcd{not json"), "not a Pagefind fragment"),
+        (gzip.compress(b'pagefind_dcd{"content": "no address"}'), "without an address"),
+        (gzip.compress(b"pagefind_dcd[1, 2]"), "without an address"),
+    ],
+)
+def test_a_fragment_that_is_not_pagefinds_is_a_clear_error(tmp_path, content, problem):
+    fragment = tmp_path / "fragment" / "en_0000000.pf_fragment"
+    fragment.parent.mkdir()
+    fragment.write_bytes(content)
+    with pytest.raises(SearchOrderError, match=re.escape(problem)):
+        page_ids(tmp_path)
+    with pytest.raises(SearchOrderError, match=re.escape(problem)):
+        write_newest_first(tmp_path, {})
+    assert not (tmp_path / NEWEST_FIRST_FILE).exists()
+
+
 def test_a_failed_index_fails_the_build_with_its_reason(hub, tmp_path, monkeypatch, caplog, capfd):
     program = tmp_path / "pagefind"
     program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n", encoding="utf-8")
@@ -280,14 +327,48 @@ def test_the_not_found_page_is_not_indexed(built_site):
     assert "data-pagefind-body" not in (built_site / "404.html").read_text(encoding="utf-8")
 
 
-def test_a_case_study_carries_its_filters_sort_date_and_acronyms_hidden(built_site):
+def test_a_case_study_carries_its_filters_and_acronyms_hidden_and_no_sort(built_site):
     html = read(built_site, THURROCK)
     hidden = re.search(r"<div hidden>(.*?)</div>", html, re.DOTALL).group(1)
     assert '<span data-pagefind-filter="Ladder of co-production:Co-production"></span>' in hidden
     assert '<span data-pagefind-filter="Service types:Direct payment support services"></span>' in hidden
     assert '<span data-pagefind-filter="Organisation types:User-led organisation"></span>' in hidden
-    assert '<span data-pagefind-sort="date:2026-11-23"></span>' in hidden
+    assert "data-pagefind-sort" not in html
     assert "<p>CIL. DP</p>" in hidden
+
+
+def test_the_build_writes_the_case_studies_newest_first_beside_the_index(built_site):
+    hub = load_hub(sample_hub())
+    ids = page_ids(built_site / "pagefind")
+    order = json.loads((built_site / "pagefind" / NEWEST_FIRST_FILE).read_text(encoding="utf-8"))
+    by_id = {page_id: address for address, page_id in ids.items()}
+    addresses = [by_id[page_id] for page_id in order]
+    assert sorted(addresses) == sorted(case_study.url for case_study in hub.case_studies)
+    dates = [hub.case_study(address.split("/")[1]).date for address in addresses]
+    assert dates == sorted(dates, reverse=True)
+    assert "about-co-production/" in ids
+
+
+def test_a_case_studys_index_holds_its_story_but_not_the_pages_set_wording(built_site):
+    ids = page_ids(built_site / "pagefind")
+    fragment = read_fragment(built_site / "pagefind" / "fragment" / f"{ids[THURROCK]}.pf_fragment")
+    content = fragment["content"]
+    # The title, summary, place, publisher and the story's own words stay.
+    assert "Thurrock" in content
+    assert "Thurrock Council" in content
+    for wording in (
+        "Add your comment",
+        "A moderator reads every comment",
+        "About this case study",
+        "retells, in our own words",
+        "first published by",
+        "The story was told by",
+        "Where this story comes from",
+        "another website",
+        "Told by",
+        "November 2026",
+    ):
+        assert wording not in content, wording
 
 
 def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript(built_site):
