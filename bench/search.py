@@ -46,6 +46,16 @@ if TYPE_CHECKING:
 
 CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
 TARGET_BYTES = 300 * 1024
+# The fixed list of first queries: one, two and three words, common and rarer.
+# The first is the table's main column; the worst of all is the last line's.
+QUERIES = (
+    "direct payments",
+    "tender",
+    "carers",
+    "peer researchers",
+    "easy read information",
+    "supported living co-design",
+)
 # A steady typist: five characters a second. Each pause longer than the search
 # box's debounce starts a search, which may fetch more of the index.
 TYPING_DELAY_MS = 200
@@ -87,6 +97,10 @@ class Result:
     def query_bytes(self) -> int:
         """Bytes fetched for the first query."""
         return sum(fetch.bytes for fetch in self.query_fetches)
+
+    def worst_query(self, first: str) -> tuple[str, int]:
+        """The query that fetched the most bytes (``first`` names the table's main one), and its bytes."""
+        return max(((first, self.query_bytes), *self.other_queries), key=lambda pair: pair[1])
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -349,6 +363,15 @@ def row(result: Result) -> str:
     return line
 
 
+def summary_line(result: Result, first: str) -> str:
+    """One size's closing line: the worst first query of the list, against the target."""
+    query, size = result.worst_query(first)
+    return (
+        f"N={result.cases} worst_first_query_kb={size / 1024:.0f} query={query!r} "
+        f"target_kb={TARGET_BYTES // 1024} {'under' if size <= TARGET_BYTES else 'OVER'}"
+    )
+
+
 def details(result: Result) -> str:
     """Where the bytes went, for one corpus size."""
     return "\n".join(
@@ -380,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         "--query",
         action="append",
         help="what to search for; give it more than once: the first is in the table's main column "
-        "(default: 'direct payments', then 'tender' and 'supported living co-design')",
+        f"(default: {', '.join(repr(query) for query in QUERIES)})",
     )
     parser.add_argument(
         "--filter",
@@ -395,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.search: --filter '{args.filter}' is not 'Filter=Value', like 'Regions=London'", file=sys.stderr)
         return 2
     sizes = sorted(args.cases or (1000, 5000, 10000))
-    queries = tuple(args.query or ("direct payments", "tender", "supported living co-design"))
+    queries = tuple(args.query or QUERIES)
     if not Path(CHROMIUM).exists():
         print(f"bench.search: {CHROMIUM} is missing: install Debian's chromium (make chromium)", file=sys.stderr)
         return 1
@@ -414,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     print()
     print(details(results[-1]))
+    print()
+    for result in results:
+        print(summary_line(result, queries[0]))
     return 0
 
 

@@ -9,6 +9,7 @@ from bench.build import main as build_main
 from bench.build import write_stock_site
 from bench.corpus import make_hub
 from bench.related import main
+from bench.search import main as search_main
 from bench.serve import main as serve_main
 from cohub.hub import load_hub
 
@@ -64,4 +65,15 @@ def test_the_preview_benchmark_times_an_edit_until_the_page_shows_it(capsys):
     assert lines[0].startswith("N=8 edit 1: page shown after ")
     assert re.fullmatch(
         r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds edit_indexed=\d+\.\ds", lines[-1]
+    ), lines[-1]
+
+
+def test_the_search_benchmark_ends_with_the_worst_first_query_of_its_list(capsys):
+    assert search_main(["--cases", "12", "--query", "tender", "--query", "direct payments co-design"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = next(line for line in lines if line.split()[:1] == ["12"])
+    assert 'other first queries: "direct payments co-design"' in lines[lines.index(first) + 1]
+    assert re.fullmatch(
+        r"N=12 worst_first_query_kb=\d+ query='(tender|direct payments co-design)' target_kb=300 (under|OVER)",
+        lines[-1],
     ), lines[-1]
