@@ -334,6 +334,8 @@ def test_a_case_study_carries_its_filters_and_acronyms_hidden_and_no_sort(built_
     assert '<span data-pagefind-filter="Service types:Direct payment support services"></span>' in hidden
     assert '<span data-pagefind-filter="Organisation types:User-led organisation"></span>' in hidden
     assert "data-pagefind-sort" not in html
+    # Its summary counts for more than its story.
+    assert '<p class="cohub-summary" data-pagefind-weight="2">' in html
     assert "<p>CIL. DP</p>" in hidden
 
 
