@@ -51,13 +51,13 @@ from cohub.sanitise import sanitise_story
 from cohub.search import (
     BUNDLE_DIR,
     SearchIndexError,
-    build_index,
     case_study_search,
+    index_site,
     page_search,
     search_filters,
     search_vocabulary,
 )
-from cohub.search_order import NEWEST_FIRST_FILE, SearchOrderError, write_newest_first
+from cohub.search_order import NEWEST_FIRST_FILE
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -455,10 +455,9 @@ class SiteHooks:
     def _index_and_publish(self, config: MkDocsConfig, hub: Hub | None) -> None:
         # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
         try:
-            report = build_index(Path(config.site_dir))
-            if hub is not None:
-                write_newest_first(report.bundle, {case_study.url: case_study.date for case_study in hub.case_studies})
-        except (SearchIndexError, SearchOrderError) as error:
+            dates = {case_study.url: case_study.date for case_study in hub.case_studies} if hub is not None else {}
+            report = index_site(Path(config.site_dir), dates)
+        except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
         location = database_location(hub_root(config), None, os.environ)

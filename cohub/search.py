@@ -19,11 +19,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cohub.search_compression import recompress_metadata
+from cohub.search_order import SearchOrderError, write_newest_first
 from cohub.taxonomy import REGIONS
 from cohub.wholewords import WholeWordPattern, acronym_pattern
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from datetime import date
 
     from cohub.model import CaseStudy
     from cohub.taxonomy import Acronym, Facet, Taxonomy
@@ -258,6 +261,25 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         filters=_count(result.stdout, "filter"),
         seconds=seconds,
     )
+
+
+def index_site(site_dir: Path, dates: Mapping[str, date]) -> IndexReport:
+    """Index the built site, then write the case studies' order and shrink the metadata every search fetches.
+
+    Args:
+        site_dir: The built site.
+        dates: Each case study's address (``case-studies/x/``) and date.
+
+    Raises:
+        SearchIndexError: When Pagefind fails, or its bundle cannot be read.
+    """
+    report = build_index(site_dir)
+    try:
+        write_newest_first(report.bundle, dates)
+    except SearchOrderError as error:
+        raise SearchIndexError(f"the search index was not finished: {error}") from None
+    recompress_metadata(report.bundle)
+    return report
 
 
 def _pagefind_program() -> Path:

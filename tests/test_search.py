@@ -27,6 +27,7 @@ from cohub.search import (
     search_vocabulary,
     subject_words,
 )
+from cohub.search_compression import recompress_metadata, recompressed
 from cohub.search_order import (
     NEWEST_FIRST_FILE,
     SearchOrderError,
@@ -276,6 +277,45 @@ def test_a_fragment_that_is_not_pagefinds_is_a_clear_error(tmp_path, content, pr
     assert not (tmp_path / NEWEST_FIRST_FILE).exists()
 
 
+METADATA = b"pagefind_dcd" + b"".join(b"en-gb_%07x" % (number * 7919) for number in range(2000))
+
+
+@pytest.mark.parametrize(
+    ("data", "smaller"),
+    [
+        (gzip.compress(METADATA, compresslevel=6), True),
+        (gzip.compress(METADATA, compresslevel=1), True),
+        (b"not gzip", False),
+        (gzip.compress(METADATA)[:-9], False),
+        (gzip.compress(b"x"), False),
+    ],
+)
+def test_recompressed_is_the_same_content_smaller_or_nothing(data, smaller):
+    again = recompressed(data)
+    assert (again is not None) is smaller
+    if again is not None:
+        assert len(again) < len(data)
+        assert gzip.decompress(again) == METADATA
+        assert recompressed(again) is None
+
+
+def test_the_metadata_is_recompressed_in_place_and_nothing_else(tmp_path):
+    (tmp_path / "pagefind.en-gb_123.pf_meta").write_bytes(gzip.compress(METADATA))
+    (tmp_path / "wasm.en-gb.pagefind").write_bytes(gzip.compress(METADATA))
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "en-gb_1.pf_index").write_bytes(gzip.compress(METADATA))
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    saved = recompress_metadata(tmp_path)
+    after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert after.keys() == before.keys()
+    meta = tmp_path / "pagefind.en-gb_123.pf_meta"
+    assert saved == len(before[meta]) - len(after[meta]) > 0
+    assert gzip.decompress(after[meta]) == METADATA
+    assert {path: data for path, data in after.items() if path != meta} == {
+        path: data for path, data in before.items() if path != meta
+    }
+
+
 def test_a_failed_index_fails_the_build_with_its_reason(hub, tmp_path, monkeypatch, caplog, capfd):
     program = tmp_path / "pagefind"
     program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n", encoding="utf-8")
@@ -349,6 +389,12 @@ def test_the_build_writes_the_case_studies_newest_first_beside_the_index(built_s
     dates = [hub.case_study(address.split("/")[1]).date for address in addresses]
     assert dates == sorted(dates, reverse=True)
     assert "about-co-production/" in ids
+
+
+def test_the_built_metadata_is_recompressed(built_site):
+    (meta,) = (built_site / "pagefind").glob("pagefind.*.pf_meta")
+    assert gzip.decompress(meta.read_bytes()).startswith(b"pagefind_dcd")
+    assert recompressed(meta.read_bytes()) is None
 
 
 def test_a_case_studys_index_holds_its_story_but_not_the_pages_set_wording(built_site):
