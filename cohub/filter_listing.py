@@ -6,9 +6,11 @@ studies with the ticked terms from these files instead:
 
 - ``search/listing/<facet id>/<term id>.json``, one per term of every facet
   search filters by: the case studies carrying that term, newest first, each
-  as ``[number, term number, term number, …]``. The number is the case
-  study's place in the shared listing; the term numbers are every search term
-  it carries (the positions of the terms in ``search_filters``' order), from
+  as ``[step, term number, term number, …]``. The step is how far the case
+  study's place in the shared listing is past the row before's (the first
+  row's step is its place): small numbers, a quarter less to fetch than
+  places at 10,000 case studies. The term numbers are every search term it
+  carries (the positions of the terms in ``search_filters``' order), from
   which the page counts the terms among the listed results.
 - ``search/listing/<n>.json``: the shared listing, newest first, in chunks of
   ``CHUNK_SIZE`` case studies, each as ``[address, title, details, summary]``;
@@ -87,11 +89,23 @@ def filter_listing(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy) -> tup
     terms = tuple(
         ListingFile(
             f"{LISTING_DIR}/{param}/{term_id}.json",
-            _compact([[place, *term_numbers] for place, term_numbers in enumerate(carried) if number in term_numbers]),
+            _compact(
+                _stepped(
+                    [(place, term_numbers) for place, term_numbers in enumerate(carried) if number in term_numbers]
+                )
+            ),
         )
         for (param, term_id), number in numbers.items()
     )
     return chunks + terms
+
+
+def _stepped(rows: list[tuple[int, tuple[int, ...]]]) -> list[list[int]]:
+    """Rows of (place, term numbers), places rising, as [step from the last place, term numbers…]."""
+    return [
+        [place - (rows[index - 1][0] if index else 0), *term_numbers]
+        for index, (place, term_numbers) in enumerate(rows)
+    ]
 
 
 def _compact(data: object) -> str:

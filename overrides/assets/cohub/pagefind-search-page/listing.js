@@ -44,6 +44,15 @@ function registry() {
   return { facets, terms, base, chunkSize: Number(list.dataset.chunkSize) };
 }
 
+// A term's file gives each row's place as a step from the row before's.
+function placed(rows) {
+  let place = 0;
+  return rows.map(([step, ...numbers]) => {
+    place += step;
+    return [place, ...numbers];
+  });
+}
+
 export function ticked(filters) {
   return Object.values(filters ?? {}).some((values) => [values].flat().length > 0);
 }
@@ -61,7 +70,7 @@ export async function listByFilters(filters, known) {
       else unknown = true;
     }
   }
-  const lists = unknown ? [[]] : await Promise.all(files.map(fetched));
+  const lists = unknown ? [[]] : (await Promise.all(files.map(fetched))).map(placed);
   // Pagefind's filters ask for every ticked term, within a facet too: keep the
   // rows of the shortest list whose case study is in every other list.
   const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
