@@ -57,7 +57,7 @@ def preview(hub: Path, port: int, work: Path) -> Iterator[tuple[Path, Path]]:
 
 
 def rebuilt(log_path: Path, builds: int) -> str:
-    """The log once the preview has finished ``builds`` rebuilds (MkDocs says so after each, not after the first build)."""
+    """The log once the preview has finished ``builds`` rebuilds (MkDocs says so after each, not the first build)."""
     log = log_until(log_path, BUILT, times=builds, timeout=300)
     assert log.count(BUILT) >= builds, log
     return log
