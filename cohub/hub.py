@@ -63,6 +63,7 @@ def load_hub(root: Path, read_one: ReadOne | None = None) -> Hub:
     return Hub(
         root=root,
         taxonomy=taxonomy,
-        corpus=load_corpus(root, taxonomy, read_one=read_one),
+        # Files read by worker processes would not reach a preview's memory of them.
+        corpus=load_corpus(root, taxonomy, read_one=read_one, workers=0 if read_one is not None else None),
         taxonomy_problems=taxonomy_problems,
     )

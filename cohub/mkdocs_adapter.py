@@ -47,7 +47,7 @@ from cohub.open_data import (
 )
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
-from cohub.preview import CaseStudyCache, changed_pages, site_fingerprint
+from cohub.preview import CaseStudyCache, TemplateCodeCache, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
@@ -131,6 +131,7 @@ class Preview:
 
     def __init__(self) -> None:
         self.case_studies = CaseStudyCache()
+        self.templates = TemplateCodeCache()
         # MkDocs empties the site folder itself before the first build only.
         self.keeps_site = False
         self.website: Website | None = None
@@ -504,6 +505,7 @@ class SiteHooks:
         """Let templates read the hub and the links between its pages."""
         if self.preview is not None:
             self.preview.reading = False
+            env.bytecode_cache = self.preview.templates
         # The comment form is one template, shared with the comment service.
         comments = PackageLoader("cohub.comments", "templates")
         env.loader = ChoiceLoader([env.loader, comments] if env.loader is not None else [comments])

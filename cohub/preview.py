@@ -16,12 +16,16 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from jinja2 import BytecodeCache
+
 from cohub.addresses import case_study_page
 from cohub.corpus import read_file
 from cohub.limits import FILE_MAX_BYTES
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from jinja2.bccache import Bucket
 
     from cohub.corpus import Rules
     from cohub.model import CaseStudy
@@ -138,3 +142,24 @@ def site_fingerprint(config_file: Path, template_folder: str | None) -> object:
                 status = os.stat(os.path.join(folder, name))
                 templates.append((os.path.join(folder, name), status.st_mtime_ns, status.st_size))
     return (config_file.read_bytes(), tuple(templates))
+
+
+class TemplateCodeCache(BytecodeCache):
+    """Templates as compiled for the last build; one whose source changed since is compiled again.
+
+    MkDocs makes a new Jinja environment for every build, which would
+    compile every template again on every save.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Give ``bucket`` the code compiled last time, if any (Jinja checks it was compiled from the same source)."""
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a newly compiled template's code."""
+        self._code[bucket.key] = bucket.bytecode_to_string()

@@ -230,7 +230,30 @@ def document_for(case_study: CaseStudy) -> Document:
     )
 
 
+# The last result, by its arguments: a preview rebuilds after each save, and most saves leave every document as it was.
+_last_found: list[tuple[tuple[Document, ...], RelatedConfig, Mapping[str, tuple[Match, ...]]]] = []
+
+
 def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mapping[str, tuple[Match, ...]]:
+    """The related documents of every document, worked out again only when they or ``config`` differ from last time.
+
+    Args:
+        documents: Every document; keys must be unique.
+        config: Weights, threshold, cut-off and limits.
+
+    Returns:
+        As :func:`related_documents`.
+    """
+    listed = tuple(documents)
+    for last_documents, last_config, found in _last_found:
+        if last_documents == listed and last_config == config:
+            return found
+    found = related_documents(listed, config)
+    _last_found[:] = [(listed, config, found)]
+    return found
+
+
+def related_documents(documents: Iterable[Document], config: RelatedConfig) -> Mapping[str, tuple[Match, ...]]:
     """The related documents of every document.
 
     Args:

@@ -14,12 +14,13 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bench.corpus import make_hub
 from cohub.hub import load_hub
+from tests.conftest import FIXTURE_CASE_STUDIES
 from tests.test_serve_reload import fetch_until, free_port, log_until
 
 if TYPE_CHECKING:
@@ -134,7 +135,16 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         page = synthetic_hub / "docs" / "about-co-production.md"
         page.write_text(f"{page.read_text(encoding='utf-8')}\nA page edited while serving.\n", "utf-8")
         fetch_until(base + "about-co-production/", "A page edited while serving.")
-        log = rebuilt(log_path, 4)
+        rebuilt(log_path, 4)
+
+        # A case study added, then taken away again: its pages go with it.
+        added = synthetic_hub / "case_studies" / "essex-tender-evaluation.md"
+        shutil.copy(FIXTURE_CASE_STUDIES / added.name, added)
+        fetch_until(f"{base}case-studies/essex-tender-evaluation/", "Essex")
+        rebuilt(log_path, 5)
+        added.unlink()
+        log = rebuilt(log_path, 6)
+        assert not (site / "case-studies" / "essex-tender-evaluation" / "index.html").exists()
         assert "ERROR" not in log and "WARNING" not in log, log
         edited_site = copy_pages(site, tmp_path / "edited")
     with preview(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
@@ -164,3 +174,29 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
         log = log_path.read_text(encoding="utf-8")
         assert "Traceback" not in log, log
         assert f"case_studies/essex-tender-evaluation.md:{line}:" in log, log
+
+
+def test_a_page_open_in_the_browser_reloads_to_show_a_broken_edit_and_again_once_it_is_fixed(
+    hub: Path, tmp_path: Path, strict_page: Any
+) -> None:
+    # The tab keeps each page's Content-Security-Policy, as a contributor's browser does.
+    console: list[str] = []
+    strict_page.on("console", lambda message: console.append(message.text))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/case-studies/essex-tender-evaluation/"
+    study = hub / "case_studies" / "essex-tender-evaluation.md"
+    good = study.read_text(encoding="utf-8")
+    with preview(hub, port, tmp_path / "serve"):
+        fetch_until(url, "Essex")
+        strict_page.goto(url)
+        strict_page.wait_for_load_state("load")
+        study.write_text(good.replace("region: east-of-england", "region: atlantis", 1), encoding="utf-8")
+        alert = strict_page.get_by_role("alert")
+        alert.wait_for(timeout=120_000)
+        assert "case_studies/essex-tender-evaluation.md:" in alert.inner_text()
+        assert "atlantis" in alert.inner_text()
+        assert strict_page.get_by_role("heading", level=1).first.is_visible()
+        study.write_text(good.replace("## What happened", "## What happened\n\nFixed while serving.", 1), "utf-8")
+        strict_page.get_by_text("Fixed while serving.").wait_for(timeout=120_000)
+        assert strict_page.get_by_role("alert").count() == 0
+    assert not [text for text in console if "Content Security Policy" in text], console
