@@ -109,9 +109,10 @@ DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """A page's Markdown and what MkDocs made of it, for a preview's next rebuild."""
+    """A page's Markdown and settings (its ``meta``, written out), and what MkDocs made of them."""
 
     markdown: str
+    meta: str
     content: str | None
     toc: TableOfContents
     title: str | None
@@ -138,11 +139,16 @@ class Preview:
         self.fingerprint: object = None
         self.rendered: dict[str, RenderedPage] = {}
         self.sanitised: dict[str, tuple[str, str]] = {}
+        self.contents: dict[str, bytes] = {}
         self.problems: tuple[Problem, ...] = ()
         # Per build: the pages to write (None: all), and whether MkDocs is still reading pages.
         self.to_write: set[str] | None = None
         self.reading = True
         self.broken = False
+
+
+def _unchanged() -> bool:
+    return False
 
 
 class _SkipDirtyWarning(logging.Filter):
@@ -403,15 +409,21 @@ class SiteHooks:
             preview.rendered.clear()
             if preview.keeps_site:
                 clean_directory(config.site_dir)
-            return
-        # Hand-written pages are few, and may show anything: they are always rebuilt.
-        preview.to_write = {
-            *changed,
-            *(file.src_uri for file in files.documentation_pages() if self._hand_written(file)),
-        }
+        else:
+            # Hand-written pages are few, and may show anything of the hub but a story's text.
+            hand_written = (file.src_uri for file in files.documentation_pages() if self._hand_written(file))
+            preview.to_write = {*changed.pages, *(hand_written if changed.shown_elsewhere else ())}
         for file in files.documentation_pages():
             # MkDocs asks this of every page twice: whether to read it, then whether to write it.
             file.is_modified = self._preview_writes(preview, file.src_uri)  # type: ignore[method-assign]
+        # Files the hub makes whole (feeds, open data, lists for search) are written again only when they differ.
+        for file in files:
+            if file.is_documentation_page() or file.generated_by is None or file.abs_src_path is not None:
+                continue
+            content = file.content_bytes
+            if preview.to_write is not None and preview.contents.get(file.src_uri) == content:
+                file.is_modified = _unchanged  # type: ignore[method-assign]
+            preview.contents[file.src_uri] = content
 
     def _hand_written(self, file: File) -> bool:
         return file.src_uri not in self.pages and file.src_uri not in self.generated
@@ -433,13 +445,19 @@ class SiteHooks:
         def render(config: MkDocsConfig, files: Files) -> None:
             src_uri = page.file.src_uri
             last = preview.rendered.get(src_uri)
-            if last is not None and last.markdown == page.markdown and preview.to_write is not None:
+            if (
+                last is not None
+                and last.markdown == page.markdown
+                and last.meta == repr(page.meta)
+                and preview.to_write is not None
+            ):
                 page.content, page.toc, page._title_from_render = last.content, last.toc, last.title
                 page.present_anchor_ids = set(last.anchors)
                 return
             convert(config, files)
             preview.rendered[src_uri] = RenderedPage(
                 page.markdown or "",
+                repr(page.meta),
                 page.content,
                 page.toc,
                 page._title_from_render,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache
@@ -94,7 +94,23 @@ class CaseStudyCache:
         return read
 
 
-def changed_pages(before: Website | None, after: Website) -> frozenset[str] | None:
+@dataclass(frozen=True)
+class Changes:
+    """What differs between two builds of the same pages.
+
+    Attributes:
+        pages: The ``src_uri`` of each generated or case-study page whose
+            template is given something new.
+        shown_elsewhere: Whether anything changed that pages other than a case
+            study's own can show (a title, a summary, a term); when only
+            stories' text changed, no other page does.
+    """
+
+    pages: frozenset[str]
+    shown_elsewhere: bool
+
+
+def changed_pages(before: Website | None, after: Website) -> Changes | None:
     """The generated and case-study pages whose templates are given something new.
 
     Args:
@@ -102,10 +118,10 @@ def changed_pages(before: Website | None, after: Website) -> frozenset[str] | No
         after: The website this build makes.
 
     Returns:
-        The ``src_uri`` of each page to rebuild, or ``None`` when every page
-        must be rebuilt: there was no last build, or the taxonomy, the
-        organisation or the set of pages differs. Hand-written pages, and
-        pages whose Markdown renders differently, are the caller's to add.
+        The changes, or ``None`` when every page must be rebuilt: there was
+        no last build, or the taxonomy, the organisation or the set of pages
+        differs. Hand-written pages, and pages whose Markdown renders
+        differently, are the caller's to add.
     """
     if before is None or before.hub.taxonomy != after.hub.taxonomy or before.organisation != after.organisation:
         return None
@@ -113,6 +129,10 @@ def changed_pages(before: Website | None, after: Website) -> frozenset[str] | No
     new_studies = {case_study.slug: case_study for case_study in after.hub.case_studies}
     if old_studies.keys() != new_studies.keys() or before.pages.keys() != after.pages.keys():
         return None
+    edited = {slug for slug, case_study in new_studies.items() if old_studies[slug] != case_study}
+    if all(_only_body_differs(old_studies[slug], new_studies[slug]) for slug in edited):
+        # No list, related section or series shows a case study's story, only its own page does.
+        return Changes(frozenset(case_study_page(slug) for slug in edited), shown_elsewhere=False)
     changed = {src_uri for src_uri, page in after.pages.items() if before.pages[src_uri] != page}
     # Pages that show the corpus as a whole (counts, every facet) but are handed nothing of their own.
     if before.hub.case_studies != after.hub.case_studies:
@@ -125,7 +145,12 @@ def changed_pages(before: Website | None, after: Website) -> frozenset[str] | No
             or before.series_nav(old) != after.series_nav(case_study)
         ):
             changed.add(case_study_page(slug))
-    return frozenset(changed)
+    return Changes(frozenset(changed), shown_elsewhere=True)
+
+
+def _only_body_differs(before: CaseStudy, after: CaseStudy) -> bool:
+    """Whether two versions of a case study differ in their story's text alone (terms found in it are apart)."""
+    return replace(before, body=after.body, body_line=after.body_line) == after
 
 
 def site_fingerprint(config_file: Path, template_folder: str | None) -> object:

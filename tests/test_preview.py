@@ -138,14 +138,16 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         rebuilt(log_path, 4)
 
         # A case study added, then taken away again: its pages go with it.
-        added = synthetic_hub / "case_studies" / "essex-tender-evaluation.md"
+        added = synthetic_hub / "case_studies" / "thurrock-direct-payments.md"
         shutil.copy(FIXTURE_CASE_STUDIES / added.name, added)
-        fetch_until(f"{base}case-studies/essex-tender-evaluation/", "Essex")
+        fetch_until(f"{base}case-studies/thurrock-direct-payments/", "Thurrock")
         rebuilt(log_path, 5)
         added.unlink()
         log = rebuilt(log_path, 6)
-        assert not (site / "case-studies" / "essex-tender-evaluation" / "index.html").exists()
-        assert "ERROR" not in log and "WARNING" not in log, log
+        assert not (site / "case-studies" / "thurrock-direct-payments" / "index.html").exists()
+        # Asking for the added page before it was built is the only thing MkDocs may warn of.
+        warned = [line for line in log.splitlines() if "WARNING" in line and '" code 404' not in line]
+        assert "ERROR" not in log and not warned, log
         edited_site = copy_pages(site, tmp_path / "edited")
     with preview(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
         fresh_site = copy_pages(site, tmp_path / "whole")
