@@ -47,7 +47,7 @@ from cohub.open_data import (
 )
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
-from cohub.preview import CaseStudyCache, TemplateCodeCache, changed_pages, site_fingerprint
+from cohub.preview import CaseStudyCache, Changes, TemplateCodeCache, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
@@ -140,6 +140,8 @@ class Preview:
         self.rendered: dict[str, RenderedPage] = {}
         self.sanitised: dict[str, tuple[str, str]] = {}
         self.contents: dict[str, bytes] = {}
+        self.whole_hub_files: tuple[tuple[str, str], ...] = ()
+        self.changes: Changes | None = None
         self.problems: tuple[Problem, ...] = ()
         # Per build: the pages to write (None: all), and whether MkDocs is still reading pages.
         self.to_write: set[str] | None = None
@@ -350,14 +352,10 @@ class SiteHooks:
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
-        for feed in site_feeds(self.website, config.site_name, config.site_url or ""):
-            files.append(File.generated(config, feed.path, content=render_feed(feed)))
-        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
-        files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
-        files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
-        files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
-        for listing_file in filter_listing(hub.case_studies, hub.taxonomy):
-            files.append(File.generated(config, listing_file.path, content=listing_file.content))
+        if preview is not None:
+            preview.changes = self._preview_changes(preview, config)
+        for path, content in self._whole_hub_files(config, hub):
+            files.append(File.generated(config, path, content=content))
         files.append(
             File.generated(
                 config,
@@ -398,12 +396,39 @@ class SiteHooks:
         gc.freeze()
         return files
 
-    def _plan_preview(self, preview: Preview, files: Files, config: MkDocsConfig) -> None:
-        """Choose the pages this preview build writes; MkDocs keeps the others as the last build left them."""
+    def _whole_hub_files(self, config: MkDocsConfig, hub: Hub) -> tuple[tuple[str, str], ...]:
+        """The files made from the whole hub: feeds, open data and the lists search shows with no words typed."""
+        preview = self.preview
+        # None of them holds a story's text.
+        if preview is not None and preview.changes is not None and not preview.changes.shown_elsewhere:
+            return preview.whole_hub_files
+        assert self.website is not None
+        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
+        made = (
+            *(
+                (feed.path, render_feed(feed))
+                for feed in site_feeds(self.website, config.site_name, config.site_url or "")
+            ),
+            (JSON_FILE, collection_json(data)),
+            (CSV_FILE, collection_csv(data)),
+            (SCHEMA_FILE, collection_json(open_data_schema(hub.taxonomy))),
+            *((listing.path, listing.content) for listing in filter_listing(hub.case_studies, hub.taxonomy)),
+        )
+        if preview is not None:
+            preview.whole_hub_files = made
+        return made
+
+    def _preview_changes(self, preview: Preview, config: MkDocsConfig) -> Changes | None:
+        """What this preview build changes since the last good one (``None``: everything)."""
         assert self.website is not None
         fingerprint = site_fingerprint(Path(config.config_file_path), config.theme.custom_dir)
-        changed = changed_pages(preview.website, self.website) if fingerprint == preview.fingerprint else None
+        changes = changed_pages(preview.website, self.website) if fingerprint == preview.fingerprint else None
         preview.fingerprint = fingerprint
+        return changes
+
+    def _plan_preview(self, preview: Preview, files: Files, config: MkDocsConfig) -> None:
+        """Choose the pages this preview build writes; MkDocs keeps the others as the last build left them."""
+        changed = preview.changes
         if changed is None:
             preview.to_write = None
             preview.rendered.clear()
@@ -594,6 +619,8 @@ class SiteHooks:
         if preview.broken:
             return
         preview.website = self.website
+        if preview.to_write is not None:
+            log.info(f"Preview: wrote {len(preview.to_write)} changed pages and kept the others")
         self.indexing = threading.Thread(
             target=self._index_and_publish_in_background,
             args=(config, self.hub),
