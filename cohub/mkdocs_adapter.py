@@ -629,6 +629,11 @@ class SiteHooks:
         )
         self.indexing.start()
 
+    def on_build_error(self) -> None:
+        """After a failed preview build, rebuild everything next time: what it wrote is not known."""
+        if self.preview is not None:
+            self.preview.fingerprint = None
+
     def on_shutdown(self) -> None:
         """Let a preview's search indexing finish before MkDocs removes the site."""
         self.wait_for_indexing()
