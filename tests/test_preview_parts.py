@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from bench.corpus import make_hub
 from cohub.addresses import case_study_page
@@ -15,14 +16,16 @@ from cohub.corpus import CASE_STUDIES_DIR, Rules
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.hub import Hub, load_hub
 from cohub.outline import read_outline
-from cohub.preview import CaseStudyCache, changed_pages
+from cohub.preview import CaseStudyCache, TemplateCodeCache, changed_pages
 from cohub.preview_page import problems_banner, served_page, with_banner
 from cohub.problems import Problem
-from cohub.related import RelatedConfig
+from cohub.related import RelatedConfig, document_for, find_related, related_documents
 from cohub.website import Website, build_website
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from jinja2.bccache import Bucket
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +171,43 @@ def test_a_served_page_allows_the_reload_script_and_nothing_else() -> None:
     assert reload_hash in policy.group(1).split("script-src", 1)[1].split(";", 1)[0]
     assert "This preview is out of date" not in page
     assert "This preview is out of date" in served_page(built, served, (PROBLEM,))
+
+
+class CountingCache(TemplateCodeCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.compiled = 0
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled += 1
+        super().dump_bytecode(bucket)
+
+
+def test_a_template_is_compiled_again_only_when_its_source_changes(tmp_path: Path) -> None:
+    cache = CountingCache()
+    template = tmp_path / "page.html"
+    template.write_text("<p>{{ words }}</p>", encoding="utf-8")
+
+    def render() -> str:
+        # MkDocs makes a new environment for every build.
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache, autoescape=True)
+        return env.get_template("page.html").render(words="<hello>")
+
+    assert render() == "<p>&lt;hello&gt;</p>"
+    assert render() == "<p>&lt;hello&gt;</p>"
+    assert cache.compiled == 1
+    template.write_text("<div>{{ words }}</div>", encoding="utf-8")
+    assert render() == "<div>&lt;hello&gt;</div>"
+    assert cache.compiled == 2
+
+
+def test_related_case_studies_are_worked_out_again_only_when_the_documents_or_settings_differ(
+    small_hub: Path,
+) -> None:
+    hub = load_hub(small_hub)
+    config = RelatedConfig().with_facets(hub.taxonomy.facets.values())
+    first = find_related([document_for(case_study) for case_study in hub.case_studies], config)
+    assert find_related([document_for(case_study) for case_study in hub.case_studies], config) is first
+    assert find_related([document_for(case_study) for case_study in hub.case_studies], RelatedConfig()) is not first
+    renamed = [replace(document_for(case_study), title="Z") for case_study in hub.case_studies]
+    assert find_related(renamed, config) == related_documents(renamed, config)
