@@ -292,7 +292,9 @@ class SiteHooks:
         """Read and check every case study, before MkDocs empties the site folder.
 
         A broken case study stops the build here, so the last good site
-        stays where it is (and 'mkdocs serve' keeps showing it).
+        stays where it is. A preview ('mkdocs serve') that has built once
+        goes on with the last good hub instead, so that the reload shows
+        the problems over the last good pages.
         """
         preview = self.preview
         hub = load_hub(hub_root(config), preview.case_studies.read_file if preview is not None else None)
@@ -385,13 +387,13 @@ class SiteHooks:
                         inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
                     )
                 )
+        if preview is not None:
+            self._plan_preview(preview, files, config)
         # The hub and its links live until the build ends. Rendering thousands
         # of pages makes Python's garbage collector run often, and each full
         # run would walk all of them again: set them aside until on_post_build.
         # Collect first, or 'mkdocs serve' would set aside the last build's
         # garbage too, and grow with every rebuild.
-        if preview is not None:
-            self._plan_preview(preview, files, config)
         gc.collect()
         gc.freeze()
         return files
