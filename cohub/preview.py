@@ -68,15 +68,18 @@ class CaseStudyCache:
     """
 
     def __init__(self) -> None:
+        self._rules: Rules | None = None
         self._rules_key: object = None
         self._seen: dict[Path, _Seen] = {}
 
     def read_file(self, root: Path, file: Path, rules: Rules) -> Read:
         """Read one case study, as :func:`cohub.corpus.read_file` does, unless it is unchanged since last time."""
-        key = _rules_key(rules)
-        if key != self._rules_key:
-            self._seen.clear()
-            self._rules_key = key
+        # Each read of the hub makes its rules once: compare their contents once per read, not once per file.
+        if rules is not self._rules:
+            key = _rules_key(rules)
+            if key != self._rules_key:
+                self._seen.clear()
+            self._rules, self._rules_key = rules, key
         seen = self._seen.get(file)
         try:
             status = _status(file)

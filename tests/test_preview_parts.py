@@ -56,6 +56,12 @@ def test_the_cache_reads_a_file_again_only_when_its_bytes_change(small_hub: Path
     # Saved again with the same bytes: checked by its digest, not read again.
     os.utime(file, ns=(1, 1))
     assert cache.read_file(small_hub, file, rules) is first
+    # Read against another taxonomy, the same bytes are checked again.
+    other_rules = Rules.for_taxonomy(replace(hub.taxonomy, acronyms={}), read_outline(small_hub))
+    again = cache.read_file(small_hub, file, other_rules)
+    assert again is not first and again == first
+    first = cache.read_file(small_hub, file, rules)
+    assert cache.read_file(small_hub, file, rules) is first
     original = file.read_text(encoding="utf-8")
     try:
         file.write_text(original.replace("## What happened", "## What happened\n\nNew words.", 1), encoding="utf-8")
