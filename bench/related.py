@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.corpus import DEFAULT_SEED, make_hub
 from cohub.hub import load_hub
-from cohub.related import RelatedConfig, document_for, find_related
+from cohub.related import RelatedConfig, document_for, related_documents
 from cohub.website import build_website
 
 
@@ -43,7 +43,7 @@ def run(cases: int, seed: int) -> tuple[float, float, float, int]:
     if hub.problems:
         raise SystemExit(f"bench: the synthetic corpus has problems, first: {hub.problems[0]}")
     started = time.perf_counter()
-    related = find_related(
+    related = related_documents(
         [document_for(case_study) for case_study in hub.case_studies],
         RelatedConfig().with_facets(hub.taxonomy.facets.values()),
     )

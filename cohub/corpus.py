@@ -32,6 +32,8 @@ from cohub.wikilinks import wikilink_problems
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from cohub.readers import ReadOne
+
 CASE_STUDIES_DIR = "case_studies"
 # Addresses among the case studies' pages that are the hub's own.
 RESERVED_SLUGS = frozenset(("index",))
@@ -101,7 +103,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -> Corpus:
+def load_corpus(
+    root: Path, taxonomy: Taxonomy, *, workers: int | None = None, read_one: ReadOne | None = None
+) -> Corpus:
     """Read and check every case study under ``root``.
 
     Args:
@@ -110,6 +114,8 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
         workers: How many processes besides this one read files (see
             ``readers.read_all``); by default, as many as there are spare
             cores for a large hub.
+        read_one: Reads one file; :func:`read_file` unless a preview
+            remembers files it has read (``cohub.preview``).
 
     Returns:
         The corpus: valid case studies and all problems.
@@ -117,7 +123,9 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
     rules = Rules.for_taxonomy(taxonomy, read_outline(root))
     case_studies: list[CaseStudy] = []
     problems: list[Problem] = []
-    for case_study, file_problems in read_all(root, case_study_files(root), _read_file, rules, workers=workers):
+    for case_study, file_problems in read_all(
+        root, case_study_files(root), read_one or read_file, rules, workers=workers
+    ):
         problems.extend(file_problems)
         if case_study is not None:
             case_studies.append(case_study)
@@ -135,7 +143,8 @@ def load_corpus(root: Path, taxonomy: Taxonomy, *, workers: int | None = None) -
     return Corpus(tuple(case_studies), tuple(problems), warnings)
 
 
-def _read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+def read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:
+    """Read and check one case-study file under ``root``, as :func:`read_case_study` does its bytes."""
     path = file.relative_to(root).as_posix()
     # Folders that are links are not searched (see case_study_files); a file that is a link must stay in the hub.
     if file.is_symlink() and not _inside(file, root):

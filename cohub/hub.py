@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from cohub.model import CaseStudy
     from cohub.problems import Problem
+    from cohub.readers import ReadOne
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,13 @@ class Hub:
         return tags_for(case_study, self.taxonomy)
 
 
-def load_hub(root: Path) -> Hub:
-    """Read ``taxonomy/`` and ``case_studies/`` under ``root``."""
+def load_hub(root: Path, read_one: ReadOne | None = None) -> Hub:
+    """Read ``taxonomy/`` and ``case_studies/`` under ``root``, each case study with ``read_one`` if given."""
     taxonomy, taxonomy_problems = load_taxonomy(root)
-    return Hub(root=root, taxonomy=taxonomy, corpus=load_corpus(root, taxonomy), taxonomy_problems=taxonomy_problems)
+    return Hub(
+        root=root,
+        taxonomy=taxonomy,
+        # Files read by worker processes would not reach a preview's memory of them.
+        corpus=load_corpus(root, taxonomy, read_one=read_one, workers=0 if read_one is not None else None),
+        taxonomy_problems=taxonomy_problems,
+    )

@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from markupsafe import escape
 from material.plugins.tags.structure.tag import Tag
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import clean_directory
 
 from cohub.accessibility_statement import accessibility_statement
 from cohub.addresses import LISTING_PAGE, case_study_page
@@ -45,6 +47,8 @@ from cohub.open_data import (
 )
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
+from cohub.preview import CaseStudyCache, Changes, TemplateCodeCache, changed_pages, site_fingerprint
+from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
@@ -66,7 +70,7 @@ from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mentio
 from cohub.wikilinks import resolve_wikilinks
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import date as Date
 
     from jinja2 import Environment
@@ -74,11 +78,13 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import TableOfContents
 
     from cohub.accessibility_statement import AccessibilityStatement
     from cohub.model import CaseStudy
     from cohub.organisation import Organisation
     from cohub.privacy_notice import PrivacyNotice
+    from cohub.problems import Problem
     from cohub.website import GeneratedPage
 
 # A child of MkDocs' logger, so --strict counts its warnings; no prefix, so each
@@ -99,6 +105,59 @@ PUBLIC_SERVICE_TEMPLATES = frozenset(
     }
 )
 MATERIAL_STYLESHEETS = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+# What MkDocs says before each rebuild that keeps the last site; the preview decides what is rebuilt.
+DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page's Markdown and settings (its ``meta``, written out), and what MkDocs made of them."""
+
+    markdown: str
+    meta: str
+    content: str | None
+    toc: TableOfContents
+    title: str | None
+    anchors: frozenset[str]
+
+
+class Preview:
+    """What 'mkdocs serve' keeps from one build to the next, so that a rebuild redoes only what an edit changed.
+
+    The first build is whole. Each rebuild after it reads only the case
+    studies whose files changed (``cohub.preview``), converts only Markdown
+    that differs from last time, and writes only the pages whose templates
+    are given something new; MkDocs keeps every other page as it was. A
+    change to the settings, the templates, the taxonomy or the set of pages
+    rebuilds everything.
+    """
+
+    def __init__(self) -> None:
+        self.case_studies = CaseStudyCache()
+        self.templates = TemplateCodeCache()
+        # MkDocs empties the site folder itself before the first build only.
+        self.keeps_site = False
+        self.website: Website | None = None
+        self.fingerprint: object = None
+        self.rendered: dict[str, RenderedPage] = {}
+        self.sanitised: dict[str, tuple[str, str]] = {}
+        self.contents: dict[str, bytes] = {}
+        self.whole_hub_files: tuple[tuple[str, str], ...] = ()
+        self.changes: Changes | None = None
+        self.problems: tuple[Problem, ...] = ()
+        # Per build: the pages to write (None: all), and whether MkDocs is still reading pages.
+        self.to_write: set[str] | None = None
+        self.reading = True
+        self.broken = False
+
+
+def _unchanged() -> bool:
+    return False
+
+
+class _SkipDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_BUILD_WARNING)
 
 
 class SiteHooks:
@@ -110,6 +169,7 @@ class SiteHooks:
 
     def __init__(self) -> None:
         self.serving = False
+        self.preview: Preview | None = None
         self.indexing: threading.Thread | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
@@ -129,6 +189,7 @@ class SiteHooks:
     def on_startup(self, command: str) -> None:
         """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
         self.serving = command == "serve"
+        self.preview = Preview() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Forget the last build; set up tags, acronyms, first-mention links and related content."""
@@ -233,13 +294,28 @@ class SiteHooks:
         """Read and check every case study, before MkDocs empties the site folder.
 
         A broken case study stops the build here, so the last good site
-        stays where it is (and 'mkdocs serve' keeps showing it).
+        stays where it is. A preview ('mkdocs serve') that has built once
+        goes on with the last good hub instead, so that the reload shows
+        the problems over the last good pages.
         """
-        hub = load_hub(hub_root(config))
+        preview = self.preview
+        hub = load_hub(hub_root(config), preview.case_studies.read_file if preview is not None else None)
+        if preview is not None:
+            preview.reading = True
+            preview.broken = bool(hub.problems) and preview.website is not None
+            preview.problems = hub.problems
         if hub.problems:
             for problem in hub.problems:
                 log.error(str(problem))
             count = len(hub.problems)
+            if preview is not None and preview.website is not None:
+                # The preview keeps showing the last good site, with the problems over every page.
+                log.error(
+                    f"{count} problem{'s' if count != 1 else ''} in the case studies or taxonomy; "
+                    "the preview shows them at the top of every page until they are fixed"
+                )
+                self.hub = preview.website.hub
+                return
             raise PluginError(
                 f"{count} problem{'s' if count != 1 else ''} in the case studies or taxonomy; "
                 "run 'cohub check' to list them"
@@ -257,7 +333,11 @@ class SiteHooks:
         hub = self.hub
         if hub is None:
             raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
-        self.website = build_website(hub, self.related_config, self.statement, self.notice)
+        preview = self.preview
+        if preview is not None and preview.broken and preview.website is not None:
+            self.website = preview.website
+        else:
+            self.website = build_website(hub, self.related_config, self.statement, self.notice)
         self.dates = page_dates(self.website)
         for case_study in hub.case_studies:
             src_uri = case_study_page(case_study.slug)
@@ -276,14 +356,10 @@ class SiteHooks:
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
-        for feed in site_feeds(self.website, config.site_name, config.site_url or ""):
-            files.append(File.generated(config, feed.path, content=render_feed(feed)))
-        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
-        files.append(File.generated(config, JSON_FILE, content=collection_json(data)))
-        files.append(File.generated(config, CSV_FILE, content=collection_csv(data)))
-        files.append(File.generated(config, SCHEMA_FILE, content=collection_json(open_data_schema(hub.taxonomy))))
-        for listing_file in filter_listing(hub.case_studies, hub.taxonomy):
-            files.append(File.generated(config, listing_file.path, content=listing_file.content))
+        if preview is not None:
+            preview.changes = self._preview_changes(preview, config)
+        for path, content in self._whole_hub_files(config, hub):
+            files.append(File.generated(config, path, content=content))
         files.append(
             File.generated(
                 config,
@@ -313,6 +389,8 @@ class SiteHooks:
                         inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
                     )
                 )
+        if preview is not None:
+            self._plan_preview(preview, files, config)
         # The hub and its links live until the build ends. Rendering thousands
         # of pages makes Python's garbage collector run often, and each full
         # run would walk all of them again: set them aside until on_post_build.
@@ -321,6 +399,104 @@ class SiteHooks:
         gc.collect()
         gc.freeze()
         return files
+
+    def _whole_hub_files(self, config: MkDocsConfig, hub: Hub) -> tuple[tuple[str, str], ...]:
+        """The files made from the whole hub: feeds, open data and the lists search shows with no words typed."""
+        preview = self.preview
+        # None of them holds a story's text.
+        if preview is not None and preview.changes is not None and not preview.changes.shown_elsewhere:
+            return preview.whole_hub_files
+        assert self.website is not None
+        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
+        made = (
+            *(
+                (feed.path, render_feed(feed))
+                for feed in site_feeds(self.website, config.site_name, config.site_url or "")
+            ),
+            (JSON_FILE, collection_json(data)),
+            (CSV_FILE, collection_csv(data)),
+            (SCHEMA_FILE, collection_json(open_data_schema(hub.taxonomy))),
+            *((listing.path, listing.content) for listing in filter_listing(hub.case_studies, hub.taxonomy)),
+        )
+        if preview is not None:
+            preview.whole_hub_files = made
+        return made
+
+    def _preview_changes(self, preview: Preview, config: MkDocsConfig) -> Changes | None:
+        """What this preview build changes since the last good one (``None``: everything)."""
+        assert self.website is not None
+        fingerprint = site_fingerprint(Path(config.config_file_path), config.theme.custom_dir)
+        changes = changed_pages(preview.website, self.website) if fingerprint == preview.fingerprint else None
+        preview.fingerprint = fingerprint
+        return changes
+
+    def _plan_preview(self, preview: Preview, files: Files, config: MkDocsConfig) -> None:
+        """Choose the pages this preview build writes; MkDocs keeps the others as the last build left them."""
+        changed = preview.changes
+        if changed is None:
+            preview.to_write = None
+            preview.rendered.clear()
+            if preview.keeps_site:
+                clean_directory(config.site_dir)
+        else:
+            # Hand-written pages are few, and may show anything of the hub but a story's text.
+            hand_written = (file.src_uri for file in files.documentation_pages() if self._hand_written(file))
+            preview.to_write = {*changed.pages, *(hand_written if changed.shown_elsewhere else ())}
+        for file in files.documentation_pages():
+            # MkDocs asks this of every page twice: whether to read it, then whether to write it.
+            file.is_modified = self._preview_writes(preview, file.src_uri)  # type: ignore[method-assign]
+        # Files the hub makes whole (feeds, open data, lists for search) are written again only when they differ.
+        for file in files:
+            if file.is_documentation_page() or file.generated_by is None or file.abs_src_path is not None:
+                continue
+            content = file.content_bytes
+            if preview.to_write is not None and preview.contents.get(file.src_uri) == content:
+                file.is_modified = _unchanged  # type: ignore[method-assign]
+            preview.contents[file.src_uri] = content
+
+    def _hand_written(self, file: File) -> bool:
+        return file.src_uri not in self.pages and file.src_uri not in self.generated
+
+    @staticmethod
+    def _preview_writes(preview: Preview, src_uri: str) -> Callable[[], bool]:
+        def is_modified() -> bool:
+            return preview.reading or preview.to_write is None or src_uri in preview.to_write
+
+        return is_modified
+
+    def on_pre_page(self, page: Page) -> Page:
+        """In a preview, convert a page's Markdown only when it differs from the last build's."""
+        preview = self.preview
+        if preview is None:
+            return page
+        convert = page.render
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            src_uri = page.file.src_uri
+            last = preview.rendered.get(src_uri)
+            if (
+                last is not None
+                and last.markdown == page.markdown
+                and last.meta == repr(page.meta)
+                and preview.to_write is not None
+            ):
+                page.content, page.toc, page._title_from_render = last.content, last.toc, last.title
+                page.present_anchor_ids = set(last.anchors)
+                return
+            convert(config, files)
+            preview.rendered[src_uri] = RenderedPage(
+                page.markdown or "",
+                repr(page.meta),
+                page.content,
+                page.toc,
+                page._title_from_render,
+                frozenset(page.present_anchor_ids or ()),
+            )
+            if preview.to_write is not None:
+                preview.to_write.add(src_uri)
+
+        page.render = render  # type: ignore[method-assign]
+        return page
 
     def on_page_read_source(self, page: Page) -> str | None:
         """Hand MkDocs a case study's body only: the hub has read its front matter."""
@@ -355,15 +531,28 @@ class SiteHooks:
     def on_page_content(self, html: str, page: Page) -> str:
         """Clean a case study's HTML; note any script a page's text holds; tell MkDocs the glossary's anchors."""
         if self._case_study(page) is not None:
-            html = sanitise_story(html)
+            html = self._sanitised(page.file.src_uri, html)
         self.content_scripts[page.file.src_uri] = inline_script_hashes(html)
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and self.website is not None and generated.src_uri == GLOSSARY_PAGE:
             page.present_anchor_ids = {*(page.present_anchor_ids or ()), *self.website.glossary.anchors}
         return html
 
+    def _sanitised(self, src_uri: str, html: str) -> str:
+        if self.preview is None:
+            return sanitise_story(html)
+        last = self.preview.sanitised.get(src_uri)
+        if last is not None and last[0] == html:
+            return last[1]
+        clean = sanitise_story(html)
+        self.preview.sanitised[src_uri] = (html, clean)
+        return clean
+
     def on_env(self, env: Environment) -> Environment:
         """Let templates read the hub and the links between its pages."""
+        if self.preview is not None:
+            self.preview.reading = False
+            env.bytecode_cache = self.preview.templates
         # The comment form is one template, shared with the comment service.
         comments = PackageLoader("cohub.comments", "templates")
         env.loader = ChoiceLoader([env.loader, comments] if env.loader is not None else [comments])
@@ -431,9 +620,15 @@ class SiteHooks:
         page shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
-        if not self.serving:
+        preview = self.preview
+        if preview is None:
             self._index_and_publish(config, self.hub)
             return
+        if preview.broken:
+            return
+        preview.website = self.website
+        if preview.to_write is not None:
+            log.info(f"Preview: wrote {len(preview.to_write)} changed pages and kept the others")
         self.indexing = threading.Thread(
             target=self._index_and_publish_in_background,
             args=(config, self.hub),
@@ -441,6 +636,11 @@ class SiteHooks:
             daemon=True,
         )
         self.indexing.start()
+
+    def on_build_error(self) -> None:
+        """After a failed preview build, rebuild everything next time: what it wrote is not known."""
+        if self.preview is not None:
+            self.preview.fingerprint = None
 
     def on_shutdown(self) -> None:
         """Let a preview's search indexing finish before MkDocs removes the site."""
@@ -476,16 +676,45 @@ class SiteHooks:
         except PluginError as error:
             log.error(str(error))
 
-    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig) -> LiveReloadServer:
-        """Rebuild when a case study or the taxonomy changes."""
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+        """Rebuild when a case study or the taxonomy changes, into the last build's site; let served pages reload."""
         for folder in WATCHED_FOLDERS:
             path = hub_root(config) / folder
             if path.is_dir():
                 server.watch(str(path))
+        preview = self.preview
+        if preview is None:
+            return server
+        preview.keeps_site = keep_site_between_builds(builder)
+        if preview.keeps_site:
+            logging.getLogger("mkdocs.commands.build").addFilter(_SkipDirtyWarning())
+        # MkDocs adds its reload script to each page as it serves it; let the page's policy allow it.
+        add_reload_script = server._inject_js_into_html
+
+        def serve_page(content: bytes, epoch: int) -> bytes:
+            served: bytes = add_reload_script(content, epoch)
+            return served_page(
+                content.decode("utf-8", "surrogateescape"), served.decode("utf-8", "surrogateescape"), preview.problems
+            ).encode("utf-8", "surrogateescape")
+
+        server._inject_js_into_html = serve_page  # type: ignore[method-assign]
         return server
 
     def _case_study(self, page: Page) -> CaseStudy | None:
         return self.pages.get(page.file.src_uri)
+
+
+def keep_site_between_builds(builder: Callable[..., Any]) -> bool:
+    """Have 'mkdocs serve' rebuild into the last build's site folder, as 'mkdocs serve --dirty' does.
+
+    MkDocs 1.6 offers no other way to ask for it from a hook; the preview
+    then chooses which pages are written (``Preview``). Returns whether it could.
+    """
+    names = builder.__code__.co_freevars
+    if "is_dirty" not in names or builder.__closure__ is None:
+        return False
+    builder.__closure__[names.index("is_dirty")].cell_contents = True
+    return True
 
 
 def hub_root(config: MkDocsConfig) -> Path:

@@ -230,7 +230,38 @@ def document_for(case_study: CaseStudy) -> Document:
     )
 
 
+# The last result: a preview rebuilds after each save, and most saves change no document's terms or place in line.
+_last_found: list[tuple[object, RelatedConfig, Mapping[str, tuple[Match, ...]]]] = []
+
+
 def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mapping[str, tuple[Match, ...]]:
+    """The related documents of every document, worked out again only when the result could differ from last time.
+
+    Dates and titles only break ties, so the result depends on them only
+    through the order they put the documents in.
+
+    Args:
+        documents: Every document; keys must be unique.
+        config: Weights, threshold, cut-off and limits.
+
+    Returns:
+        As :func:`related_documents`.
+    """
+    ordered = tuple(sorted(documents, key=_tie_break))
+    signature = tuple((document.key, document.terms) for document in ordered)
+    for last_signature, last_config, found in _last_found:
+        if last_signature == signature and last_config == config:
+            return found
+    found = related_documents(ordered, config)
+    _last_found[:] = [(signature, config, found)]
+    return found
+
+
+def _tie_break(document: Document) -> tuple[int, str, str]:
+    return (-document.date.toordinal(), document.title, document.key)
+
+
+def related_documents(documents: Iterable[Document], config: RelatedConfig) -> Mapping[str, tuple[Match, ...]]:
     """The related documents of every document.
 
     Args:
@@ -242,7 +273,7 @@ def find_related(documents: Iterable[Document], config: RelatedConfig) -> Mappin
         title A to Z, then key A to Z.
     """
     # Index order is the tie-break order, so comparing indexes breaks ties.
-    ordered = sorted(documents, key=lambda document: (-document.date.toordinal(), document.title, document.key))
+    ordered = sorted(documents, key=_tie_break)
     weight_of = config.weight_of
     term_index: dict[tuple[str, str], int] = {}
     term_names: list[tuple[str, str]] = []

@@ -44,6 +44,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _site.on_files(files, config)
 
 
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    return _site.on_pre_page(page)
+
+
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     return _site.on_page_read_source(page)
 
@@ -76,9 +80,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     return _site.on_post_build(config)
 
 
+def on_build_error(error: Exception) -> None:
+    return _site.on_build_error()
+
+
 def on_shutdown() -> None:
     return _site.on_shutdown()
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
-    return _site.on_serve(server, config)
+    return _site.on_serve(server, config, builder)

@@ -59,13 +59,13 @@ def test_the_stock_site_has_the_same_case_studies_and_tags(tmp_path):
     assert "custom_dir" not in config
 
 
-def test_the_preview_benchmark_times_an_edit_until_the_page_shows_it(capsys):
-    assert serve_main(["--cases", "8", "--edits", "1"]) == 0
+def test_the_preview_benchmark_times_edits_of_each_kind_until_the_pages_show_them(capsys):
+    assert serve_main(["--cases", "8", "--edits", "4"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("N=8 edit 1: page shown after ")
-    assert re.fullmatch(
-        r"N=8 first_build=\d+\.\ds edit_shown=\d+\.\ds edit_rebuilt=\d+\.\ds edit_indexed=\d+\.\ds", lines[-1]
-    ), lines[-1]
+    kinds = [re.match(r"N=8 edit \d \((\w+)\): page shown after ", line) for line in lines[:4]]
+    assert [kind.group(1) for kind in kinds if kind] == ["text", "title", "page", "summary"], lines
+    assert re.fullmatch(r"N=8 first_build=\d+\.\ds", lines[-2]), lines[-2]
+    assert re.fullmatch(r"N=8 edit_to_page_s=\d+\.\d edit_to_search_s=\d+\.\d", lines[-1]), lines[-1]
 
 
 def test_the_search_benchmark_ends_with_the_worst_first_query_of_its_list(capsys):
