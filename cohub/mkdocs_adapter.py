@@ -46,6 +46,7 @@ from cohub.open_data import (
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.privacy_notice import privacy_notice
+from cohub.readers import available_cores
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import (
@@ -56,6 +57,7 @@ from cohub.search import (
     search_filters,
     search_vocabulary,
 )
+from cohub.search_stream import StreamingIndex, streams_while_building
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -109,6 +111,10 @@ class SiteHooks:
     def __init__(self) -> None:
         self.serving = False
         self.indexing: threading.Thread | None = None
+        # A build's search index: fed each page as it is written, or afterwards from the pages listed.
+        self.search_index: StreamingIndex | None = None
+        self.search_pages: list[str] = []
+        self.search_failure: str | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -132,6 +138,7 @@ class SiteHooks:
         """Forget the last build; set up tags, acronyms, first-mention links and related content."""
         # The last preview's search index is still being written into the folder this build empties.
         self.wait_for_indexing()
+        self._stop_search_index()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -408,9 +415,30 @@ class SiteHooks:
         return context
 
     def on_post_page(self, output: str, page: Page) -> str:
-        """Give the page its Content-Security-Policy, allowing the theme's inline scripts only."""
+        """Give the page its Content-Security-Policy, allowing the theme's inline scripts only; index it for search."""
         own_scripts = inline_script_hashes(output) - self.content_scripts.get(page.file.src_uri, frozenset())
-        return with_policy(output, content_security_policy(own_scripts, self.form_targets))
+        output = with_policy(output, content_security_policy(own_scripts, self.form_targets))
+        if not self.serving:
+            self._index_page(page.file.dest_uri, output)
+        return output
+
+    def _index_page(self, path: str, html: str) -> None:
+        """Hand a built page to Pagefind now, on a machine with cores to spare, or note it for the end of the build.
+
+        A failure is kept for on_post_build, which fails the build with it
+        once, as it did when the whole site was indexed at the end.
+        """
+        self.search_pages.append(path)
+        if self.search_failure is not None or not streams_while_building(available_cores()):
+            return
+        try:
+            if self.search_index is None:
+                self.search_index = StreamingIndex()
+                self.search_index.start()
+            self.search_index.add_page(path, html)
+        except SearchIndexError as error:
+            self.search_failure = str(error)
+            self._stop_search_index()
 
     def on_post_template(self, output: str, template_name: str) -> str:
         """Give a page made from a template alone (the 404 page) its Content-Security-Policy."""
@@ -426,7 +454,8 @@ class SiteHooks:
         """
         gc.unfreeze()
         if not self.serving:
-            self._index_and_publish(config, self.hub)
+            self._finish_search_index(Path(config.site_dir))
+            self._publish_comments(config, self.hub)
             return
         self.indexing = threading.Thread(
             target=self._index_and_publish_in_background,
@@ -436,9 +465,43 @@ class SiteHooks:
         )
         self.indexing.start()
 
+    def on_build_error(self) -> None:
+        """Stop a build's search indexing when the build fails."""
+        self._stop_search_index()
+
     def on_shutdown(self) -> None:
         """Let a preview's search indexing finish before MkDocs removes the site."""
         self.wait_for_indexing()
+        self._stop_search_index()
+
+    def _finish_search_index(self, site_dir: Path) -> None:
+        """Write the build's search bundle, once every page has been indexed.
+
+        The pages go to Pagefind in the order they were built, whether while
+        rendering or now, from the written site, so both give the same index.
+        """
+        index, pages, failure = self.search_index, self.search_pages, self.search_failure
+        self.search_index, self.search_pages, self.search_failure = None, [], None
+        try:
+            if failure is not None:
+                raise SearchIndexError(failure)
+            if index is None:
+                index = StreamingIndex()
+                index.start()
+                for path in pages:
+                    index.add_page(path, (site_dir / path).read_text(encoding="utf-8"))
+            report = index.write(site_dir)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        finally:
+            if index is not None:
+                index.close()
+        log.info(f"Search: indexed {report.pages} pages, and wrote the index in {report.seconds:.1f} s")
+
+    def _stop_search_index(self) -> None:
+        if self.search_index is not None:
+            self.search_index.close()
+        self.search_index, self.search_pages, self.search_failure = None, [], None
 
     def wait_for_indexing(self) -> None:
         """Wait until the last preview's search index and comments are written."""
@@ -453,6 +516,9 @@ class SiteHooks:
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
+        self._publish_comments(config, hub)
+
+    def _publish_comments(self, config: MkDocsConfig, hub: Hub | None) -> None:
         location = database_location(hub_root(config), None, os.environ)
         if hub is None or not (is_database_url(location) or Path(location).is_file()):
             return

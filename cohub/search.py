@@ -33,6 +33,8 @@ BUNDLE_DIR = "pagefind"
 # match words like "ladder" or "told": the "¶" links beside headings, the
 # labels of a case study's facts and the heading of its credit.
 UNINDEXED_SELECTORS = (".headerlink", ".cohub-facts dt", "#cohub-credit-heading")
+# The attribute that marks the text of a page to index; pages without one are left out.
+BODY_MARKER = "data-pagefind-body"
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         SearchIndexError: When Pagefind is missing or fails (an empty site
             fails), or when no page marks its text for indexing.
     """
-    program = executable or _pagefind_program()
+    program = executable or pagefind_program()
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     command = [
@@ -234,13 +236,12 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         ) from None
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        # Pagefind can print the same error line more than once.
-        lines = dict.fromkeys(line.strip() for line in (result.stderr or result.stdout).splitlines())
-        detail = " ".join(line for line in lines if line)[-500:]
-        raise SearchIndexError(f"the search index was not built: Pagefind failed: {detail}")
-    if "Did not find a data-pagefind-body" in result.stdout:
         raise SearchIndexError(
-            "the search index was not built: no page marks its text with data-pagefind-body; "
+            f"the search index was not built: Pagefind failed: {failure_detail(result.stderr or result.stdout)}"
+        )
+    if f"Did not find a {BODY_MARKER}" in result.stdout:
+        raise SearchIndexError(
+            f"the search index was not built: no page marks its text with {BODY_MARKER}; "
             "check that overrides/main.html is in place",
         )
     return IndexReport(
@@ -252,7 +253,15 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     )
 
 
-def _pagefind_program() -> Path:
+def failure_detail(printed: str) -> str:
+    """What Pagefind printed about a failure, on one line of at most 500 characters."""
+    # Pagefind can print the same error line more than once.
+    lines = dict.fromkeys(line.strip() for line in printed.splitlines())
+    return " ".join(line for line in lines if line)[-500:]
+
+
+def pagefind_program() -> Path:
+    """The Pagefind program that the ``pagefind-bin`` package installed (or ``$PAGEFIND_BINARY_PATH``)."""
     missing = SearchIndexError(
         "the search index was not built: the Pagefind program is missing; "
         "reinstall cohub with 'pip install -e .', which installs pagefind[bin]",

@@ -76,6 +76,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     return _site.on_post_build(config)
 
 
+def on_build_error(error: Exception) -> None:
+    return _site.on_build_error()
+
+
 def on_shutdown() -> None:
     return _site.on_shutdown()
 
