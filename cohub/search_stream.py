@@ -21,6 +21,7 @@ import base64
 import contextlib
 import io
 import json
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -44,6 +45,8 @@ MESSAGE_END = b","
 ENTRY_FILE = "pagefind-entry.json"
 # How long Pagefind may take to stop once told to, before it is killed.
 STOP_SECONDS = 10
+# How many messages may wait for Pagefind to read them before adding a page waits too.
+MESSAGES_AHEAD = 256
 
 
 def streams_while_building(cores: int) -> bool:
@@ -81,6 +84,9 @@ class StreamingIndex:
         self._ended = False
         self._changed = threading.Condition()
         self._reader: threading.Thread | None = None
+        # Pagefind reads a message at a time: writing one can wait, and the build should not.
+        self._outbox: queue.Queue[dict[str, Any] | None] = queue.Queue(MESSAGES_AHEAD)
+        self._writer: threading.Thread | None = None
 
     def start(self) -> None:
         """Start Pagefind and its index.
@@ -104,6 +110,8 @@ class StreamingIndex:
             ) from None
         self._reader = threading.Thread(target=self._read_answers, name="cohub-pagefind-answers", daemon=True)
         self._reader.start()
+        self._writer = threading.Thread(target=self._write_messages, name="cohub-pagefind-pages", daemon=True)
+        self._writer.start()
         answer = self._wait_for(self._send({"type": "NewIndex", "config": {"exclude_selectors": UNINDEXED_SELECTORS}}))
         self._index_id = int(answer["index_id"])
 
@@ -162,9 +170,10 @@ class StreamingIndex:
     def close(self) -> None:
         """Stop Pagefind and forget the index; safe to call more than once."""
         self._stop()
-        if self._reader is not None:
-            self._reader.join()
-            self._reader = None
+        for thread in (self._writer, self._reader):
+            if thread is not None:
+                thread.join()
+        self._writer = self._reader = None
         if self._process is not None and self._process.stdout is not None:
             self._process.stdout.close()
         self._stderr.close()
@@ -176,6 +185,9 @@ class StreamingIndex:
             return
         # The end of its input stops Pagefind once it has finished writing: its answer to
         # WriteFiles can come before the last files are complete.
+        if self._writer is not None and self._writer.is_alive():
+            self._outbox.put(None)
+            self._writer.join()
         if process.stdin is not None:
             with contextlib.suppress(OSError):
                 process.stdin.close()
@@ -187,18 +199,32 @@ class StreamingIndex:
                 process.wait()
 
     def _send(self, payload: dict[str, Any]) -> int:
-        process = self._process
-        if process is None or process.stdin is None:
+        """Queue a message for Pagefind; returns its number, which its answer carries."""
+        if self._writer is None:
             raise SearchIndexError("the search index was not built: Pagefind was not started")
         self._last_id += 1
-        message = json.dumps({"message_id": self._last_id, "payload": payload}).encode("utf-8")
-        try:
-            process.stdin.write(base64.b64encode(message) + MESSAGE_END)
-            process.stdin.flush()
-        except (BrokenPipeError, ValueError):
-            self._raise_if_failed()
-            raise SearchIndexError(self._stopped_message()) from None
+        self._outbox.put({"message_id": self._last_id, "payload": payload})
         return self._last_id
+
+    def _write_messages(self) -> None:
+        """Write the queued messages to Pagefind until told to stop (runs in its own thread).
+
+        Once Pagefind stops reading, the rest are dropped: what it printed says why.
+        """
+        assert self._process is not None and self._process.stdin is not None
+        stdin = self._process.stdin
+        failed = False
+        while (message := self._outbox.get()) is not None:
+            if failed:
+                continue
+            try:
+                stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + MESSAGE_END)
+                stdin.flush()
+            except (OSError, ValueError):
+                failed = True
+                with self._changed:
+                    self._ended = True
+                    self._changed.notify_all()
 
     def _wait_for(self, message_id: int) -> dict[str, Any]:
         with self._changed:
