@@ -110,6 +110,7 @@ class SiteHooks:
 
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False
         self.indexing: threading.Thread | None = None
         # A build's search index: fed each page as it is written, or afterwards from the pages listed.
         self.search_index: StreamingIndex | None = None
@@ -130,9 +131,11 @@ class SiteHooks:
         self.statement: AccessibilityStatement | None = None
         self.notice: PrivacyNotice | None = None
 
-    def on_startup(self, command: str) -> None:
-        """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
+    def on_startup(self, command: str, dirty: bool = False) -> None:
+        """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it,
+        and whether it rebuilds changed pages only ('--dirty')."""
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Forget the last build; set up tags, acronyms, first-mention links and related content."""
@@ -418,7 +421,7 @@ class SiteHooks:
         """Give the page its Content-Security-Policy, allowing the theme's inline scripts only; index it for search."""
         own_scripts = inline_script_hashes(output) - self.content_scripts.get(page.file.src_uri, frozenset())
         output = with_policy(output, content_security_policy(own_scripts, self.form_targets))
-        if not self.serving:
+        if not self.serving and not self.dirty:
             self._index_page(page.file.dest_uri, output)
         return output
 
@@ -449,10 +452,16 @@ class SiteHooks:
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for search, then write in the comments approved so far.
 
-        A preview ('mkdocs serve') does both in the background, so an edited
-        page shows as soon as it is rebuilt; its search catches up seconds later.
+        A whole build has handed Pagefind each page as it was written, and
+        writes the search bundle now. A preview ('mkdocs serve') indexes the
+        site and writes the comments in the background, so an edited page
+        shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
+        if self.dirty and not self.serving:
+            # Only the changed pages were built: index every page on disk.
+            self._index_and_publish(config, self.hub)
+            return
         if not self.serving:
             self._finish_search_index(Path(config.site_dir))
             self._publish_comments(config, self.hub)

@@ -160,3 +160,25 @@ def test_a_program_that_stops_halfway_through_a_build_fails_it_once(hub, tmp_pat
         build_hub(hub, tmp_path / "site")
     failures = [record.getMessage() for record in caplog.records if "Pagefind failed" in record.getMessage()]
     assert failures == ["the search index was not built: Pagefind failed: Error: the disk is full"]
+
+
+def mkdocs_build(root, *options: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", *options],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
+    )
+
+
+def test_a_dirty_build_indexes_every_page_on_disk_not_only_those_it_rebuilt(hub):
+    mkdocs_build(hub)
+    entry = hub / "site" / "pagefind" / "pagefind-entry.json"
+    indexed = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    story = next((hub / "case_studies").glob("[!_]*.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    mkdocs_build(hub, "--dirty")
+    assert json.loads(entry.read_text(encoding="utf-8"))["languages"].keys() == indexed.keys()
+    for language, details in json.loads(entry.read_text(encoding="utf-8"))["languages"].items():
+        assert details["page_count"] == indexed[language]["page_count"] > 1
