@@ -77,12 +77,12 @@ class Build:
         pagefind_peak_mb: Pagefind's largest resident size (0 when not run).
         seconds: The whole build's wall time, search index included.
         pagefind_seconds: What the build's log says the search index took
-            (0 when it says nothing).
+            (None when it says nothing).
     """
 
     pages: int
     seconds: float
-    pagefind_seconds: float
+    pagefind_seconds: float | None
     peak_mb: float
     pagefind_peak_mb: float = 0.0
 
@@ -215,7 +215,7 @@ def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
     return Build(
         pages=pages,
         seconds=seconds,
-        pagefind_seconds=float(pagefind[1]) if pagefind else 0.0,
+        pagefind_seconds=float(pagefind[1]) if pagefind else None,
         peak_mb=sampler.build_peak_kb / 1024,
         pagefind_peak_mb=sampler.pagefind_peak_kb / 1024,
     )
@@ -242,7 +242,7 @@ def hub_command(hub: Path) -> list[str]:
 def describe(cases: int, round_number: int, name: str, build: Build) -> str:
     search = (
         f" (search index {build.pagefind_seconds:.1f} s at the end, Pagefind peak {build.pagefind_peak_mb:.0f} MB)"
-        if build.pagefind_seconds
+        if build.pagefind_seconds is not None
         else ""
     )
     return (
@@ -311,7 +311,7 @@ class Rounds:
 
     @property
     def pagefind_seconds(self) -> float:
-        return statistics.median(build.pagefind_seconds for build in self.hub)
+        return statistics.median(build.pagefind_seconds or 0.0 for build in self.hub)
 
     @property
     def pagefind_peak_mb(self) -> float:

@@ -505,7 +505,10 @@ class SiteHooks:
         finally:
             if index is not None:
                 index.close()
-        log.info(f"Search: indexed {report.pages} pages, and wrote the index in {report.seconds:.1f} s")
+        log.info(
+            f"Search: indexed {report.pages} pages, and finished the index "
+            f"in {report.seconds:.1f} s after the last page"
+        )
 
     def _stop_search_index(self) -> None:
         if self.search_index is not None:
