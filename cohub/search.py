@@ -70,9 +70,11 @@ class IndexReport:
     Attributes:
         bundle: The folder holding the search bundle.
         pages: How many pages were indexed.
-        words: How many distinct words were indexed.
-        filters: How many filters were indexed.
-        seconds: How long indexing took.
+        words: How many distinct words were indexed (0 when Pagefind does
+            not say: its service mode does not).
+        filters: How many filters were indexed (0 likewise).
+        seconds: How long indexing took; for pages handed over during the
+            build, how long it took after the last one.
     """
 
     bundle: Path
