@@ -182,3 +182,21 @@ def test_a_dirty_build_indexes_every_page_on_disk_not_only_those_it_rebuilt(hub)
     assert json.loads(entry.read_text(encoding="utf-8"))["languages"].keys() == indexed.keys()
     for language, details in json.loads(entry.read_text(encoding="utf-8"))["languages"].items():
         assert details["page_count"] == indexed[language]["page_count"] > 1
+
+
+def test_on_one_core_a_failing_program_fails_the_build_once_too(hub, tmp_path, monkeypatch, caplog):
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    cores = available_cores_set()
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+            build_hub(hub, tmp_path / "site")
+    finally:
+        os.sched_setaffinity(0, cores)
+    failures = [record.getMessage() for record in caplog.records if "Pagefind failed" in record.getMessage()]
+    assert failures == ["the search index was not built: Pagefind failed: Error: out of memory"]
+    # The pages were all written before Pagefind was asked for anything.
+    assert (tmp_path / "site" / "index.html").is_file()
