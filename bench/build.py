@@ -1,27 +1,30 @@
-"""Build benchmark: the whole hub against a stock Material build of the same corpus.
+"""Build benchmark: the hub's whole build against stock Material's, search included on both sides.
 
     python -m bench.build --cases 2000 --cases 5000
 
 For each size it writes one synthetic hub (``bench/corpus.py``) and, from the
 same case studies, a stock Material site: the hub's own pages and Markdown
 settings, each case study as an ordinary page carrying the tags the hub gives
-it, Material's tags plugin, case studies out of the nav, and no hooks,
-template overrides or Pagefind. Then it builds the two in turn, alternating,
-``--rounds`` times each, every build a fresh process writing a fresh folder:
+it, Material's tags plugin and its own search plugin, case studies out of the
+nav, and no hooks, template overrides or Pagefind. Then it builds the two in
+turn, alternating, ``--rounds`` times each, every build a fresh process
+writing a fresh folder:
 
-- stock: ``mkdocs build --strict`` of the stock site;
-- hub: ``cohub build`` of the hub, which indexes the site with Pagefind at
-  the end. Pagefind's time, read from the build's log, is printed apart and
-  left out of the hub's time, since indexing is a separate step.
+- stock: ``mkdocs build --strict`` of the stock site, which writes
+  Material's search index as part of the build;
+- hub: ``cohub build`` of the hub, which indexes the site with Pagefind,
+  page by page while it renders where it has a core to spare. Its time is
+  the whole build's, search index included; the time the build's log gives
+  for the search index after the last page is printed as well.
 
 Each build prints its pages, wall time, milliseconds per page and peak memory
 (resident size, sampled from /proc every 100 ms: the build's own processes
 together, and Pagefind apart). The last lines, one per size, give the
 median time of each, the median of the rounds' hub/stock ratios (each
 round builds the two one straight after the other, so a slow spell of a
-shared machine affects both) and the largest peak:
+shared machine affects both) and the largest peaks:
 
-    N=2000 stock=12.3s hub=13.1s ratio=1.07 hub_peak_mb=410
+    N=2000 stock=12.3s hub=13.1s ratio=1.07 hub_peak_mb=410 pagefind_peak_mb=700
 
 ``--profile FOLDER`` also runs one hub build per size under cProfile, saves
 the profile as ``FOLDER/hub-N.prof`` and prints where the time went.
@@ -53,10 +56,12 @@ from bench.corpus import DEFAULT_SEED, make_hub
 from cohub.hub import load_hub
 from cohub.wikilinks import resolve_wikilinks
 
-TARGET_RATIO = 1.15
+TARGET_RATIO = 1.3
 TARGET_SCALING = 2.6
 TARGET_PEAK_MB = 1024
-PAGEFIND_LINE = re.compile(r"Search: indexed \d+ pages and \d+ words in ([\d.]+) s")
+TARGET_PAGEFIND_PEAK_MB = 1536
+# The build's log line for the search index: the time it took after the last page was written.
+PAGEFIND_LINE = re.compile(r"Search: indexed \d+ pages.*? in ([\d.]+) s")
 # Pages the hub writes from its own templates; the stock site gets plain
 # stand-ins so that links to them from the hub's pages still resolve.
 STAND_INS = {"glossary.md": "# Glossary\n", "case-studies/index.md": "# Case studies\n"}
@@ -70,22 +75,20 @@ class Build:
         peak_mb: The largest resident size of the build's own processes
             (``cohub``, MkDocs), Pagefind left out.
         pagefind_peak_mb: Pagefind's largest resident size (0 when not run).
+        seconds: The whole build's wall time, search index included.
+        pagefind_seconds: What the build's log says the search index took
+            (None when it says nothing).
     """
 
     pages: int
     seconds: float
-    pagefind_seconds: float
+    pagefind_seconds: float | None
     peak_mb: float
     pagefind_peak_mb: float = 0.0
 
     @property
-    def build_seconds(self) -> float:
-        """The build's time without search indexing."""
-        return self.seconds - self.pagefind_seconds
-
-    @property
     def ms_per_page(self) -> float:
-        return self.build_seconds / self.pages * 1000
+        return self.seconds / self.pages * 1000
 
 
 def write_stock_site(hub_root: Path, target: Path) -> Path:
@@ -130,7 +133,8 @@ def write_stock_site(hub_root: Path, target: Path) -> Path:
         if not (isinstance(extension, str) and extension.startswith("cohub."))
     ]
     config["extra"].pop("cohub", None)
-    config["plugins"] = ["tags"]
+    # Material's own search plugin, as a stock site has it: its index is part of the build.
+    config["plugins"] = ["search", "tags"]
     config["nav"] = [entry for entry in config["nav"] if (docs / next(iter(entry.values()))).is_file()]
     config["not_in_nav"] = "/tags.md\n/case-studies/\n"
     (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -211,7 +215,7 @@ def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
     return Build(
         pages=pages,
         seconds=seconds,
-        pagefind_seconds=float(pagefind[1]) if pagefind else 0.0,
+        pagefind_seconds=float(pagefind[1]) if pagefind else None,
         peak_mb=sampler.build_peak_kb / 1024,
         pagefind_peak_mb=sampler.pagefind_peak_kb / 1024,
     )
@@ -237,12 +241,12 @@ def hub_command(hub: Path) -> list[str]:
 
 def describe(cases: int, round_number: int, name: str, build: Build) -> str:
     search = (
-        f" + Pagefind {build.pagefind_seconds:.1f} s (peak {build.pagefind_peak_mb:.0f} MB)"
-        if build.pagefind_seconds
+        f" (search index {build.pagefind_seconds:.1f} s at the end, Pagefind peak {build.pagefind_peak_mb:.0f} MB)"
+        if build.pagefind_seconds is not None
         else ""
     )
     return (
-        f"N={cases} round {round_number} {name:>5}: {build.pages} pages in {build.build_seconds:.1f} s"
+        f"N={cases} round {round_number} {name:>5}: {build.pages} pages in {build.seconds:.1f} s"
         f"{search}, {build.ms_per_page:.1f} ms per page, peak {build.peak_mb:.0f} MB"
     )
 
@@ -290,16 +294,16 @@ class Rounds:
 
     @property
     def stock_seconds(self) -> float:
-        return statistics.median(build.build_seconds for build in self.stock)
+        return statistics.median(build.seconds for build in self.stock)
 
     @property
     def hub_seconds(self) -> float:
-        return statistics.median(build.build_seconds for build in self.hub)
+        return statistics.median(build.seconds for build in self.hub)
 
     @property
     def ratio(self) -> float:
         pairs = zip(self.stock, self.hub, strict=True)
-        return statistics.median(hub.build_seconds / stock.build_seconds for stock, hub in pairs)
+        return statistics.median(hub.seconds / stock.seconds for stock, hub in pairs)
 
     @property
     def hub_peak_mb(self) -> float:
@@ -307,7 +311,7 @@ class Rounds:
 
     @property
     def pagefind_seconds(self) -> float:
-        return statistics.median(build.pagefind_seconds for build in self.hub)
+        return statistics.median(build.pagefind_seconds or 0.0 for build in self.hub)
 
     @property
     def pagefind_peak_mb(self) -> float:
@@ -358,10 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {cases: run(cases, args.rounds, args.seed, args.profile) for cases in sizes}
     for cases, result in results.items():
         print(
-            f"N={cases} Pagefind indexing (separate step): {result.pagefind_seconds:.1f} s, "
-            f"peak {result.pagefind_peak_mb:.0f} MB; hub/stock {result.ratio:.2f} "
-            f"(target at most {TARGET_RATIO}); hub peak {result.hub_peak_mb:.0f} MB "
-            f"(target at most {TARGET_PEAK_MB} MB)"
+            f"N={cases} whole builds, search included: hub/stock {result.ratio:.2f} "
+            f"(target at most {TARGET_RATIO} at 2000); hub peak {result.hub_peak_mb:.0f} MB "
+            f"(target at most {TARGET_PEAK_MB} MB at 5000); Pagefind peak {result.pagefind_peak_mb:.0f} MB "
+            f"(target at most {TARGET_PAGEFIND_PEAK_MB} MB at 5000); search index in the log "
+            f"{result.pagefind_seconds:.1f} s"
         )
     ordered = sorted(results)
     for smaller, larger in itertools.pairwise(ordered):
@@ -374,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     for cases, result in results.items():
         print(
             f"N={cases} stock={result.stock_seconds:.1f}s hub={result.hub_seconds:.1f}s "
-            f"ratio={result.ratio:.2f} hub_peak_mb={result.hub_peak_mb:.0f}"
+            f"ratio={result.ratio:.2f} hub_peak_mb={result.hub_peak_mb:.0f} "
+            f"pagefind_peak_mb={result.pagefind_peak_mb:.0f}"
         )
     return 0
 

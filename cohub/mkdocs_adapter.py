@@ -50,18 +50,21 @@ from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.preview import CaseStudyCache, Changes, TemplateCodeCache, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
+from cohub.readers import available_cores
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import (
     BUNDLE_DIR,
     SearchIndexError,
     case_study_search,
+    finish_index,
     index_site,
     page_search,
     search_filters,
     search_vocabulary,
 )
 from cohub.search_order import NEWEST_FIRST_FILE
+from cohub.search_stream import StreamingIndex, streams_while_building
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -170,7 +173,12 @@ class SiteHooks:
     def __init__(self) -> None:
         self.serving = False
         self.preview: Preview | None = None
+        self.dirty = False
         self.indexing: threading.Thread | None = None
+        # A build's search index: fed each page as it is written, or afterwards from the pages listed.
+        self.search_index: StreamingIndex | None = None
+        self.search_pages: list[str] = []
+        self.search_failure: str | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -186,15 +194,18 @@ class SiteHooks:
         self.statement: AccessibilityStatement | None = None
         self.notice: PrivacyNotice | None = None
 
-    def on_startup(self, command: str) -> None:
-        """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it."""
+    def on_startup(self, command: str, dirty: bool = False) -> None:
+        """Note whether MkDocs is previewing the site ('mkdocs serve') rather than building it,
+        and whether it rebuilds changed pages only ('--dirty')."""
         self.serving = command == "serve"
         self.preview = Preview() if self.serving else None
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Forget the last build; set up tags, acronyms, first-mention links and related content."""
         # The last preview's search index is still being written into the folder this build empties.
         self.wait_for_indexing()
+        self._stop_search_index()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -603,9 +614,30 @@ class SiteHooks:
         return context
 
     def on_post_page(self, output: str, page: Page) -> str:
-        """Give the page its Content-Security-Policy, allowing the theme's inline scripts only."""
+        """Give the page its Content-Security-Policy, allowing the theme's inline scripts only; index it for search."""
         own_scripts = inline_script_hashes(output) - self.content_scripts.get(page.file.src_uri, frozenset())
-        return with_policy(output, content_security_policy(own_scripts, self.form_targets))
+        output = with_policy(output, content_security_policy(own_scripts, self.form_targets))
+        if not self.serving and not self.dirty:
+            self._index_page(page.file.dest_uri, output)
+        return output
+
+    def _index_page(self, path: str, html: str) -> None:
+        """Hand a built page to Pagefind now, on a machine with cores to spare, or note it for the end of the build.
+
+        A failure is kept for on_post_build, which fails the build with it
+        once, as it did when the whole site was indexed at the end.
+        """
+        self.search_pages.append(path)
+        if self.search_failure is not None or not streams_while_building(available_cores()):
+            return
+        try:
+            if self.search_index is None:
+                self.search_index = StreamingIndex()
+                self.search_index.start()
+            self.search_index.add_page(path, html)
+        except SearchIndexError as error:
+            self.search_failure = str(error)
+            self._stop_search_index()
 
     def on_post_template(self, output: str, template_name: str) -> str:
         """Give a page made from a template alone (the 404 page) its Content-Security-Policy."""
@@ -616,13 +648,20 @@ class SiteHooks:
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for search, then write in the comments approved so far.
 
-        A preview ('mkdocs serve') does both in the background, so an edited
-        page shows as soon as it is rebuilt; its search catches up seconds later.
+        A whole build has handed Pagefind each page as it was written, and
+        writes the search bundle now. A preview ('mkdocs serve') indexes the
+        site and writes the comments in the background, so an edited page
+        shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
         preview = self.preview
         if preview is None:
-            self._index_and_publish(config, self.hub)
+            if self.dirty:
+                # Only the changed pages were built: index every page on disk.
+                self._index_and_publish(config, self.hub)
+            else:
+                self._finish_search_index(Path(config.site_dir), self.hub)
+                self._publish_comments(config, self.hub)
             return
         if preview.broken:
             return
@@ -638,13 +677,49 @@ class SiteHooks:
         self.indexing.start()
 
     def on_build_error(self) -> None:
-        """After a failed preview build, rebuild everything next time: what it wrote is not known."""
+        """Stop a build's search indexing; after a failed preview build, rebuild everything next time
+        (what it wrote is not known)."""
+        self._stop_search_index()
         if self.preview is not None:
             self.preview.fingerprint = None
 
     def on_shutdown(self) -> None:
         """Let a preview's search indexing finish before MkDocs removes the site."""
         self.wait_for_indexing()
+        self._stop_search_index()
+
+    def _finish_search_index(self, site_dir: Path, hub: Hub | None) -> None:
+        """Write the build's search bundle, once every page has been indexed.
+
+        The pages go to Pagefind in the order they were built, whether while
+        rendering or now, from the written site, so both give the same index.
+        """
+        index, pages, failure = self.search_index, self.search_pages, self.search_failure
+        self.search_index, self.search_pages, self.search_failure = None, [], None
+        try:
+            if failure is not None:
+                raise SearchIndexError(failure)
+            if index is None:
+                index = StreamingIndex()
+                index.start()
+                for path in pages:
+                    index.add_page(path, (site_dir / path).read_text(encoding="utf-8"))
+            report = index.write(site_dir)
+            finish_index(report.bundle, case_study_dates(hub))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        finally:
+            if index is not None:
+                index.close()
+        log.info(
+            f"Search: indexed {report.pages} pages, and finished the index "
+            f"in {report.seconds:.1f} s after the last page"
+        )
+
+    def _stop_search_index(self) -> None:
+        if self.search_index is not None:
+            self.search_index.close()
+        self.search_index, self.search_pages, self.search_failure = None, [], None
 
     def wait_for_indexing(self) -> None:
         """Wait until the last preview's search index and comments are written."""
@@ -655,11 +730,13 @@ class SiteHooks:
     def _index_and_publish(self, config: MkDocsConfig, hub: Hub | None) -> None:
         # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
         try:
-            dates = {case_study.url: case_study.date for case_study in hub.case_studies} if hub is not None else {}
-            report = index_site(Path(config.site_dir), dates)
+            report = index_site(Path(config.site_dir), case_study_dates(hub))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
+        self._publish_comments(config, hub)
+
+    def _publish_comments(self, config: MkDocsConfig, hub: Hub | None) -> None:
         location = database_location(hub_root(config), None, os.environ)
         if hub is None or not (is_database_url(location) or Path(location).is_file()):
             return
@@ -715,6 +792,11 @@ def keep_site_between_builds(builder: Callable[..., Any]) -> bool:
         return False
     builder.__closure__[names.index("is_dirty")].cell_contents = True
     return True
+
+
+def case_study_dates(hub: Hub | None) -> dict[str, Date]:
+    """Each case study's address and date, for the search page's newest first."""
+    return {case_study.url: case_study.date for case_study in hub.case_studies} if hub is not None else {}
 
 
 def hub_root(config: MkDocsConfig) -> Path:

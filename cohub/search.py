@@ -49,6 +49,8 @@ UNINDEXED_SELECTORS = (
     ".cohub-set-wording",
     ".cohub-comments-section",
 )
+# The attribute that marks the text of a page to index; pages without one are left out.
+BODY_MARKER = "data-pagefind-body"
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,11 @@ class IndexReport:
     Attributes:
         bundle: The folder holding the search bundle.
         pages: How many pages were indexed.
-        words: How many distinct words were indexed.
-        filters: How many filters were indexed.
-        seconds: How long indexing took.
+        words: How many distinct words were indexed (0 when Pagefind does
+            not say: its service mode does not).
+        filters: How many filters were indexed (0 likewise).
+        seconds: How long indexing took; for pages handed over during the
+            build, how long it took after the last one.
     """
 
     bundle: Path
@@ -223,7 +227,7 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         SearchIndexError: When Pagefind is missing or fails (an empty site
             fails), or when no page marks its text for indexing.
     """
-    program = executable or _pagefind_program()
+    program = executable or pagefind_program()
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     command = [
@@ -245,13 +249,12 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         ) from None
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        # Pagefind can print the same error line more than once.
-        lines = dict.fromkeys(line.strip() for line in (result.stderr or result.stdout).splitlines())
-        detail = " ".join(line for line in lines if line)[-500:]
-        raise SearchIndexError(f"the search index was not built: Pagefind failed: {detail}")
-    if "Did not find a data-pagefind-body" in result.stdout:
         raise SearchIndexError(
-            "the search index was not built: no page marks its text with data-pagefind-body; "
+            f"the search index was not built: Pagefind failed: {failure_detail(result.stderr or result.stdout)}"
+        )
+    if f"Did not find a {BODY_MARKER}" in result.stdout:
+        raise SearchIndexError(
+            f"the search index was not built: no page marks its text with {BODY_MARKER}; "
             "check that overrides/main.html is in place",
         )
     return IndexReport(
@@ -274,15 +277,36 @@ def index_site(site_dir: Path, dates: Mapping[str, date]) -> IndexReport:
         SearchIndexError: When Pagefind fails, or its bundle cannot be read.
     """
     report = build_index(site_dir)
-    try:
-        write_newest_first(report.bundle, dates)
-    except SearchOrderError as error:
-        raise SearchIndexError(f"the search index was not finished: {error}") from None
-    recompress_metadata(report.bundle)
+    finish_index(report.bundle, dates)
     return report
 
 
-def _pagefind_program() -> Path:
+def finish_index(bundle: Path, dates: Mapping[str, date]) -> None:
+    """Write the case studies' order beside a written bundle, and shrink the metadata every search fetches.
+
+    Args:
+        bundle: The search bundle Pagefind wrote.
+        dates: Each case study's address (``case-studies/x/``) and date.
+
+    Raises:
+        SearchIndexError: When the bundle cannot be read.
+    """
+    try:
+        write_newest_first(bundle, dates)
+    except SearchOrderError as error:
+        raise SearchIndexError(f"the search index was not finished: {error}") from None
+    recompress_metadata(bundle)
+
+
+def failure_detail(printed: str) -> str:
+    """What Pagefind printed about a failure, on one line of at most 500 characters."""
+    # Pagefind can print the same error line more than once.
+    lines = dict.fromkeys(line.strip() for line in printed.splitlines())
+    return " ".join(line for line in lines if line)[-500:]
+
+
+def pagefind_program() -> Path:
+    """The Pagefind program that the ``pagefind-bin`` package installed (or ``$PAGEFIND_BINARY_PATH``)."""
     missing = SearchIndexError(
         "the search index was not built: the Pagefind program is missing; "
         "reinstall cohub with 'pip install -e .', which installs pagefind[bin]",

@@ -27,7 +27,7 @@ _site = SiteHooks()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    return _site.on_startup(command)
+    return _site.on_startup(command, dirty)
 
 
 # Runs before Material's tags plugin reads its allowed tags.

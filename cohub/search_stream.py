@@ -1,0 +1,288 @@
+"""Indexing pages for search while the site is being built, through Pagefind's service.
+
+``pagefind --service`` keeps an index in memory and takes pages over its
+standard input as they are written, so Pagefind reads and parses them on
+another core while the site generator renders the rest; the bundle is
+written once, at the end. The pages go in in the order they are added, and
+Pagefind numbers them in that order, so a build that adds the same pages in
+the same order gets the same index whether they were added while rendering or
+afterwards (:func:`streams_while_building` decides which).
+
+The messages are Pagefind's own: each a JSON object, Base64-encoded and ended
+by a comma, in both directions. This module speaks them itself rather than
+through the ``pagefind`` package's asynchronous wrapper, which reads one
+answer every tenth of a second (ten minutes for 6,000 pages) and waits for
+ever when the program dies. It does not import MkDocs.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from cohub.search import (
+    BODY_MARKER,
+    BUNDLE_DIR,
+    UNINDEXED_SELECTORS,
+    IndexReport,
+    SearchIndexError,
+    failure_detail,
+    pagefind_program,
+)
+
+MESSAGE_END = b","
+# The file of the bundle that names the others: written last.
+ENTRY_FILE = "pagefind-entry.json"
+# How long Pagefind may take to stop once told to, before it is killed.
+STOP_SECONDS = 10
+# How many messages may wait for Pagefind to read them before adding a page waits too.
+MESSAGES_AHEAD = 256
+
+
+def streams_while_building(cores: int) -> bool:
+    """Whether pages go to Pagefind while the site renders, rather than after it.
+
+    With one core the two would only take turns on it, and Pagefind would hold
+    its memory for the whole build: the pages go in once the site is written.
+    """
+    return cores > 1
+
+
+class StreamingIndex:
+    """One Pagefind index fed page by page, written to a site's bundle folder at the end.
+
+    Call :meth:`add_page` for each built page, in a fixed order, then
+    :meth:`write`; :meth:`close` stops Pagefind whatever happened (a build that
+    failed halfway). Only pages that mark their text with
+    ``data-pagefind-body`` are sent: Pagefind leaves the others out of an
+    index that has any such page.
+    """
+
+    def __init__(self, executable: Path | None = None) -> None:
+        self._program = executable or pagefind_program()
+        self._process: subprocess.Popen[bytes] | None = None
+        # What Pagefind prints, to say why it failed; open until close().
+        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        # An empty folder to run in, so that no stray pagefind.yml can change the index.
+        self._folder = tempfile.TemporaryDirectory(prefix="cohub-pagefind-")
+        self._index_id = 0
+        self._last_id = 0
+        self._sent_pages = 0
+        self._indexed_pages = 0
+        self._errors: list[str] = []
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._ended = False
+        self._changed = threading.Condition()
+        self._reader: threading.Thread | None = None
+        # Pagefind reads a message at a time: writing one can wait, and the build should not.
+        self._outbox: queue.Queue[dict[str, Any] | None] = queue.Queue(MESSAGES_AHEAD)
+        self._writer: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start Pagefind and its index.
+
+        Raises:
+            SearchIndexError: When Pagefind cannot run or does not answer.
+        """
+        try:
+            self._process = subprocess.Popen(
+                [str(self._program), "--service"],
+                cwd=self._folder.name,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        except OSError as error:
+            self.close()
+            raise SearchIndexError(
+                f"the search index was not built: Pagefind could not run ({error.strerror or error}); "
+                "reinstall cohub with 'pip install -e .'",
+            ) from None
+        self._reader = threading.Thread(target=self._read_answers, name="cohub-pagefind-answers", daemon=True)
+        self._reader.start()
+        self._writer = threading.Thread(target=self._write_messages, name="cohub-pagefind-pages", daemon=True)
+        self._writer.start()
+        answer = self._wait_for(self._send({"type": "NewIndex", "config": {"exclude_selectors": UNINDEXED_SELECTORS}}))
+        self._index_id = int(answer["index_id"])
+
+    def add_page(self, path: str, html: str) -> None:
+        """Send one built page to Pagefind, which indexes it while the caller goes on.
+
+        Args:
+            path: The page's file inside the site, such as
+                ``case-studies/a-story/index.html``; Pagefind makes its
+                address from it.
+            html: The page as written.
+
+        Raises:
+            SearchIndexError: When Pagefind has stopped.
+        """
+        if BODY_MARKER not in html:
+            return
+        self._send(
+            {"type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None, "file_contents": html}
+        )
+        self._sent_pages += 1
+
+    def write(self, site_dir: Path) -> IndexReport:
+        """Wait for every page to be indexed, then write the bundle into ``site_dir``, replacing any earlier one.
+
+        Raises:
+            SearchIndexError: When Pagefind failed on a page or stopped, or
+                when no page marked its text for indexing.
+        """
+        started = time.perf_counter()
+        with self._changed:
+            self._changed.wait_for(lambda: self._ended or self._indexed_pages + len(self._errors) >= self._sent_pages)
+        self._raise_if_failed()
+        if self._sent_pages == 0:
+            raise SearchIndexError(
+                f"the search index was not built: no page marks its text with {BODY_MARKER}; "
+                "check that overrides/main.html is in place",
+            )
+        bundle = site_dir / BUNDLE_DIR
+        shutil.rmtree(bundle, ignore_errors=True)
+        self._wait_for(self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)}))
+        self._stop()
+        if self._process is not None and self._process.returncode != 0:
+            raise SearchIndexError(self._stopped_message())
+        self.close()
+        if not (bundle / ENTRY_FILE).is_file():
+            raise SearchIndexError(f"the search index was not built: Pagefind wrote no {ENTRY_FILE}")
+        return IndexReport(
+            bundle=bundle,
+            pages=self._indexed_pages,
+            words=0,
+            filters=0,
+            seconds=time.perf_counter() - started,
+        )
+
+    def close(self) -> None:
+        """Stop Pagefind and forget the index; safe to call more than once."""
+        self._stop()
+        for thread in (self._writer, self._reader):
+            if thread is not None:
+                thread.join()
+        self._writer = self._reader = None
+        if self._process is not None and self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stderr.close()
+        self._folder.cleanup()
+
+    def _stop(self) -> None:
+        process = self._process
+        if process is None:
+            return
+        # The end of its input stops Pagefind once it has finished writing: its answer to
+        # WriteFiles can come before the last files are complete.
+        if self._writer is not None and self._writer.is_alive():
+            self._outbox.put(None)
+            self._writer.join()
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+        if process.poll() is None:
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        """Queue a message for Pagefind; returns its number, which its answer carries."""
+        if self._writer is None:
+            raise SearchIndexError("the search index was not built: Pagefind was not started")
+        self._last_id += 1
+        self._outbox.put({"message_id": self._last_id, "payload": payload})
+        return self._last_id
+
+    def _write_messages(self) -> None:
+        """Write the queued messages to Pagefind until told to stop (runs in its own thread).
+
+        Once Pagefind stops reading, the rest are dropped: what it printed says why.
+        """
+        assert self._process is not None and self._process.stdin is not None
+        stdin = self._process.stdin
+        failed = False
+        while (message := self._outbox.get()) is not None:
+            if failed:
+                continue
+            try:
+                stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + MESSAGE_END)
+                stdin.flush()
+            except (OSError, ValueError):
+                failed = True
+                with self._changed:
+                    self._ended = True
+                    self._changed.notify_all()
+
+    def _wait_for(self, message_id: int) -> dict[str, Any]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._ended or message_id in self._answers)
+            answer = self._answers.pop(message_id, None)
+        self._raise_if_failed()
+        if answer is None:
+            raise SearchIndexError(self._stopped_message())
+        return answer
+
+    def _read_answers(self) -> None:
+        """Read Pagefind's answers until it stops, noting each one (runs in its own thread)."""
+        assert self._process is not None and self._process.stdout is not None
+        stdout = self._process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        pending = b""
+        try:
+            while chunk := stdout.read1(1 << 16):
+                *messages, pending = (pending + chunk).split(MESSAGE_END)
+                with self._changed:
+                    for message in messages:
+                        self._note(message)
+                    self._changed.notify_all()
+        finally:
+            # Whatever stopped the answers, nothing waits for one any longer.
+            with self._changed:
+                self._ended = True
+                self._changed.notify_all()
+
+    def _note(self, message: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(message))
+        except ValueError:
+            self._errors.append(f"it gave an answer that is not one of its messages: {message[:80]!r}")
+            return
+        payload = answer.get("payload") or {}
+        kind = payload.get("type")
+        if kind == "Error":
+            self._errors.append(str(payload.get("message") or "an unknown error"))
+        elif kind == "IndexedFile":
+            self._indexed_pages += 1
+        else:
+            self._answers[int(answer.get("message_id") or 0)] = payload
+
+    def _raise_if_failed(self) -> None:
+        with self._changed:
+            errors = tuple(self._errors)
+        if errors:
+            self.close()
+            raise SearchIndexError(f"the search index was not built: Pagefind failed: {failure_detail(errors[0])}")
+
+    def _stopped_message(self) -> str:
+        """Why Pagefind stopped, from what it printed."""
+        self._stop()
+        printed = ""
+        if not self._stderr.closed:
+            self._stderr.seek(0)
+            printed = self._stderr.read().decode("utf-8", "replace")
+        self.close()
+        detail = failure_detail(printed) or "it stopped without saying why"
+        return f"the search index was not built: Pagefind failed: {detail}"

@@ -1,0 +1,202 @@
+"""A build indexes its pages for search while it renders them, and writes what a build on one core writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import cbor2
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from bench.corpus import make_hub
+from cohub.readers import available_cores
+from cohub.search import SearchIndexError
+from cohub.search_stream import StreamingIndex, streams_while_building
+from tests.conftest import build_hub
+
+PAGEFIND_SIGNATURE = b"pagefind_dcd"
+MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
+
+
+@pytest.mark.parametrize(("cores", "streams"), [(1, False), (2, True), (16, True)])
+def test_pages_go_to_pagefind_while_rendering_only_with_a_core_to_spare(cores, streams):
+    assert streams_while_building(cores) is streams
+
+
+def cohub_build(root, *, one_core: bool) -> None:
+    """Run 'cohub build' in its own process, on one core or on every core this one may use."""
+    cores = {min(available_cores_set())} if one_core else available_cores_set()
+    subprocess.run(
+        [sys.executable, "-m", "cohub", "--root", str(root), "build"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
+        preexec_fn=lambda: os.sched_setaffinity(0, cores),
+    )
+
+
+def available_cores_set() -> set[int]:
+    return set(os.sched_getaffinity(0))
+
+
+def decoded(data: bytes) -> object:
+    """A Pagefind index file's content: gzip, Pagefind's signature, then CBOR."""
+    content = gzip.decompress(data)
+    assert content.startswith(PAGEFIND_SIGNATURE)
+    return cbor2.loads(content[len(PAGEFIND_SIGNATURE) :])
+
+
+def bundle_contents(bundle) -> dict[str, object]:
+    """Every file of a search bundle, by name, with the filters' values in order.
+
+    Pagefind writes each filter's values in an order that changes from one run
+    to the next (its own command line does too), and the file names of the
+    filters, the metadata that names them and the entry file that names the
+    metadata are hashes of that: those are compared by what they hold.
+    """
+    contents: dict[str, object] = {}
+    filter_names: dict[str, str] = {}
+    for path in sorted(bundle.rglob("*.pf_filter")):
+        name, values = decoded(path.read_bytes())
+        filter_names[path.stem] = name
+        contents[f"filter/{name}"] = sorted((value, tuple(pages)) for value, pages in values)
+    for path in sorted(bundle.rglob("*")):
+        name = path.relative_to(bundle).as_posix()
+        if path.is_dir() or path.suffix == ".pf_filter":
+            continue
+        if path.suffix == ".pf_meta":
+            # The version, the pages, the word index, the filters (each with its file), sorts and fields.
+            version, pages, words, filters, sorts, fields = decoded(path.read_bytes())
+            assert all(filter_names[stem] == name for name, stem in filters)
+            contents["metadata"] = (version, pages, words, sorted(filter_names.values()), sorts, fields)
+        elif name == "pagefind-entry.json":
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            for language in entry["languages"].values():
+                language.pop("hash")
+            contents[name] = entry
+        else:
+            contents[name] = path.read_bytes()
+    return contents
+
+
+def site_contents(site) -> dict[str, object]:
+    files = {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and "pagefind" not in path.relative_to(site).parts
+    }
+    return {**files, **{f"pagefind/{name}": value for name, value in bundle_contents(site / "pagefind").items()}}
+
+
+def test_a_build_on_one_core_writes_the_same_site_and_search_index(tmp_path):
+    # Indexing while rendering needs a second core; a single-core run of this test would compare a build with itself.
+    assert available_cores() > 1
+    roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
+    for one_core, root in roots.items():
+        cohub_build(root, one_core=one_core)
+    streamed, serial = (site_contents(roots[one_core] / "site") for one_core in (False, True))
+    assert sorted(streamed) == sorted(serial)
+    assert any(name.startswith("pagefind/fragment/") for name in streamed)
+    assert any(name.startswith("pagefind/filter/") for name in streamed)
+    different = [name for name in streamed if streamed[name] != serial[name]]
+    assert different == []
+
+
+def test_the_streamed_index_finds_the_pages_it_was_given(tmp_path):
+    index = StreamingIndex()
+    index.start()
+    index.add_page("tenders/index.html", MARKED_PAGE.format("Tenders", "Commissioning with people"))
+    index.add_page("menu/index.html", "<html lang='en'><body><nav>Menu</nav></body></html>")
+    report = index.write(tmp_path)
+    assert report.pages == 1
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+    fragments = list((tmp_path / "pagefind" / "fragment").iterdir())
+    assert len(fragments) == 1
+    assert b'"url":"/tenders/"' in gzip.decompress(fragments[0].read_bytes())
+
+
+def test_a_site_with_no_marked_page_is_a_clear_error(tmp_path):
+    index = StreamingIndex()
+    index.start()
+    index.add_page("index.html", "<html lang='en'><body><p>Text</p></body></html>")
+    with pytest.raises(SearchIndexError, match="no page marks its text with data-pagefind-body"):
+        index.write(tmp_path)
+
+
+def test_a_program_that_stops_is_a_clear_error(tmp_path):
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\necho 'Error: out of memory' >&2\nexit 1\n")
+    program.chmod(0o755)
+    index = StreamingIndex(program)
+    with pytest.raises(
+        SearchIndexError, match=r"^the search index was not built: Pagefind failed: Error: out of memory$"
+    ):
+        index.start()
+        index.add_page("index.html", MARKED_PAGE.format("Tenders", "Text"))
+        index.write(tmp_path)
+
+
+def test_a_missing_program_is_a_clear_error(tmp_path):
+    with pytest.raises(SearchIndexError, match="Pagefind could not run"):
+        StreamingIndex(tmp_path / "missing").start()
+
+
+def test_a_program_that_stops_halfway_through_a_build_fails_it_once(hub, tmp_path, monkeypatch, caplog):
+    # Answers the new index, then stops at the first page.
+    program = tmp_path / "pagefind"
+    program.write_text(
+        "#!/bin/sh\n"
+        'printf \'%s,\' "$(printf \'{"message_id":1,"payload":{"type":"NewIndex","index_id":0}}\' | base64 -w0)"\n'
+        "head -c 1 >/dev/null\necho 'Error: the disk is full' >&2\nexit 2\n"
+    )
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+        build_hub(hub, tmp_path / "site")
+    failures = [record.getMessage() for record in caplog.records if "Pagefind failed" in record.getMessage()]
+    assert failures == ["the search index was not built: Pagefind failed: Error: the disk is full"]
+
+
+def mkdocs_build(root, *options: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", *options],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
+    )
+
+
+def test_a_dirty_build_indexes_every_page_on_disk_not_only_those_it_rebuilt(hub):
+    mkdocs_build(hub)
+    entry = hub / "site" / "pagefind" / "pagefind-entry.json"
+    indexed = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    story = next((hub / "case_studies").glob("[!_]*.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    mkdocs_build(hub, "--dirty")
+    assert json.loads(entry.read_text(encoding="utf-8"))["languages"].keys() == indexed.keys()
+    for language, details in json.loads(entry.read_text(encoding="utf-8"))["languages"].items():
+        assert details["page_count"] == indexed[language]["page_count"] > 1
+
+
+def test_on_one_core_a_failing_program_fails_the_build_once_too(hub, tmp_path, monkeypatch, caplog):
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    cores = available_cores_set()
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
+            build_hub(hub, tmp_path / "site")
+    finally:
+        os.sched_setaffinity(0, cores)
+    failures = [record.getMessage() for record in caplog.records if "Pagefind failed" in record.getMessage()]
+    assert failures == ["the search index was not built: Pagefind failed: Error: out of memory"]
+    # The pages were all written before Pagefind was asked for anything.
+    assert (tmp_path / "site" / "index.html").is_file()
