@@ -52,10 +52,10 @@ def filter_listing(case_studies: Iterable[CaseStudy], taxonomy: Taxonomy) -> tup
     """The listing's files for these case studies: the shared chunks, then one file per term.
 
     Args:
-        case_studies: Every published case study.
+        case_studies: Every published case study, newest first, as the hub orders them (``Hub.case_studies``).
         taxonomy: The controlled vocabulary: which facets search filters by, and their terms.
     """
-    newest_first = sorted(case_studies, key=lambda case_study: (-case_study.date.toordinal(), case_study.slug))
+    newest_first = tuple(case_studies)
     filters = search_filters(taxonomy)
     numbers = {
         (search_filter.param, term_id): number

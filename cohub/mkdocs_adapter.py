@@ -705,7 +705,7 @@ class SiteHooks:
                 for path in pages:
                     index.add_page(path, (site_dir / path).read_text(encoding="utf-8"))
             report = index.write(site_dir)
-            finish_index(report.bundle, case_study_dates(hub))
+            finish_index(report.bundle, case_study_addresses(hub))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         finally:
@@ -730,7 +730,7 @@ class SiteHooks:
     def _index_and_publish(self, config: MkDocsConfig, hub: Hub | None) -> None:
         # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
         try:
-            report = index_site(Path(config.site_dir), case_study_dates(hub))
+            report = index_site(Path(config.site_dir), case_study_addresses(hub))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
@@ -794,9 +794,9 @@ def keep_site_between_builds(builder: Callable[..., Any]) -> bool:
     return True
 
 
-def case_study_dates(hub: Hub | None) -> dict[str, Date]:
-    """Each case study's address and date, for the search page's newest first."""
-    return {case_study.url: case_study.date for case_study in hub.case_studies} if hub is not None else {}
+def case_study_addresses(hub: Hub | None) -> tuple[str, ...]:
+    """The case studies' addresses, newest first, for the search page's order."""
+    return tuple(case_study.url for case_study in hub.case_studies) if hub is not None else ()
 
 
 def hub_root(config: MkDocsConfig) -> Path:

@@ -25,8 +25,7 @@ from cohub.taxonomy import REGIONS
 from cohub.wholewords import WholeWordPattern, acronym_pattern
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-    from datetime import date
+    from collections.abc import Iterable, Mapping, Sequence
 
     from cohub.model import CaseStudy
     from cohub.taxonomy import Acronym, Facet, Taxonomy
@@ -266,33 +265,33 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     )
 
 
-def index_site(site_dir: Path, dates: Mapping[str, date]) -> IndexReport:
+def index_site(site_dir: Path, newest_first: Sequence[str]) -> IndexReport:
     """Index the built site, then write the case studies' order and shrink the metadata every search fetches.
 
     Args:
         site_dir: The built site.
-        dates: Each case study's address (``case-studies/x/``) and date.
+        newest_first: The case studies' addresses (``case-studies/x/``), newest first.
 
     Raises:
         SearchIndexError: When Pagefind fails, or its bundle cannot be read.
     """
     report = build_index(site_dir)
-    finish_index(report.bundle, dates)
+    finish_index(report.bundle, newest_first)
     return report
 
 
-def finish_index(bundle: Path, dates: Mapping[str, date]) -> None:
+def finish_index(bundle: Path, newest_first: Sequence[str]) -> None:
     """Write the case studies' order beside a written bundle, and shrink the metadata every search fetches.
 
     Args:
         bundle: The search bundle Pagefind wrote.
-        dates: Each case study's address (``case-studies/x/``) and date.
+        newest_first: The case studies' addresses (``case-studies/x/``), newest first.
 
     Raises:
         SearchIndexError: When the bundle cannot be read.
     """
     try:
-        write_newest_first(bundle, dates)
+        write_newest_first(bundle, newest_first)
     except SearchOrderError as error:
         raise SearchIndexError(f"the search index was not finished: {error}") from None
     recompress_metadata(bundle)

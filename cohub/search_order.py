@@ -6,8 +6,9 @@ although only the search page's "Newest case studies first" uses it. So the
 index has no sort: after indexing, cohub writes the case studies' page
 identifiers, newest first, into one file beside the bundle, which the search
 page fetches only when a reader asks for that order, and puts results in its
-order (``overrides/assets/cohub/pagefind-search-page/pagefind.js``). Pages
-without a date, the hand-written ones, are left out, as a sort leaves them out.
+order (``overrides/assets/cohub/pagefind-search-page/pagefind.js``): the
+hub's own order of its case studies (``Hub.case_studies``). The hand-written
+pages are left out, as a sort left them out for having no date.
 
 A page's identifier is the name of its fragment file, which Pagefind gives
 each result as its ``id``; the fragment holds the page's address.
@@ -20,8 +21,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from datetime import date
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 NEWEST_FIRST_FILE = "cohub-newest-first.json"
@@ -60,22 +60,25 @@ def page_ids(bundle: Path) -> dict[str, str]:
     }
 
 
-def newest_first(ids: Mapping[str, str], dates: Mapping[str, date]) -> tuple[str, ...]:
-    """The identifiers of the dated pages, newest first; pages of the same day by address.
+def newest_first(ids: Mapping[str, str], addresses: Sequence[str]) -> tuple[str, ...]:
+    """The identifiers of the case studies' pages, in the case studies' order.
 
     Args:
         ids: Each indexed page's address and identifier (``page_ids``).
-        dates: Each dated page's address (``case-studies/x/``) and date.
+        addresses: The case studies' addresses (``case-studies/x/``), newest
+            first, as the hub orders them; one not indexed is left out.
     """
-    dated = sorted(
-        (address for address in ids if address in dates), key=lambda address: (-dates[address].toordinal(), address)
-    )
-    return tuple(ids[address] for address in dated)
+    return tuple(ids[address] for address in addresses if address in ids)
 
 
-def write_newest_first(bundle: Path, dates: Mapping[str, date]) -> Path:
-    """Write the dated pages' identifiers, newest first, into the bundle; return the file."""
+def write_newest_first(bundle: Path, addresses: Sequence[str]) -> Path:
+    """Write the case studies' page identifiers, newest first, into the bundle; return the file.
+
+    Args:
+        bundle: The search bundle Pagefind wrote.
+        addresses: The case studies' addresses, newest first, as the hub orders them.
+    """
     target = bundle / NEWEST_FIRST_FILE
-    order = newest_first(page_ids(bundle), dates)
+    order = newest_first(page_ids(bundle), addresses)
     target.write_text(json.dumps(order, separators=(",", ":")), encoding="utf-8")
     return target

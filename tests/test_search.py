@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import itertools
 import json
@@ -242,20 +241,20 @@ def test_the_index_replaces_the_last_one(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("dates", "expected"),
+    ("addresses", "expected"),
     [
-        # Newest first; the undated hand-written page is left out.
-        ({"b/": "2024-01-02", "c/": "2025-06-30"}, ("id-c", "id-b")),
-        # Pages of the same day in the order of their addresses.
-        ({"c/": "2024-01-02", "a/": "2024-01-02", "b/": "2023-12-31"}, ("id-a", "id-c", "id-b")),
-        # A date for a page that was not indexed changes nothing.
-        ({"gone/": "2026-01-01", "a/": "2020-01-01"}, ("id-a",)),
-        ({}, ()),
+        # In the case studies' order; the hand-written page is left out.
+        (("c/", "b/"), ("id-c", "id-b")),
+        # However the addresses sort.
+        (("a/", "c/", "b/"), ("id-a", "id-c", "id-b")),
+        # A case study that was not indexed changes nothing.
+        (("gone/", "a/"), ("id-a",)),
+        ((), ()),
     ],
 )
-def test_newest_first_orders_the_dated_pages_ids(dates, expected):
+def test_newest_first_gives_the_case_studies_ids_in_their_order(addresses, expected):
     ids = {"a/": "id-a", "b/": "id-b", "c/": "id-c", "about/": "id-about"}
-    assert newest_first(ids, {page: datetime.date.fromisoformat(day) for page, day in dates.items()}) == expected
+    assert newest_first(ids, addresses) == expected
 
 
 @pytest.mark.parametrize(
@@ -275,7 +274,7 @@ def test_a_fragment_that_is_not_pagefinds_is_a_clear_error(tmp_path, content, pr
     with pytest.raises(SearchOrderError, match=re.escape(problem)):
         page_ids(tmp_path)
     with pytest.raises(SearchOrderError, match=re.escape(problem)):
-        write_newest_first(tmp_path, {})
+        write_newest_first(tmp_path, ())
     assert not (tmp_path / NEWEST_FIRST_FILE).exists()
 
 
@@ -388,6 +387,7 @@ def test_the_build_writes_the_case_studies_newest_first_beside_the_index(built_s
     by_id = {page_id: address for address, page_id in ids.items()}
     addresses = [by_id[page_id] for page_id in order]
     assert sorted(addresses) == sorted(case_study.url for case_study in hub.case_studies)
+    assert addresses == [case_study.url for case_study in hub.case_studies]
     dates = [hub.case_study(address.split("/")[1]).date for address in addresses]
     assert dates == sorted(dates, reverse=True)
     assert "about-co-production/" in ids
