@@ -205,18 +205,27 @@ def _record(page: Page) -> list[Fetch]:
     return fetches
 
 
-def first_query(browser: Browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
-    """Load the home page in a fresh context (an empty cache), then search from the header.
-
-    Returns:
-        The bytes of the Component UI's own files fetched as the page loaded,
-        and every response fetched for the query.
-    """
+@contextlib.contextmanager
+def fresh_page(browser: Browser, url: str) -> Iterator[tuple[Page, list[Fetch]]]:
+    """Open ``url`` in a fresh context (an empty cache); yield the page and every response it receives."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
         fetches = _record(page)
         page.goto(url, wait_until="networkidle")
+        yield page, fetches
+    finally:
+        context.close()
+
+
+def first_query(browser: Browser, url: str, query: str) -> tuple[int, tuple[Fetch, ...]]:
+    """Load the home page in a fresh context, then search from the header.
+
+    Returns:
+        The bytes of the Component UI's own files fetched as the page loaded,
+        and every response fetched for the query.
+    """
+    with fresh_page(browser, url) as (page, fetches):
         ui_bytes = sum(fetch.bytes for fetch in fetches if fetch.url.rsplit("/", 1)[-1] in UI_FILES)
         loaded = len(fetches)
         page.keyboard.press("Control+k")
@@ -225,17 +234,11 @@ def first_query(browser: Browser, url: str, query: str) -> tuple[int, tuple[Fetc
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
         return ui_bytes, _with_worker_script(page, fetches[loaded:])
-    finally:
-        context.close()
 
 
 def search_page_data(browser: Browser, url: str) -> int:
     """The bytes of search data (under pagefind/, UI files aside) the search page fetches as it opens."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        page = context.new_page()
-        fetches = _record(page)
-        page.goto(url + "search/", wait_until="networkidle")
+    with fresh_page(browser, url + "search/") as (page, fetches):
         page.wait_for_selector(".pf-filter-group", timeout=60_000)
         page.wait_for_load_state("networkidle")
         return sum(
@@ -243,8 +246,6 @@ def search_page_data(browser: Browser, url: str) -> int:
             for fetch in _with_worker_script(page, fetches)
             if f"/{BUNDLE_DIR}/" in fetch.url and fetch.url.rsplit("/", 1)[-1] not in UI_FILES
         )
-    finally:
-        context.close()
 
 
 def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) -> tuple[int, tuple[Fetch, ...]]:
@@ -254,11 +255,7 @@ def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) 
         How many results are listed, and every response fetched from the tick
         until the results are shown and the network is idle.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        page = context.new_page()
-        fetches = _record(page)
-        page.goto(url + "search/", wait_until="networkidle")
+    with fresh_page(browser, url + "search/") as (page, fetches):
         page.wait_for_selector(".pf-filter-group", timeout=60_000)
         page.wait_for_load_state("networkidle")
         loaded = len(fetches)
@@ -269,8 +266,6 @@ def filters_only(browser: Browser, url: str, filter_name: str, term_label: str) 
         page.wait_for_timeout(500)
         listed = int(page.locator(".cohub-search-page .pf-summary").inner_text().split()[0].replace(",", ""))
         return listed, _with_worker_script(page, fetches[loaded:])
-    finally:
-        context.close()
 
 
 def _with_worker_script(page: Page, fetches: list[Fetch]) -> tuple[Fetch, ...]:
