@@ -1,9 +1,9 @@
 """Relevance benchmark: first-result accuracy of Pagefind's ranking settings on the relevance fixture hub.
 
-It builds the hub with the case studies of tests/relevance_hub/ in place of
-the real ones, then, in Debian's Chromium, runs every query of
-tests/test_search_relevance.py through Pagefind's real index once per
-ranking setting, and prints how many queries put the expected case study
+It builds the hub, its search index included, with the case studies of
+tests/relevance_hub/ in place of the real ones, then, in Debian's Chromium,
+runs every query of tests/test_search_relevance.py through the build's own
+Pagefind index once per ranking setting, and prints how many queries put the expected case study
 first, with the ones that did not.
 
     python -m bench.relevance
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from bench.search import build, chromium, serve
 from cohub.addresses import CASE_STUDIES_FOLDER
-from cohub.search import build_index
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -126,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir()
         site = work / "site"
         build(fixture_hub(root), site)
-        build_index(site)
         with serve(site) as url, chromium() as browser:
             for name, ranking in RANKINGS:
                 firsts = first_results(browser, url, ranking)
