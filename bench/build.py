@@ -53,6 +53,7 @@ from pathlib import Path
 import yaml
 
 from bench.corpus import DEFAULT_SEED, make_hub
+from cohub.build import QUIET_MKDOCS, strict_build_command
 from cohub.hub import load_hub
 from cohub.wikilinks import resolve_wikilinks
 
@@ -197,7 +198,7 @@ def _resident_kb(pid: int) -> int:
 def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
     """Run one build in a fresh process; stop the benchmark with its output if it fails."""
     shutil.rmtree(site, ignore_errors=True)
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "true"}
+    environment = {**os.environ, **QUIET_MKDOCS}
     environment.pop("COHUB_COMMENTS_DB", None)
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -222,17 +223,7 @@ def timed_build(command: list[str], cwd: Path, site: Path) -> Build:
 
 
 def stock_command(stock: Path, site: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--config-file",
-        str(stock / "mkdocs.yml"),
-        "--site-dir",
-        str(site),
-    ]
+    return strict_build_command(stock / "mkdocs.yml", site)
 
 
 def hub_command(hub: Path) -> list[str]:

@@ -20,9 +20,7 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from bench.corpus import make_hub
-
-REPO = Path(__file__).resolve().parent.parent
+from bench.corpus import REPO, make_hub
 
 
 def export(revision: str, target: Path) -> Path:

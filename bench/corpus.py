@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cohub.corpus import CASE_STUDIES_DIR, slugify
+from cohub.scaffold import TEMPLATE
+from cohub.schema import SCHEMA_PATH
 from cohub.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
@@ -35,8 +37,11 @@ if TYPE_CHECKING:
     from cohub.taxonomy import Taxonomy, Term
 
 REPO = Path(__file__).resolve().parent.parent
-# The parts of the real hub a benchmark hub needs; its case studies are generated.
+# The real hub's settings, pages, taxonomy, hooks and theme. Its case studies
+# are content that a council adds and removes, so each copy brings its own.
 HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides")
+# What comes with the case studies for contributors and their editors.
+CASE_STUDY_COMPANIONS = (Path(CASE_STUDIES_DIR, TEMPLATE), Path(SCHEMA_PATH))
 DEFAULT_SEED = 2024
 FIRST_DATE = Date(2015, 1, 1)
 WORDS_PER_CASE = 800
@@ -690,13 +695,14 @@ def generate(count: int, taxonomy: Taxonomy, seed: int = DEFAULT_SEED) -> Iterat
         yield case_study_text(index, taxonomy, seed)
 
 
-def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
-    """A hub at ``target``: the real hub's settings and pages, and ``count`` synthetic case studies.
+def copy_real_hub(target: Path, case_studies: Path | None = None) -> Path:
+    """Make a hub in ``target`` from the real hub's settings, pages, taxonomy, hooks and theme.
 
     Args:
         target: An empty or missing folder.
-        count: How many case studies to generate.
-        seed: Which corpus.
+        case_studies: A folder of case studies for the hub, which also gets
+            the real hub's template and schema beside them; None to leave the
+            case studies to the caller.
 
     Returns:
         ``target``.
@@ -708,6 +714,25 @@ def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    if case_studies is not None:
+        shutil.copytree(case_studies, target / CASE_STUDIES_DIR)
+        for companion in CASE_STUDY_COMPANIONS:
+            shutil.copy2(REPO / companion, target / companion)
+    return target
+
+
+def make_hub(target: Path, count: int, seed: int = DEFAULT_SEED) -> Path:
+    """A hub at ``target``: the real hub's settings and pages, and ``count`` synthetic case studies.
+
+    Args:
+        target: An empty or missing folder.
+        count: How many case studies to generate.
+        seed: Which corpus.
+
+    Returns:
+        ``target``.
+    """
+    copy_real_hub(target)
     with (target / "taxonomy" / "organisations.yml").open("a", encoding="utf-8") as handle:
         for number in range(1, max(0, count - 1) // CASES_PER_ORGANISATION + 2):
             org_id, name, org_type = synthetic_organisation(number, seed)

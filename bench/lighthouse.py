@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from bench.corpus import REPO
 from bench.search import build, serve
 from cohub.comments.app import uvicorn_config
 from cohub.hub import load_hub
@@ -43,7 +44,6 @@ from cohub.serve import hub_app
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-REPO = Path(__file__).resolve().parent.parent
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 
 

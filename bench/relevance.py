@@ -1,10 +1,10 @@
 """Relevance benchmark: first-result accuracy of Pagefind's ranking settings on the relevance fixture hub.
 
-It builds the hub with the case studies of tests/relevance_hub/ in place of
-the real ones, then, in Debian's Chromium, runs every query of
-tests/test_search_relevance.py through Pagefind's real index once per
-ranking setting, and prints how many queries put the expected case study
-first, with the ones that did not.
+It builds the hub, its search index included, with the case studies of
+tests/relevance_hub/ in place of the real ones, then, in Debian's Chromium,
+runs every query of tests/test_search_relevance.py through the build's own
+Pagefind index once per ranking setting, and prints how many queries put the
+expected case study first, with the ones that did not.
 
     python -m bench.relevance
 """
@@ -19,16 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bench.corpus import REPO, copy_real_hub
 from bench.search import build, chromium, serve
 from cohub.addresses import CASE_STUDIES_FOLDER
-from cohub.search import build_index
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "relevance_hub" / "case_studies"
-HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides", "case_studies")
 
 # (query, the case study that must come first)
 QUERIES = (
@@ -91,18 +89,7 @@ _FIRST_RESULTS = """async ([ranking, queries]) => {
 
 def fixture_hub(root: Path) -> Path:
     """The hub's sources at ``root``, with the fixture's case studies in place of the real ones."""
-    for part in HUB_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copy2(source, root / part)
-    for story in (root / "case_studies").glob("*.md"):
-        if not story.name.startswith("_"):
-            story.unlink()
-    for story in FIXTURE.glob("*.md"):
-        shutil.copy2(story, root / "case_studies" / story.name)
-    return root
+    return copy_real_hub(root, FIXTURE)
 
 
 def first_results(browser: Browser, url: str, ranking: dict[str, object]) -> tuple[str, ...]:
@@ -126,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir()
         site = work / "site"
         build(fixture_hub(root), site)
-        build_index(site)
         with serve(site) as url, chromium() as browser:
             for name, ranking in RANKINGS:
                 firsts = first_results(browser, url, ranking)

@@ -43,17 +43,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
     staging = _sibling(target, f"building-{os.getpid()}")
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--config-file",
-        str(root / "mkdocs.yml"),
-        "--site-dir",
-        str(staging),
-    ]
+    command = strict_build_command(root / "mkdocs.yml", staging)
     try:
         built = subprocess.run(command, check=False, env={**os.environ, **QUIET_MKDOCS}).returncode == 0
     except BaseException:
@@ -64,6 +54,21 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
         raise BuildFailed("the site was not built, and the last site was kept: see the messages above")
     replace_folder(staging, target)
     return target
+
+
+def strict_build_command(config_file: Path, site_dir: Path) -> list[str]:
+    """The command that builds the site of ``config_file`` into ``site_dir`` with MkDocs, warnings failing it."""
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(config_file),
+        "--site-dir",
+        str(site_dir),
+    ]
 
 
 def replace_folder(new: Path, target: Path) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cohub.comments import SettingsError
+from cohub.comments.cli import add_database_option, add_listening_options, add_proxies_option
 from cohub.comments.cli import add_parser as add_comments_parser
-from cohub.comments.location import DEFAULT_DB, NotAHubError, database_location
+from cohub.comments.location import NotAHubError, database_location
 from cohub.hub import load_hub
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.problems import Problem
@@ -49,23 +50,13 @@ def get_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_build)
 
     serve = commands.add_parser("serve", help="build, then serve the site and its comment service on one port")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
-    serve.add_argument(
-        "--db",
-        help="the comments database: a file (relative to the hub's folder) or a postgresql:// "
-        f"address (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)",
-    )
+    add_listening_options(serve, port=8000)
+    add_database_option(serve)
     serve.add_argument(
         "--site-url",
         help="the address people use to reach the hub, if not http://HOST:PORT/ (default: $COHUB_SITE_URL)",
     )
-    serve.add_argument(
-        "--forwarded-allow-ips",
-        metavar="ADDRESSES",
-        help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * "
-        "(default: the forwarded_allow_ips comment setting, which believes none)",
-    )
+    add_proxies_option(serve)
     serve.set_defaults(func=_serve)
 
     schema = commands.add_parser("schema", help="write the JSON Schema of the front matter, for editors")

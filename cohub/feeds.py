@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # The feed of the newest case studies, and the folder holding one feed per facet term.
 FEEDS_FOLDER = "feeds"
 NEWEST_FEED = f"{FEEDS_FOLDER}/case-studies.xml"
+# The media type a feed is sent with, and named by in the links to it.
+FEED_MEDIA_TYPE = "application/atom+xml"
 # Entries per feed: enough for a reader that checks weekly, small enough at 10,000 case studies.
 FEED_ENTRIES = 20
 
@@ -34,6 +36,11 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def is_feed(path: str) -> bool:
+    """Whether a file of the built site, by its path relative to the site root, is one of the feeds."""
+    return path.startswith(f"{FEEDS_FOLDER}/") and path.endswith(".xml")
 
 
 def term_feed(facet_id: str, term_id: str) -> str:
@@ -147,7 +154,7 @@ def site_feeds(website: Website, site_name: str, site_url: str) -> tuple[Feed, .
 
 def render_feed(feed: Feed) -> str:
     """The feed as Atom XML."""
-    return _env.get_template("feed.xml").render(feed=feed)
+    return _env.get_template("feed.xml").render(feed=feed, media_type=FEED_MEDIA_TYPE)
 
 
 def _feed(

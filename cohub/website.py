@@ -21,7 +21,7 @@ from cohub.browse import (
     place_listings,
 )
 from cohub.corpus import slugify
-from cohub.feeds import NEWEST_FEED, term_feed
+from cohub.feeds import FEED_MEDIA_TYPE, NEWEST_FEED, term_feed
 from cohub.glossary import (
     GLOSSARY_PAGE,
     Glossary,
@@ -206,6 +206,7 @@ class Website:
     case_studies_url: ClassVar[str] = page_url(LISTING_PAGE)
     regions: ClassVar[str] = REGIONS
     feed_url: ClassVar[str] = NEWEST_FEED
+    feed_media_type: ClassVar[str] = FEED_MEDIA_TYPE
     open_data_url: ClassVar[str] = page_url(OPEN_DATA_PAGE)
     json_url: ClassVar[str] = JSON_FILE
     csv_url: ClassVar[str] = CSV_FILE

@@ -14,20 +14,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bench.search import serve
-from cohub.schema import SCHEMA_PATH
+from bench.corpus import REPO, copy_real_hub
+from bench.search import CHROMIUM, serve
 from tests.postgres_cluster import PostgresCluster, start_cluster
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-REPO = Path(__file__).resolve().parent.parent
-# The hub's settings, pages, taxonomy, hooks and theme. Its case studies are
-# content that a council adds and removes, so tests bring their own instead.
-HUB_PARTS = ("mkdocs.yml", "docs", "taxonomy", "hooks", "overrides")
-CASE_STUDY_TEMPLATE = Path("case_studies", "_template.md")
 FIXTURE_CASE_STUDIES = REPO / "tests" / "fixtures" / "case_studies"
-CHROMIUM = os.environ.get("COHUB_CHROMIUM", "/usr/bin/chromium")
 
 # Material prints a notice on import (see the README); the hub pins MkDocs 1.x.
 os.environ["NO_MKDOCS_2_WARNING"] = "true"
@@ -39,17 +33,7 @@ def copy_hub(target: Path) -> Path:
     The case studies are those in ``tests/fixtures/case_studies/``, beside the
     real hub's template, so no test depends on which case studies the hub holds.
     """
-    for part in HUB_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    shutil.copytree(FIXTURE_CASE_STUDIES, target / "case_studies")
-    # The files that come with the case studies for contributors and their editors.
-    for shipped in (CASE_STUDY_TEMPLATE, Path(SCHEMA_PATH)):
-        shutil.copy2(REPO / shipped, target / shipped)
-    return target
+    return copy_real_hub(target, FIXTURE_CASE_STUDIES)
 
 
 def build_hub(root: Path, site_dir: Path | None = None) -> Path:

@@ -15,6 +15,7 @@ from bench.related import main
 from bench.search import main as search_main
 from bench.serve import main as serve_main
 from cohub.hub import load_hub
+from cohub.search import pagefind_program
 
 
 def test_the_synthetic_corpus_is_valid_and_uses_every_kind_of_link(tmp_path):
@@ -75,7 +76,13 @@ def test_the_preview_benchmark_times_edits_of_each_kind_until_the_pages_show_the
     assert re.fullmatch(r"N=8 edit_to_page_s=\d+\.\d edit_to_search_s=\d+\.\d", lines[-1]), lines[-1]
 
 
-def test_the_search_benchmark_ends_with_the_worst_first_query_of_its_list(capsys):
+def test_the_search_benchmark_ends_with_the_worst_first_query_of_its_list(capsys, tmp_path, monkeypatch):
+    # Each Pagefind run is noted, to check that the hub's build indexes it once.
+    runs = tmp_path / "pagefind-runs.txt"
+    noting = tmp_path / "pagefind"
+    noting.write_text(f'#!/bin/sh\necho "$*" >> {runs}\nexec {pagefind_program()} "$@"\n', encoding="utf-8")
+    noting.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(noting))
     # In a thread of its own: Playwright's sync API refuses to start where the
     # browser tests' Playwright already runs its event loop.
     with ThreadPoolExecutor(max_workers=1) as thread:
@@ -90,3 +97,5 @@ def test_the_search_benchmark_ends_with_the_worst_first_query_of_its_list(capsys
         r"N=12 worst_first_query_kb=\d+ query='(tender|direct payments co-design)' target_kb=300 (under|OVER)",
         lines[-1],
     ), lines[-1]
+    # The hub's build, and the build with Material's search beside it: no second index of the measured site.
+    assert runs.read_text(encoding="utf-8").splitlines() == ["--service", "--service"]

@@ -16,6 +16,7 @@ import pytest
 
 from cohub.cli import main
 from cohub.comments.settings import CommentSettings
+from cohub.feeds import FEED_MEDIA_TYPE, NEWEST_FEED
 from cohub.static_cache import cache_control
 from tests.conftest import REPO
 from tests.deployment import commentable_slug, free_port, running, set_addresses
@@ -128,6 +129,21 @@ def test_nginx_serves_the_site_compressed_with_the_same_lifetimes_as_cohub_serve
     assert (status, headers["cache-control"]) == (200, "public, max-age=31536000, immutable")
     assert "content-encoding" not in headers
     assert client.request("GET", "/no-such-page/")[0] == 404
+
+
+def test_nginx_sends_the_feeds_as_atom_like_cohub_serve(behind_nginx) -> None:
+    client, hub, _db = behind_nginx
+    site = hub / "site"
+    term_feed = next(site.glob("feeds/themes/*.xml")).relative_to(site).as_posix()
+    for path in (NEWEST_FEED, term_feed):
+        status, headers, body = client.request("GET", f"/{path}", headers={"Accept-Encoding": "gzip"})
+        assert (status, headers["content-type"], headers.get("content-encoding")) == (200, FEED_MEDIA_TYPE, "gzip")
+        assert gzip.decompress(body) == (site / path).read_bytes()
+        assert headers["cache-control"] == cache_control(path)
+        assert headers["x-content-type-options"] == "nosniff"
+    status, headers, _body = client.request("GET", "/sitemap.xml")
+    assert (status, headers["content-type"]) == (200, "text/xml")
+    assert client.request("GET", "/feeds/no-such-feed.xml")[0] == 404
 
 
 def test_a_comment_posted_through_nginx_is_counted_by_the_visitor_s_address_and_published_at_the_next_build(

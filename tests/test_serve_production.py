@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from cohub.feeds import FEED_MEDIA_TYPE, NEWEST_FEED
 from cohub.serve import hub_app
 from cohub.static_cache import HTML_CACHE, IMMUTABLE_CACHE, OTHER_CACHE, cache_control
 from tests.comments.helpers import _free_socket, _ServerThread
@@ -145,3 +146,14 @@ def test_the_cohub_serve_command_serves_compressed_and_cached(hub: Path, tmp_pat
         assert gzip.decompress(body) == (site / bundle.lstrip("/")).read_bytes()
         status, headers, _body = fetch(port, "/", {"Accept-Encoding": "gzip"})
         assert (status, headers["content-encoding"], headers["cache-control"]) == (200, "gzip", HTML_CACHE)
+
+
+def test_feeds_go_out_as_atom_and_other_xml_as_xml(served) -> None:
+    port, site = served
+    feeds = (NEWEST_FEED, one_file(site, "feeds/themes/*.xml").lstrip("/"))
+    for path in feeds:
+        status, headers, body = fetch(port, f"/{path}", {"Accept-Encoding": "gzip"})
+        assert (status, headers["content-type"], headers["content-encoding"]) == (200, FEED_MEDIA_TYPE, "gzip"), path
+        assert gzip.decompress(body) == (site / path).read_bytes()
+    status, headers, _body = fetch(port, "/sitemap.xml")
+    assert (status, headers["content-type"]) == (200, "application/xml")

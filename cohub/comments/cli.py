@@ -33,7 +33,13 @@ from cohub.comments.store import (
 )
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 
-__all__ = ("MINIMUM_PASSWORD_LENGTH", "add_parser")
+__all__ = (
+    "MINIMUM_PASSWORD_LENGTH",
+    "add_database_option",
+    "add_listening_options",
+    "add_parser",
+    "add_proxies_option",
+)
 
 MINIMUM_PASSWORD_LENGTH = 12
 
@@ -43,6 +49,33 @@ _PREVIEW_LENGTH = 50
 
 class _CommandError(Exception):
     """A problem to report to the user in one line."""
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """``--db``, the comments database, for a command that uses it."""
+    parser.add_argument(
+        "--db",
+        help=(
+            "the comments database: a file (relative to the hub's folder) or a postgresql:// address"
+            f" (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)"
+        ),
+    )
+
+
+def add_listening_options(parser: argparse.ArgumentParser, *, port: int) -> None:
+    """``--host`` and ``--port``, where a command that serves over HTTP listens; ``port`` by default."""
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help=f"the port to listen on (default: {port})")
+
+
+def add_proxies_option(parser: argparse.ArgumentParser) -> None:
+    """``--forwarded-allow-ips``, the proxies to believe, for a command that serves the comment service."""
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * (default: the"
+        " forwarded_allow_ips comment setting, which believes none)",
+    )
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,13 +92,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="moderate comments and manage moderators",
         description="Moderate comments and manage moderators.",
     )
-    parser.add_argument(
-        "--db",
-        help=(
-            "the comments database: a file (relative to the hub's folder) or a postgresql:// address"
-            f" (default: $COHUB_COMMENTS_DB, or {DEFAULT_DB} in the hub's folder)"
-        ),
-    )
+    add_database_option(parser)
     commands = parser.add_subparsers(dest="comments_command", required=True, metavar="COMMAND")
 
     list_parser = commands.add_parser("list", help="list comments", description="List comments, oldest first.")
@@ -157,18 +184,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             " which a proxy sends here). Approved comments reach the static pages at the next cohub build."
         ),
     )
-    serve_parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    serve_parser.add_argument("--port", type=int, default=8001, help="the port to listen on (default: 8001)")
+    add_listening_options(serve_parser, port=8001)
     serve_parser.add_argument(
         "--site-url",
         help="the site's address, that comments are sent from (default: $COHUB_SITE_URL, or site_url in mkdocs.yml)",
     )
-    serve_parser.add_argument(
-        "--forwarded-allow-ips",
-        metavar="ADDRESSES",
-        help="proxies whose X-Forwarded-For headers to believe, comma-separated, or * (default: the"
-        " forwarded_allow_ips comment setting, which believes none)",
-    )
+    add_proxies_option(serve_parser)
     serve_parser.set_defaults(func=_guarded(_serve, creates=True))
 
 

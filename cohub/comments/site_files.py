@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Scope
 
 from cohub.addresses import CASE_STUDIES_FOLDER, case_study_url
 from cohub.comments.render import TEMPLATES_DIR, inject_comments
+from cohub.feeds import FEED_MEDIA_TYPE, is_feed
 from cohub.static_cache import cache_control
 
 __all__ = ("SiteFiles", "compressed", "own_asset")
@@ -54,8 +55,12 @@ class SiteFiles(StaticFiles):
         if response is not None:
             return response
         response = await super().get_response(path, scope)
+        site_path = scope["path"].lstrip("/")
         if response.status_code in (200, 304):
-            response.headers["Cache-Control"] = cache_control(scope["path"].lstrip("/"))
+            response.headers["Cache-Control"] = cache_control(site_path)
+        # Guessed from the name alone, a feed would go out as any other XML file.
+        if response.status_code == 200 and is_feed(site_path):
+            response.headers["Content-Type"] = FEED_MEDIA_TYPE
         return response
 
     async def _page_with_comments(self, scope: Scope) -> Response | None:
