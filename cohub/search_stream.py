@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +48,9 @@ ENTRY_FILE = "pagefind-entry.json"
 STOP_SECONDS = 10
 # How many messages may wait for Pagefind to read them before adding a page waits too.
 MESSAGES_AHEAD = 256
+# The start tag of the element whose text is indexed, and of the page's body.
+_MARKED_START = re.compile(rf"<([a-zA-Z][\w-]*)(?=[\s/>])[^>]*?\s{BODY_MARKER}(?=[\s=/>])[^>]*>")
+_BODY_START = re.compile(r"<body(?=[\s>])[^>]*>", re.IGNORECASE)
 
 
 def streams_while_building(cores: int) -> bool:
@@ -56,6 +60,38 @@ def streams_while_building(cores: int) -> bool:
     its memory for the whole build: the pages go in once the site is written.
     """
     return cores > 1
+
+
+def indexed_part(html: str) -> str:
+    """The part of a page that Pagefind reads: the page up to its body's start tag, and the marked element.
+
+    Pagefind takes a page's language from its ``<html>`` tag, and its text,
+    title, filters and details from the element marked ``data-pagefind-body``;
+    the header, navigation, footer and scripts around that element only take
+    its memory, which at 5,000 case studies is over a gigabyte. A page whose
+    marked element cannot be matched with its end tag (hand-written HTML that
+    leaves it open) is sent whole, as Pagefind's command line would read it.
+
+    Args:
+        html: A built page.
+
+    Returns:
+        The page without what lies outside its marked element in its body.
+    """
+    marked = _MARKED_START.search(html)
+    body = _BODY_START.search(html, 0, marked.start()) if marked else None
+    if marked is None or body is None:
+        return html
+    tag = re.compile(rf"<(/?){re.escape(marked.group(1))}(?=[\s/>])", re.IGNORECASE)
+    depth = 0
+    for found in tag.finditer(html, marked.start()):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = html.find(">", found.end())
+            if end == -1:
+                return html
+            return f"{html[: body.end()]}{html[marked.start() : end + 1]}</body></html>"
+    return html
 
 
 class StreamingIndex:
@@ -130,7 +166,13 @@ class StreamingIndex:
         if BODY_MARKER not in html:
             return
         self._send(
-            {"type": "AddFile", "index_id": self._index_id, "file_path": path, "url": None, "file_contents": html}
+            {
+                "type": "AddFile",
+                "index_id": self._index_id,
+                "file_path": path,
+                "url": None,
+                "file_contents": indexed_part(html),
+            }
         )
         self._sent_pages += 1
 

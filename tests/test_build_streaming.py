@@ -16,11 +16,43 @@ from mkdocs.exceptions import Abort, PluginError
 from bench.corpus import make_hub
 from cohub.readers import available_cores
 from cohub.search import SearchIndexError
-from cohub.search_stream import StreamingIndex, streams_while_building
+from cohub.search_stream import StreamingIndex, indexed_part, streams_while_building
 from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
 MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
+
+
+HEAD = "<!doctype html><html lang='en'><head><title>T</title></head>"
+ARTICLE = "<article class='page' data-pagefind-body><h1>T</h1><article><p>Nested</p></article><p>End</p></article>"
+
+
+@pytest.mark.parametrize(
+    ("page", "sent"),
+    [
+        # Header, navigation, footer and scripts are left out; the head and the marked element are kept.
+        (
+            f"{HEAD}<body dir='ltr'><header>Menu</header><nav>All</nav>{ARTICLE}<footer>Foot</footer>"
+            "<script>go()</script></body></html>",
+            f"{HEAD}<body dir='ltr'>{ARTICLE}</body></html>",
+        ),
+        # The marked element is found by its attribute, not by the words in the page's title.
+        (
+            "<html><head><title>data-pagefind-body</title></head><BODY><div id=x>"
+            "<DIV data-pagefind-body>Text</div></div></BODY></html>",
+            "<html><head><title>data-pagefind-body</title></head><BODY>"
+            "<DIV data-pagefind-body>Text</div></body></html>",
+        ),
+        # A marked element left open, a page with no marked element, or with no body tag: sent whole.
+        (f"{HEAD}<body><main data-pagefind-body><p>Open</p></body></html>", None),
+        (f"{HEAD}<body><main><p>Not marked</p></main></body></html>", None),
+        ("<main data-pagefind-body>No body</main>", None),
+        # An attribute whose name only starts the same is not the marker.
+        (f"{HEAD}<body><nav>x</nav><main data-pagefind-body-x>Text</main></body></html>", None),
+    ],
+)
+def test_pagefind_is_sent_only_what_it_reads_of_a_page(page, sent):
+    assert indexed_part(page) == (page if sent is None else sent)
 
 
 @pytest.mark.parametrize(("cores", "streams"), [(1, False), (2, True), (16, True)])
@@ -105,6 +137,30 @@ def test_a_build_on_one_core_writes_the_same_site_and_search_index(tmp_path):
     assert any(name.startswith("pagefind/filter/") for name in streamed)
     different = [name for name in streamed if streamed[name] != serial[name]]
     assert different == []
+
+
+def index_pages(site, bundle_folder) -> dict[str, object]:
+    index = StreamingIndex()
+    index.start()
+    try:
+        for page in sorted(site.rglob("*.html")):
+            index.add_page(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
+        index.write(bundle_folder)
+    finally:
+        index.close()
+    return bundle_contents(bundle_folder / "pagefind")
+
+
+def test_sending_pagefind_only_what_it_reads_leaves_the_index_as_it_was(tmp_path, monkeypatch):
+    root = make_hub(tmp_path / "hub", 30)
+    cohub_build(root, one_core=False)
+    site = root / "site"
+    sent_in_part = index_pages(site, tmp_path / "in-part")
+    monkeypatch.setattr("cohub.search_stream.indexed_part", lambda html: html)
+    sent_whole = index_pages(site, tmp_path / "whole")
+    assert sorted(sent_in_part) == sorted(sent_whole)
+    assert any(name.startswith("fragment/") for name in sent_in_part)
+    assert [name for name in sent_in_part if sent_in_part[name] != sent_whole[name]] == []
 
 
 def test_the_streamed_index_finds_the_pages_it_was_given(tmp_path):
