@@ -102,7 +102,7 @@ def test_each_term_has_a_feed_linked_from_its_page(site: Path) -> None:
     essex = next(entry for entry in feed.entries if entry.link.endswith("/essex-tender-evaluation/"))
     assert ("tendering", "Tendering and procurement") in {(tag.term, tag.label) for tag in essex.tags}
     assert re.search(
-        r'<link rel="alternate" type="application/atom\+xml" '
+        r'<link rel="alternate feed" type="application/atom\+xml" '
         r'title="Co-production hub: Tendering and procurement" '
         r'href="../../../feeds/themes/tendering.xml">',
         page,
@@ -119,7 +119,7 @@ def test_every_page_links_the_newest_feed_in_its_head_and_the_home_page_in_its_t
         html = page.read_text(encoding="utf-8")
         head = html.split("</head>", 1)[0]
         assert re.search(
-            r'<link rel="alternate" type="application/atom\+xml" '
+            r'<link rel="alternate feed" type="application/atom\+xml" '
             r'title="Co-production hub: new case studies" href="[./]*feeds/case-studies.xml">',
             head,
         ), page
