@@ -77,6 +77,7 @@ if TYPE_CHECKING:
     from datetime import date as Date
 
     from jinja2 import Environment
+    from markupsafe import Markup
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
@@ -146,6 +147,9 @@ class Preview:
         self.sanitised: dict[str, tuple[str, str]] = {}
         self.contents: dict[str, bytes] = {}
         self.whole_hub_files: tuple[tuple[str, str], ...] = ()
+        # Whether this build's files made from the whole hub are last build's, to be made again after the pages.
+        self.whole_hub_stale = False
+        self.items: dict[tuple[int, str, str], tuple[CaseStudy, Markup]] = {}
         self.changes: Changes | None = None
         self.problems: tuple[Problem, ...] = ()
         # Per build: the pages to write (None: all), and whether MkDocs is still reading pages.
@@ -310,7 +314,8 @@ class SiteHooks:
         the problems over the last good pages.
         """
         preview = self.preview
-        hub = load_hub(hub_root(config), preview.case_studies.read_file if preview is not None else None)
+        cache = preview.case_studies if preview is not None else None
+        hub = load_hub(hub_root(config), *((cache.read_file, cache.warnings) if cache is not None else ()))
         if preview is not None:
             preview.reading = True
             preview.broken = bool(hub.problems) and preview.website is not None
@@ -412,26 +417,23 @@ class SiteHooks:
         return files
 
     def _whole_hub_files(self, config: MkDocsConfig, hub: Hub) -> tuple[tuple[str, str], ...]:
-        """The files made from the whole hub: feeds, open data and the lists search shows with no words typed."""
+        """The files made from the whole hub: feeds, open data and the lists search shows with no words typed.
+
+        A preview's rebuild after an edit gives MkDocs last build's, which
+        are already in the site folder; none holds a story's text, and when
+        the edit changed something they show, ``on_post_build`` makes them
+        again after the pages, as it indexes search.
+        """
         preview = self.preview
-        # None of them holds a story's text.
-        if preview is not None and preview.changes is not None and not preview.changes.shown_elsewhere:
-            return preview.whole_hub_files
-        assert self.website is not None
-        data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
-        made = (
-            *(
-                (feed.path, render_feed(feed))
-                for feed in site_feeds(self.website, config.site_name, config.site_url or "")
-            ),
-            (JSON_FILE, collection_json(data)),
-            (CSV_FILE, collection_csv(data)),
-            (SCHEMA_FILE, collection_json(open_data_schema(hub.taxonomy))),
-            *((listing.path, listing.content) for listing in filter_listing(hub.case_studies, hub.taxonomy)),
-        )
         if preview is not None:
-            preview.whole_hub_files = made
-        return made
+            preview.whole_hub_stale = preview.changes is not None and preview.changes.shown_elsewhere
+        if preview is None or preview.changes is None:
+            assert self.website is not None
+            made = whole_hub_files(self.website, config)
+            if preview is not None:
+                preview.whole_hub_files = made
+            return made
+        return preview.whole_hub_files
 
     def _preview_changes(self, preview: Preview, config: MkDocsConfig) -> Changes | None:
         """What this preview build changes since the last good one (``None``: everything)."""
@@ -447,12 +449,16 @@ class SiteHooks:
         if changed is None:
             preview.to_write = None
             preview.rendered.clear()
+            preview.items.clear()
             if preview.keeps_site:
                 clean_directory(config.site_dir)
         else:
             # Hand-written pages are few, and may show anything of the hub but a story's text.
             hand_written = (file.src_uri for file in files.documentation_pages() if self._hand_written(file))
             preview.to_write = {*changed.pages, *(hand_written if changed.shown_elsewhere else ())}
+            # Items of case studies that are gone or edited would never be asked for again.
+            current = {id(case_study) for case_study in self.hub.case_studies} if self.hub is not None else set()
+            preview.items = {key: item for key, item in preview.items.items() if key[0] in current}
         for file in files.documentation_pages():
             # MkDocs asks this of every page twice: whether to read it, then whether to write it.
             file.is_modified = self._preview_writes(preview, file.src_uri)  # type: ignore[method-assign]
@@ -580,7 +586,9 @@ class SiteHooks:
         env.globals["cohub_search_vocabulary"] = search_vocabulary(self.hub.taxonomy) if self.hub is not None else ()
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
-            env.filters["case_study_item"] = case_study_item_filter(env)
+            env.filters["case_study_item"] = case_study_item_filter(
+                env, self.preview.items if self.preview is not None else None
+            )
         return env
 
     def on_page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -670,7 +678,7 @@ class SiteHooks:
             log.info(f"Preview: wrote {len(preview.to_write)} changed pages and kept the others")
         self.indexing = threading.Thread(
             target=self._index_and_publish_in_background,
-            args=(config, self.hub),
+            args=(config, self.hub, self.website if preview.whole_hub_stale else None),
             name="cohub-search-index",
             daemon=True,
         )
@@ -747,11 +755,41 @@ class SiteHooks:
             " into the site"
         )
 
-    def _index_and_publish_in_background(self, config: MkDocsConfig, hub: Hub | None) -> None:
+    def _index_and_publish_in_background(self, config: MkDocsConfig, hub: Hub | None, remake: Website | None) -> None:
+        """Make again the files from the whole hub of ``remake``, if given; then index search and write comments."""
         try:
+            if remake is not None:
+                self._remake_whole_hub_files(config, remake)
             self._index_and_publish(config, hub)
         except PluginError as error:
             log.error(str(error))
+
+    def _remake_whole_hub_files(self, config: MkDocsConfig, website: Website) -> None:
+        """Write the files made from the whole hub that differ from the last build's, as MkDocs would have."""
+        preview = self.preview
+        assert preview is not None
+        site = Path(config.site_dir)
+        made = whole_hub_files(website, config)
+        paths = {path for path, _text in made}
+        written = 0
+        try:
+            for path, _text in preview.whole_hub_files:
+                if path not in paths:
+                    (site / path).unlink(missing_ok=True)
+                    preview.contents.pop(path, None)
+            for path, text in made:
+                content = text.encode("utf-8")
+                if preview.contents.get(path) != content:
+                    (site / path).parent.mkdir(parents=True, exist_ok=True)
+                    (site / path).write_bytes(content)
+                    preview.contents[path] = content
+                    written += 1
+        except OSError as error:
+            # What is in the site folder is not known: the next rebuild writes everything.
+            preview.fingerprint = None
+            raise PluginError(f"{config.site_dir}: could not write the open data and feeds: {error}") from None
+        preview.whole_hub_files = made
+        log.info(f"Preview: wrote {written} files made from the whole hub (open data, feeds, lists for search)")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when a case study or the taxonomy changes, into the last build's site; let served pages reload."""
@@ -779,6 +817,19 @@ class SiteHooks:
 
     def _case_study(self, page: Page) -> CaseStudy | None:
         return self.pages.get(page.file.src_uri)
+
+
+def whole_hub_files(website: Website, config: MkDocsConfig) -> tuple[tuple[str, str], ...]:
+    """The path and text of each file made from the whole hub: feeds, open data, the lists search shows first."""
+    hub = website.hub
+    data = collection(hub, config.site_name, config.site_description or "", config.site_url or "")
+    return (
+        *((feed.path, render_feed(feed)) for feed in site_feeds(website, config.site_name, config.site_url or "")),
+        (JSON_FILE, collection_json(data)),
+        (CSV_FILE, collection_csv(data)),
+        (SCHEMA_FILE, collection_json(open_data_schema(hub.taxonomy))),
+        *((listing.path, listing.content) for listing in filter_listing(hub.case_studies, hub.taxonomy)),
+    )
 
 
 def keep_site_between_builds(builder: Callable[..., Any]) -> bool:

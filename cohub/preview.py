@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from jinja2 import BytecodeCache
 
 from cohub.addresses import case_study_page
-from cohub.corpus import read_file
+from cohub.corpus import case_study_warnings, read_file
 from cohub.limits import FILE_MAX_BYTES
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from jinja2.bccache import Bucket
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from cohub.corpus import Rules
     from cohub.model import CaseStudy
     from cohub.problems import Problem
+    from cohub.taxonomy import Acronym
     from cohub.website import Website
 
     Read = tuple[CaseStudy | None, tuple[Problem, ...]]
@@ -64,13 +66,16 @@ class CaseStudyCache:
 
     A file whose status (modification time, size, inode) is unchanged is not
     opened again; one whose status changed but whose bytes did not is not
-    checked again. A change to the taxonomy or the template forgets them all.
+    checked again, and the warnings of a case study read before are not
+    worked out again. A change to the taxonomy or the template forgets them all.
     """
 
     def __init__(self) -> None:
         self._rules: Rules | None = None
         self._rules_key: object = None
         self._seen: dict[Path, _Seen] = {}
+        # By the case study given out (the very object); each entry holds it, so no other can take its id.
+        self._warnings: dict[int, tuple[CaseStudy, tuple[Problem, ...]]] = {}
 
     def read_file(self, root: Path, file: Path, rules: Rules) -> Read:
         """Read one case study, as :func:`cohub.corpus.read_file` does, unless it is unchanged since last time."""
@@ -79,6 +84,7 @@ class CaseStudyCache:
             key = _rules_key(rules)
             if key != self._rules_key:
                 self._seen.clear()
+                self._warnings.clear()
             self._rules, self._rules_key = rules, key
         seen = self._seen.get(file)
         try:
@@ -87,14 +93,33 @@ class CaseStudyCache:
                 return seen.read
             digest = _digest(file)
         except OSError:
-            self._seen.pop(file, None)
+            self._forget(file)
             return read_file(root, file, rules)
         if seen is not None and seen.digest == digest:
             self._seen[file] = _Seen(status, digest, seen.read)
             return seen.read
+        self._forget(file)
         read = read_file(root, file, rules)
         self._seen[file] = _Seen(status, digest, read)
         return read
+
+    def warnings(self, case_study: CaseStudy, acronyms: Mapping[str, Acronym]) -> tuple[Problem, ...]:
+        """A case study's warnings, as :func:`cohub.corpus.case_study_warnings` gives them, worked out once.
+
+        The acronyms are the taxonomy's, which :meth:`read_file` was last
+        given: a new taxonomy forgets every case study and its warnings.
+        """
+        known = self._warnings.get(id(case_study))
+        if known is not None and known[0] is case_study:
+            return known[1]
+        found = case_study_warnings(case_study, acronyms)
+        self._warnings[id(case_study)] = (case_study, found)
+        return found
+
+    def _forget(self, file: Path) -> None:
+        seen = self._seen.pop(file, None)
+        if seen is not None and seen.read[0] is not None:
+            self._warnings.pop(id(seen.read[0]), None)
 
 
 @dataclass(frozen=True)

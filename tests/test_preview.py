@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BUILT = "Reloading browsers"
+# Logged once the background work after a build (files made from the whole hub, then search) is done.
+CAUGHT_UP = "Search: indexed"
 CASES = 40
 
 
@@ -121,6 +123,11 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         rebuilt(log_path, 1)
         for page in (*neighbours, *term_pages, "case-studies/index.html", "index.html"):
             assert new_title in (site / page).read_text(encoding="utf-8"), page
+        # Open data and feeds are made again after the pages, before search.
+        log_until(log_path, CAUGHT_UP, times=2, timeout=300)
+        for made in ("case-studies.json", "case-studies.csv"):
+            assert new_title in (site / made).read_text(encoding="utf-8-sig"), made
+        assert any(new_title in feed.read_text(encoding="utf-8") for feed in (site / "feeds").rglob("*.xml"))
 
         other = next(slug for slug in studies if slug != edited.slug)
         other_file = synthetic_hub / studies[other].path
@@ -136,6 +143,9 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         page.write_text(f"{page.read_text(encoding='utf-8')}\nA page edited while serving.\n", "utf-8")
         fetch_until(base + "about-co-production/", "A page edited while serving.")
         rebuilt(log_path, 4)
+        # Taking the added case study away below brings the files back to this: a whole build of them.
+        log_until(log_path, CAUGHT_UP, times=5, timeout=300)
+        after_edits = copy_pages(site, tmp_path / "after-edits")
 
         # A case study added, then taken away again: its pages go with it.
         added = synthetic_hub / "case_studies" / "thurrock-direct-payments.md"
@@ -152,6 +162,7 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
     with preview(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
         fresh_site = copy_pages(site, tmp_path / "whole")
     assert differences(edited_site, fresh_site) == []
+    assert differences(after_edits, fresh_site) == []
 
 
 def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixed(hub: Path, tmp_path: Path) -> None:
