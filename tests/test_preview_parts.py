@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from bench.corpus import make_hub
 from cohub.addresses import case_study_page
-from cohub.corpus import CASE_STUDIES_DIR, Rules
+from cohub.corpus import CASE_STUDIES_DIR, Rules, case_study_warnings
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.hub import Hub, load_hub
 from cohub.outline import read_outline
@@ -217,3 +217,17 @@ def test_related_case_studies_are_worked_out_again_only_when_the_documents_or_se
     assert find_related([document_for(case_study) for case_study in hub.case_studies], RelatedConfig()) is not first
     renamed = [replace(document_for(case_study), title="Z") for case_study in hub.case_studies]
     assert find_related(renamed, config) == related_documents(renamed, config)
+
+
+def test_the_cache_works_out_a_case_study_s_warnings_once_and_again_for_an_edited_one(small_hub: Path) -> None:
+    hub = load_hub(small_hub)
+    acronyms = hub.taxonomy.acronyms
+    cache = CaseStudyCache()
+    short = replace(hub.case_studies[4], body="Too short to learn from.\n")
+    found = cache.warnings(short, acronyms)
+    assert found and found == case_study_warnings(short, acronyms)
+    assert cache.warnings(short, acronyms) is found
+    # An edited case study is a new object, even when its value is the same.
+    assert cache.warnings(replace(short), acronyms) is not found
+    lengthened = replace(short, body=hub.case_studies[4].body)
+    assert cache.warnings(lengthened, acronyms) == case_study_warnings(lengthened, acronyms) == ()
