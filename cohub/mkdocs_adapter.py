@@ -11,9 +11,9 @@ import gc
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import material
 from jinja2 import ChoiceLoader, PackageLoader
@@ -59,7 +59,7 @@ from cohub.open_data import (
 )
 from cohub.organisation import OrganisationSettingsError, decode_organisation
 from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
-from cohub.preview import CaseStudyCache, Changes, TemplateCodeCache, changed_pages, site_fingerprint
+from cohub.preview import Changes, Preview, RenderedPage, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
 from cohub.readers import available_cores
@@ -89,7 +89,6 @@ if TYPE_CHECKING:
     from datetime import date as Date
 
     from jinja2 import Environment
-    from markupsafe import Markup
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
@@ -102,7 +101,6 @@ if TYPE_CHECKING:
     from cohub.model import CaseStudy
     from cohub.organisation import Organisation
     from cohub.privacy_notice import PrivacyNotice
-    from cohub.problems import Problem
     from cohub.website import GeneratedPage
 
 # A child of MkDocs' logger, so --strict counts its warnings; no prefix, so each
@@ -136,53 +134,6 @@ CHANGE_EVENTS = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    """A page's Markdown and settings (its ``meta``, written out), and what MkDocs made of them."""
-
-    markdown: str
-    meta: str
-    content: str | None
-    toc: TableOfContents
-    title: str | None
-    anchors: frozenset[str]
-
-
-class Preview:
-    """What 'mkdocs serve' keeps from one build to the next, so that a rebuild redoes only what an edit changed.
-
-    The first build is whole. Each rebuild after it reads only the case
-    studies whose files changed (``cohub.preview``), converts only Markdown
-    that differs from last time, and writes only the pages whose templates
-    are given something new; MkDocs keeps every other page as it was. A
-    change to the settings, the templates, the taxonomy or the set of pages
-    rebuilds everything.
-    """
-
-    def __init__(self) -> None:
-        self.case_studies = CaseStudyCache()
-        self.templates = TemplateCodeCache()
-        # MkDocs empties the site folder itself before the first build only.
-        self.keeps_site = False
-        self.website: Website | None = None
-        self.fingerprint: object = None
-        self.rendered: dict[str, RenderedPage] = {}
-        self.sanitised: dict[str, tuple[str, str]] = {}
-        self.contents: dict[str, bytes] = {}
-        self.whole_hub_files: tuple[tuple[str, str], ...] = ()
-        # Whether this build's files made from the whole hub are last build's, to be made again after the pages.
-        self.whole_hub_stale = False
-        self.items: dict[tuple[int, str, str], tuple[CaseStudy, Markup]] = {}
-        # The theme's files MkDocs copies into the site, by what the list depends on.
-        self.theme_files: dict[object, list[str]] = {}
-        self.changes: Changes | None = None
-        self.problems: tuple[Problem, ...] = ()
-        # Per build: the pages to write (None: all), and whether MkDocs is still reading pages.
-        self.to_write: set[str] | None = None
-        self.reading = True
-        self.broken = False
 
 
 def _unchanged() -> bool:
@@ -348,7 +299,6 @@ class SiteHooks:
         hub = load_hub(hub_root(config), *((cache.read_file, cache.warnings) if cache is not None else ()))
         if preview is not None:
             preview.reading = True
-            preview.broken = bool(hub.problems) and preview.website is not None
             preview.problems = hub.problems
         if hub.problems:
             for problem in hub.problems:
@@ -380,7 +330,8 @@ class SiteHooks:
         if hub is None:
             raise PluginError("the case studies were not read: is hooks/cohub_site.py listed under 'hooks:'?")
         preview = self.preview
-        if preview is not None and preview.broken and preview.website is not None:
+        if preview is not None and preview.broken:
+            assert preview.website is not None
             self.website = preview.website
         else:
             self.website = build_website(hub, self.related_config, self.statement, self.notice)
@@ -455,8 +406,6 @@ class SiteHooks:
         again after the pages, as it indexes search.
         """
         preview = self.preview
-        if preview is not None:
-            preview.whole_hub_stale = preview.changes is not None and preview.changes.shown_elsewhere
         if preview is None or preview.changes is None:
             assert self.website is not None
             made = whole_hub_files(self.website, config)
@@ -475,41 +424,22 @@ class SiteHooks:
 
     def _plan_preview(self, preview: Preview, files: Files, config: MkDocsConfig) -> None:
         """Choose the pages this preview build writes; MkDocs keeps the others as the last build left them."""
-        changed = preview.changes
-        if changed is None:
-            preview.to_write = None
-            preview.rendered.clear()
-            preview.items.clear()
-            if preview.keeps_site:
-                clean_directory(config.site_dir)
-        else:
-            # Hand-written pages are few, and may show anything of the hub but a story's text.
-            hand_written = (file.src_uri for file in files.documentation_pages() if self._hand_written(file))
-            preview.to_write = {*changed.pages, *(hand_written if changed.shown_elsewhere else ())}
-            # Items of case studies that are gone or edited would never be asked for again.
-            current = {id(case_study) for case_study in self.hub.case_studies} if self.hub is not None else set()
-            preview.items = {key: item for key, item in preview.items.items() if key[0] in current}
+        hand_written = tuple(file.src_uri for file in files.documentation_pages() if self._hand_written(file))
+        whole = preview.plan(hand_written, self.hub.case_studies if self.hub is not None else ())
+        if whole and preview.keeps_site:
+            clean_directory(config.site_dir)
         for file in files.documentation_pages():
             # MkDocs asks this of every page twice: whether to read it, then whether to write it.
-            file.is_modified = self._preview_writes(preview, file.src_uri)  # type: ignore[method-assign]
+            file.is_modified = partial(preview.writes, file.src_uri)  # type: ignore[method-assign]
         # Files the hub makes whole (feeds, open data, lists for search) are written again only when they differ.
         for file in files:
             if file.is_documentation_page() or file.generated_by is None or file.abs_src_path is not None:
                 continue
-            content = file.content_bytes
-            if preview.to_write is not None and preview.contents.get(file.src_uri) == content:
+            if not preview.differs(file.src_uri, file.content_bytes):
                 file.is_modified = _unchanged  # type: ignore[method-assign]
-            preview.contents[file.src_uri] = content
 
     def _hand_written(self, file: File) -> bool:
         return file.src_uri not in self.pages and file.src_uri not in self.generated
-
-    @staticmethod
-    def _preview_writes(preview: Preview, src_uri: str) -> Callable[[], bool]:
-        def is_modified() -> bool:
-            return preview.reading or preview.to_write is None or src_uri in preview.to_write
-
-        return is_modified
 
     def on_pre_page(self, page: Page) -> Page:
         """In a preview, convert a page's Markdown only when it differs from the last build's."""
@@ -520,27 +450,24 @@ class SiteHooks:
 
         def render(config: MkDocsConfig, files: Files) -> None:
             src_uri = page.file.src_uri
-            last = preview.rendered.get(src_uri)
-            if (
-                last is not None
-                and last.markdown == page.markdown
-                and last.meta == repr(page.meta)
-                and preview.to_write is not None
-            ):
-                page.content, page.toc, page._title_from_render = last.content, last.toc, last.title
+            last = preview.last_render(src_uri, page.markdown or "", repr(page.meta))
+            if last is not None:
+                page.content, page._title_from_render = last.content, last.title
+                page.toc = cast("TableOfContents", last.toc)
                 page.present_anchor_ids = set(last.anchors)
                 return
             convert(config, files)
-            preview.rendered[src_uri] = RenderedPage(
-                page.markdown or "",
-                repr(page.meta),
-                page.content,
-                page.toc,
-                page._title_from_render,
-                frozenset(page.present_anchor_ids or ()),
+            preview.rendered_again(
+                src_uri,
+                RenderedPage(
+                    page.markdown or "",
+                    repr(page.meta),
+                    page.content,
+                    page.toc,
+                    page._title_from_render,
+                    frozenset(page.present_anchor_ids or ()),
+                ),
             )
-            if preview.to_write is not None:
-                preview.to_write.add(src_uri)
 
         page.render = render  # type: ignore[method-assign]
         return page
@@ -588,12 +515,7 @@ class SiteHooks:
     def _sanitised(self, src_uri: str, html: str) -> str:
         if self.preview is None:
             return sanitise_story(html)
-        last = self.preview.sanitised.get(src_uri)
-        if last is not None and last[0] == html:
-            return last[1]
-        clean = sanitise_story(html)
-        self.preview.sanitised[src_uri] = (html, clean)
-        return clean
+        return self.preview.sanitised(src_uri, html, sanitise_story)
 
     def on_env(self, env: Environment) -> Environment:
         """Let templates read the hub and the links between its pages."""
@@ -803,27 +725,18 @@ class SiteHooks:
         preview = self.preview
         assert preview is not None
         site = Path(config.site_dir)
-        made = whole_hub_files(website, config)
-        paths = {path for path, _text in made}
-        written = 0
+        gone, changed = preview.remade_whole_hub_files(whole_hub_files(website, config))
         try:
-            for path, _text in preview.whole_hub_files:
-                if path not in paths:
-                    (site / path).unlink(missing_ok=True)
-                    preview.contents.pop(path, None)
-            for path, text in made:
-                content = text.encode("utf-8")
-                if preview.contents.get(path) != content:
-                    (site / path).parent.mkdir(parents=True, exist_ok=True)
-                    (site / path).write_bytes(content)
-                    preview.contents[path] = content
-                    written += 1
+            for path in gone:
+                (site / path).unlink(missing_ok=True)
+            for path, content in changed:
+                (site / path).parent.mkdir(parents=True, exist_ok=True)
+                (site / path).write_bytes(content)
         except OSError as error:
             # What is in the site folder is not known: the next rebuild writes everything.
             preview.fingerprint = None
             raise PluginError(f"{config.site_dir}: could not write the open data and feeds: {error}") from None
-        preview.whole_hub_files = made
-        log.info(f"Preview: wrote {written} files made from the whole hub (open data, feeds, lists for search)")
+        log.info(f"Preview: wrote {len(changed)} files made from the whole hub (open data, feeds, lists for search)")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Rebuild when a case study or the taxonomy changes, into the last build's site; let served pages reload."""

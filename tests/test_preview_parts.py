@@ -16,7 +16,7 @@ from cohub.corpus import CASE_STUDIES_DIR, Rules, case_study_warnings
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.hub import Hub, load_hub
 from cohub.outline import read_outline
-from cohub.preview import CaseStudyCache, TemplateCodeCache, changed_pages
+from cohub.preview import CaseStudyCache, Changes, Preview, TemplateCodeCache, changed_pages
 from cohub.preview_page import problems_banner, served_page, with_banner
 from cohub.problems import Problem
 from cohub.related import RelatedConfig, document_for, find_related, related_documents
@@ -231,3 +231,52 @@ def test_the_cache_works_out_a_case_study_s_warnings_once_and_again_for_an_edite
     assert cache.warnings(replace(short), acronyms) is not found
     lengthened = replace(short, body=hub.case_studies[4].body)
     assert cache.warnings(lengthened, acronyms) == case_study_warnings(lengthened, acronyms) == ()
+
+
+def test_a_preview_is_broken_while_it_has_problems_and_a_last_good_site(small_hub: Path) -> None:
+    preview = Preview()
+    preview.problems = (Problem("case_studies/a.md", 3, "a problem", "a fix"),)
+    # The first build has no good site to keep: it fails instead.
+    assert not preview.broken
+    preview.website = website(load_hub(small_hub))
+    assert preview.broken
+    preview.problems = ()
+    assert not preview.broken
+
+
+@pytest.mark.parametrize(
+    ("changes", "to_write", "whole"),
+    [
+        (None, None, True),
+        (Changes(frozenset({"case-studies/a.md"}), shown_elsewhere=False), {"case-studies/a.md"}, False),
+        (Changes(frozenset({"case-studies/a.md"}), shown_elsewhere=True), {"case-studies/a.md", "about.md"}, False),
+    ],
+)
+def test_a_build_writes_the_changed_pages_and_the_hand_written_ones_when_more_than_a_story_changed(
+    changes: Changes | None, to_write: set[str] | None, whole: bool
+) -> None:
+    preview = Preview()
+    preview.changes = changes
+    assert preview.plan(("about.md",), ()) is whole
+    assert preview.to_write == to_write
+    assert preview.whole_hub_stale is (changes is not None and changes.shown_elsewhere)
+    # Every page is read; only the planned ones are written.
+    assert preview.writes("case-studies/b.md")
+    preview.reading = False
+    assert preview.writes("case-studies/b.md") is whole
+    assert preview.writes("case-studies/a.md")
+
+
+def test_files_made_again_from_the_whole_hub_are_written_only_when_they_differ() -> None:
+    preview = Preview()
+    preview.changes = None
+    preview.plan((), ())
+    assert preview.differs("feeds/a.xml", b"a") and preview.differs("data.json", b"[]")
+    preview.whole_hub_files = (("feeds/a.xml", "a"), ("data.json", "[]"))
+    preview.changes = Changes(frozenset(), shown_elsewhere=True)
+    preview.plan((), ())
+    assert not preview.differs("data.json", b"[]")
+    gone, changed = preview.remade_whole_hub_files((("data.json", "[1]"), ("feeds/b.xml", "b")))
+    assert gone == ("feeds/a.xml",)
+    assert changed == (("data.json", b"[1]"), ("feeds/b.xml", b"b"))
+    assert preview.remade_whole_hub_files((("data.json", "[1]"), ("feeds/b.xml", "b"))) == ((), ())
