@@ -752,6 +752,11 @@ class SiteHooks:
                 self.watchers.append(watcher)
         if preview is None:
             return server
+        # MkDocs already looks at the hand-written pages; have the system tell of them instead.
+        docs = watch_for_rebuilds(server, Path(config.docs_dir))
+        if docs is not None:
+            server.unwatch(config.docs_dir)
+            self.watchers.append(docs)
         preview.keeps_site = keep_site_between_builds(builder)
         if preview.keeps_site:
             logging.getLogger("mkdocs.commands.build").addFilter(_SkipDirtyWarning())
