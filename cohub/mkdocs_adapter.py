@@ -485,7 +485,11 @@ class SiteHooks:
                 title=case_study.title,
                 # Material writes the description into an attribute unescaped.
                 description=escape(case_study.summary),
-                tags=list(self.hub.tags(case_study)),
+                tags=list(
+                    self.preview.tags(case_study, self.hub.tags)
+                    if self.preview is not None
+                    else self.hub.tags(case_study)
+                ),
                 template=CASE_STUDY_TEMPLATE,
                 comments=case_study.comments,
             )

@@ -268,6 +268,8 @@ class Preview:
         # Whether this build's files made from the whole hub are the last build's, to be made again after the pages.
         self.whole_hub_stale = False
         self.items: dict[tuple[int, str, str], tuple[CaseStudy, Markup]] = {}
+        # Each case study's tags, by the case study given out (the very object), as for the items.
+        self._tags: dict[int, tuple[CaseStudy, tuple[str, ...]]] = {}
         # The theme's files the site generator copies into the site, by what the list depends on.
         self.theme_files: dict[object, list[str]] = {}
         self.changes: Changes | None = None
@@ -295,11 +297,13 @@ class Preview:
             self.to_write = None
             self.rendered.clear()
             self.items.clear()
+            self._tags.clear()
             return True
         self.to_write = {*changed.pages, *(hand_written if changed.shown_elsewhere else ())}
         # Items of case studies that are gone or edited would never be asked for again.
         current = {id(case_study) for case_study in case_studies}
         self.items = {key: item for key, item in self.items.items() if key[0] in current}
+        self._tags = {key: tags for key, tags in self._tags.items() if key in current}
         return False
 
     def writes(self, src_uri: str) -> bool:
@@ -324,6 +328,18 @@ class Preview:
         self.rendered[src_uri] = page
         if self.to_write is not None:
             self.to_write.add(src_uri)
+
+    def tags(self, case_study: CaseStudy, tags_for: Callable[[CaseStudy], tuple[str, ...]]) -> tuple[str, ...]:
+        """A case study's tags as ``tags_for`` gives them, worked out again only for an edited case study.
+
+        Valid while the taxonomy is the same: a whole build (:meth:`plan`) forgets them.
+        """
+        known = self._tags.get(id(case_study))
+        if known is not None and known[0] is case_study:
+            return known[1]
+        tags = tags_for(case_study)
+        self._tags[id(case_study)] = (case_study, tags)
+        return tags
 
     def sanitised(self, src_uri: str, html: str, sanitise: Callable[[str], str]) -> str:
         """A story's HTML as ``sanitise`` cleans it, cleaned again only when it differs from the last build's."""

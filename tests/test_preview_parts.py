@@ -280,3 +280,17 @@ def test_files_made_again_from_the_whole_hub_are_written_only_when_they_differ()
     assert gone == ("feeds/a.xml",)
     assert changed == (("data.json", b"[1]"), ("feeds/b.xml", b"b"))
     assert preview.remade_whole_hub_files((("data.json", "[1]"), ("feeds/b.xml", "b"))) == ((), ())
+
+
+def test_tags_are_worked_out_again_for_an_edited_case_study_and_after_a_whole_build(small_hub: Path) -> None:
+    hub = load_hub(small_hub)
+    study = hub.case_studies[1]
+    preview = Preview()
+    tags = preview.tags(study, hub.tags)
+    assert tags == hub.tags(study)
+    assert preview.tags(study, lambda _case_study: ("not asked",)) is tags
+    assert preview.tags(replace(study), lambda _case_study: ("asked again",)) == ("asked again",)
+    # A whole build may come with another taxonomy.
+    preview.changes = None
+    preview.plan((), hub.case_studies)
+    assert preview.tags(study, lambda _case_study: ("asked again",)) == ("asked again",)
