@@ -30,9 +30,12 @@ from cohub.taxonomy import ORGANISATION_TYPES, Taxonomy
 from cohub.wikilinks import wikilink_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from cohub.readers import ReadOne
+    from cohub.taxonomy import Acronym
+
+    Warn = Callable[[CaseStudy, Mapping[str, Acronym]], tuple[Problem, ...]]
 
 CASE_STUDIES_DIR = "case_studies"
 # Addresses among the case studies' pages that are the hub's own.
@@ -104,7 +107,12 @@ def slugify(text: str) -> str:
 
 
 def load_corpus(
-    root: Path, taxonomy: Taxonomy, *, workers: int | None = None, read_one: ReadOne | None = None
+    root: Path,
+    taxonomy: Taxonomy,
+    *,
+    workers: int | None = None,
+    read_one: ReadOne | None = None,
+    warn: Warn | None = None,
 ) -> Corpus:
     """Read and check every case study under ``root``.
 
@@ -116,6 +124,8 @@ def load_corpus(
             cores for a large hub.
         read_one: Reads one file; :func:`read_file` unless a preview
             remembers files it has read (``cohub.preview``).
+        warn: Gives one case study's warnings; :func:`case_study_warnings`
+            unless a preview remembers them.
 
     Returns:
         The corpus: valid case studies and all problems.
@@ -137,10 +147,15 @@ def load_corpus(
     warnings = tuple(
         warning
         for case_study in case_studies
-        for warning in (*length_warnings(case_study), *acronym_warnings(case_study, taxonomy.acronyms))
+        for warning in (warn or case_study_warnings)(case_study, taxonomy.acronyms)
     )
     case_studies.sort(key=lambda case_study: (-case_study.date.toordinal(), case_study.title))
     return Corpus(tuple(case_studies), tuple(problems), warnings)
+
+
+def case_study_warnings(case_study: CaseStudy, acronyms: Mapping[str, Acronym]) -> tuple[Problem, ...]:
+    """What a writer should put right in one case study that does not stop the build."""
+    return (*length_warnings(case_study), *acronym_warnings(case_study, acronyms))
 
 
 def read_file(root: Path, file: Path, rules: Rules) -> tuple[CaseStudy | None, tuple[Problem, ...]]:

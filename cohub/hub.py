@@ -12,6 +12,7 @@ from cohub.taxonomy import Taxonomy, load_taxonomy
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from cohub.corpus import Warn
     from cohub.model import CaseStudy
     from cohub.problems import Problem
     from cohub.readers import ReadOne
@@ -57,13 +58,19 @@ class Hub:
         return tags_for(case_study, self.taxonomy)
 
 
-def load_hub(root: Path, read_one: ReadOne | None = None) -> Hub:
-    """Read ``taxonomy/`` and ``case_studies/`` under ``root``, each case study with ``read_one`` if given."""
+def load_hub(root: Path, read_one: ReadOne | None = None, warn: Warn | None = None) -> Hub:
+    """Read ``taxonomy/`` and ``case_studies/`` under ``root``.
+
+    Args:
+        root: The hub's root folder.
+        read_one: Reads one case-study file, if not :func:`cohub.corpus.read_file`.
+        warn: Gives one case study's warnings, if not :func:`cohub.corpus.case_study_warnings`.
+    """
     taxonomy, taxonomy_problems = load_taxonomy(root)
     return Hub(
         root=root,
         taxonomy=taxonomy,
         # Files read by worker processes would not reach a preview's memory of them.
-        corpus=load_corpus(root, taxonomy, read_one=read_one, workers=0 if read_one is not None else None),
+        corpus=load_corpus(root, taxonomy, read_one=read_one, warn=warn, workers=0 if read_one is not None else None),
         taxonomy_problems=taxonomy_problems,
     )

@@ -49,7 +49,9 @@ def abbreviated_filter(env: Environment, split: Callable[[str], tuple[TextPiece,
     return abbreviated
 
 
-def case_study_item_filter(env: Environment) -> Callable[..., Markup]:
+def case_study_item_filter(
+    env: Environment, rendered: dict[tuple[int, str, str], tuple[CaseStudy, Markup]] | None = None
+) -> Callable[..., Markup]:
     """The ``case_study_item`` filter: a case study as an item of a list of case studies.
 
     The markup comes from ``partials/case-study-item.html``. A case study is
@@ -60,16 +62,24 @@ def case_study_item_filter(env: Environment) -> Callable[..., Markup]:
 
     Args:
         env: The environment holding the template.
+        rendered: Items rendered before, by the case study (the very object:
+            an edited case study is a new one), heading level and depth of
+            page. A preview passes the last build's, valid while the
+            templates, settings and taxonomy are the same; by default, none.
     """
     template = env.get_template(CASE_STUDY_ITEM_TEMPLATE)
-    rendered: dict[tuple[str, str, str], Markup] = {}
+    items = {} if rendered is None else rendered
 
     @pass_context
     def case_study_item(context: Context, case_study: CaseStudy, heading: str = "h2") -> Markup:
-        key = (case_study.slug, heading, str(context.get("base_url", "")))
-        if key not in rendered:
-            # The partial turns autoescape on for everything it prints.
-            rendered[key] = Markup(template.render(context.get_all(), cs=case_study, heading=heading))  # noqa: S704
-        return rendered[key]
+        key = (id(case_study), heading, str(context.get("base_url", "")))
+        known = items.get(key)
+        # The entry holds its case study, so no other object can take its id while it is kept.
+        if known is not None and known[0] is case_study:
+            return known[1]
+        # The partial turns autoescape on for everything it prints.
+        item = Markup(template.render(context.get_all(), cs=case_study, heading=heading))  # noqa: S704
+        items[key] = (case_study, item)
+        return item
 
     return case_study_item

@@ -8,12 +8,8 @@ first, whole build.
 from __future__ import annotations
 
 import filecmp
-import os
 import re
 import shutil
-import subprocess
-import sys
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -21,40 +17,15 @@ import pytest
 from bench.corpus import make_hub
 from cohub.hub import load_hub
 from tests.conftest import FIXTURE_CASE_STUDIES
-from tests.test_serve_reload import fetch_until, free_port, log_until
+from tests.serving import fetch_until, free_port, log_until, mkdocs_serve
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 BUILT = "Reloading browsers"
+# Logged once the background work after a build (files made from the whole hub, then search) is done.
+CAUGHT_UP = "Search: indexed"
 CASES = 40
-
-
-@contextmanager
-def preview(hub: Path, port: int, work: Path) -> Iterator[tuple[Path, Path]]:
-    """A running 'mkdocs serve' of ``hub``; yields its log and the folder it builds the site in."""
-    work.mkdir()
-    log_path = work / "serve.log"
-    # MkDocs builds into a new temporary folder: make it one this test can find.
-    temporary = work / "tmp"
-    temporary.mkdir()
-    with log_path.open("w", encoding="utf-8") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=hub,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "true", "TMPDIR": str(temporary)},
-        )
-    try:
-        log = log_until(log_path, "Serving on", timeout=300)
-        assert "Serving on" in log, log
-        (site,) = temporary.glob("mkdocs_*")
-        yield log_path, site
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def rebuilt(log_path: Path, builds: int) -> str:
@@ -102,7 +73,7 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     new_title = "A title changed while the preview runs"
-    with preview(synthetic_hub, port, tmp_path / "first") as (log_path, site):
+    with mkdocs_serve(synthetic_hub, port, tmp_path / "first") as (log_path, site):
         before = {
             path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in site.rglob("index.html")
         }
@@ -121,6 +92,11 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         rebuilt(log_path, 1)
         for page in (*neighbours, *term_pages, "case-studies/index.html", "index.html"):
             assert new_title in (site / page).read_text(encoding="utf-8"), page
+        # Open data and feeds are made again after the pages, before search.
+        log_until(log_path, CAUGHT_UP, times=2, timeout=300)
+        for made in ("case-studies.json", "case-studies.csv"):
+            assert new_title in (site / made).read_text(encoding="utf-8-sig"), made
+        assert any(new_title in feed.read_text(encoding="utf-8") for feed in (site / "feeds").rglob("*.xml"))
 
         other = next(slug for slug in studies if slug != edited.slug)
         other_file = synthetic_hub / studies[other].path
@@ -136,6 +112,9 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         page.write_text(f"{page.read_text(encoding='utf-8')}\nA page edited while serving.\n", "utf-8")
         fetch_until(base + "about-co-production/", "A page edited while serving.")
         rebuilt(log_path, 4)
+        # Taking the added case study away below brings the files back to this: a whole build of them.
+        log_until(log_path, CAUGHT_UP, times=5, timeout=300)
+        after_edits = copy_pages(site, tmp_path / "after-edits")
 
         # A case study added, then taken away again: its pages go with it.
         added = synthetic_hub / "case_studies" / "thurrock-direct-payments.md"
@@ -149,9 +128,10 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         warned = [line for line in log.splitlines() if "WARNING" in line and '" code 404' not in line]
         assert "ERROR" not in log and not warned, log
         edited_site = copy_pages(site, tmp_path / "edited")
-    with preview(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
+    with mkdocs_serve(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
         fresh_site = copy_pages(site, tmp_path / "whole")
     assert differences(edited_site, fresh_site) == []
+    assert differences(after_edits, fresh_site) == []
 
 
 def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixed(hub: Path, tmp_path: Path) -> None:
@@ -160,7 +140,7 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
     study = hub / "case_studies" / "essex-tender-evaluation.md"
     good = study.read_text(encoding="utf-8")
     line = next(number for number, text in enumerate(good.splitlines(), 1) if text.startswith("region:"))
-    with preview(hub, port, tmp_path / "serve") as (log_path, _site):
+    with mkdocs_serve(hub, port, tmp_path / "serve") as (log_path, _site):
         fetch_until(url, "Essex")
         study.write_text(good.replace("region: east-of-england", "region: atlantis", 1), encoding="utf-8")
         page = fetch_until(url, "This preview is out of date")
@@ -188,7 +168,7 @@ def test_a_page_open_in_the_browser_reloads_to_show_a_broken_edit_and_again_once
     url = f"http://127.0.0.1:{port}/case-studies/essex-tender-evaluation/"
     study = hub / "case_studies" / "essex-tender-evaluation.md"
     good = study.read_text(encoding="utf-8")
-    with preview(hub, port, tmp_path / "serve"):
+    with mkdocs_serve(hub, port, tmp_path / "serve"):
         fetch_until(url, "Essex")
         strict_page.goto(url)
         strict_page.wait_for_load_state("load")

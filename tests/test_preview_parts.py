@@ -12,11 +12,11 @@ from jinja2 import Environment, FileSystemLoader
 
 from bench.corpus import make_hub
 from cohub.addresses import case_study_page
-from cohub.corpus import CASE_STUDIES_DIR, Rules
+from cohub.corpus import CASE_STUDIES_DIR, Rules, case_study_warnings
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
 from cohub.hub import Hub, load_hub
 from cohub.outline import read_outline
-from cohub.preview import CaseStudyCache, TemplateCodeCache, changed_pages
+from cohub.preview import CaseStudyCache, Changes, Preview, TemplateCodeCache, changed_pages
 from cohub.preview_page import problems_banner, served_page, with_banner
 from cohub.problems import Problem
 from cohub.related import RelatedConfig, document_for, find_related, related_documents
@@ -217,3 +217,80 @@ def test_related_case_studies_are_worked_out_again_only_when_the_documents_or_se
     assert find_related([document_for(case_study) for case_study in hub.case_studies], RelatedConfig()) is not first
     renamed = [replace(document_for(case_study), title="Z") for case_study in hub.case_studies]
     assert find_related(renamed, config) == related_documents(renamed, config)
+
+
+def test_the_cache_works_out_a_case_study_s_warnings_once_and_again_for_an_edited_one(small_hub: Path) -> None:
+    hub = load_hub(small_hub)
+    acronyms = hub.taxonomy.acronyms
+    cache = CaseStudyCache()
+    short = replace(hub.case_studies[4], body="Too short to learn from.\n")
+    found = cache.warnings(short, acronyms)
+    assert found and found == case_study_warnings(short, acronyms)
+    assert cache.warnings(short, acronyms) is found
+    # An edited case study is a new object, even when its value is the same.
+    assert cache.warnings(replace(short), acronyms) is not found
+    lengthened = replace(short, body=hub.case_studies[4].body)
+    assert cache.warnings(lengthened, acronyms) == case_study_warnings(lengthened, acronyms) == ()
+
+
+def test_a_preview_is_broken_while_it_has_problems_and_a_last_good_site(small_hub: Path) -> None:
+    preview = Preview()
+    preview.problems = (Problem("case_studies/a.md", 3, "a problem", "a fix"),)
+    # The first build has no good site to keep: it fails instead.
+    assert not preview.broken
+    preview.website = website(load_hub(small_hub))
+    assert preview.broken
+    preview.problems = ()
+    assert not preview.broken
+
+
+@pytest.mark.parametrize(
+    ("changes", "to_write", "whole"),
+    [
+        (None, None, True),
+        (Changes(frozenset({"case-studies/a.md"}), shown_elsewhere=False), {"case-studies/a.md"}, False),
+        (Changes(frozenset({"case-studies/a.md"}), shown_elsewhere=True), {"case-studies/a.md", "about.md"}, False),
+    ],
+)
+def test_a_build_writes_the_changed_pages_and_the_hand_written_ones_when_more_than_a_story_changed(
+    changes: Changes | None, to_write: set[str] | None, whole: bool
+) -> None:
+    preview = Preview()
+    preview.changes = changes
+    assert preview.plan(("about.md",), ()) is whole
+    assert preview.to_write == to_write
+    assert preview.whole_hub_stale is (changes is not None and changes.shown_elsewhere)
+    # Every page is read; only the planned ones are written.
+    assert preview.writes("case-studies/b.md")
+    preview.reading = False
+    assert preview.writes("case-studies/b.md") is whole
+    assert preview.writes("case-studies/a.md")
+
+
+def test_files_made_again_from_the_whole_hub_are_written_only_when_they_differ() -> None:
+    preview = Preview()
+    preview.changes = None
+    preview.plan((), ())
+    assert preview.differs("feeds/a.xml", b"a") and preview.differs("data.json", b"[]")
+    preview.whole_hub_files = (("feeds/a.xml", "a"), ("data.json", "[]"))
+    preview.changes = Changes(frozenset(), shown_elsewhere=True)
+    preview.plan((), ())
+    assert not preview.differs("data.json", b"[]")
+    gone, changed = preview.remade_whole_hub_files((("data.json", "[1]"), ("feeds/b.xml", "b")))
+    assert gone == ("feeds/a.xml",)
+    assert changed == (("data.json", b"[1]"), ("feeds/b.xml", b"b"))
+    assert preview.remade_whole_hub_files((("data.json", "[1]"), ("feeds/b.xml", "b"))) == ((), ())
+
+
+def test_tags_are_worked_out_again_for_an_edited_case_study_and_after_a_whole_build(small_hub: Path) -> None:
+    hub = load_hub(small_hub)
+    study = hub.case_studies[1]
+    preview = Preview()
+    tags = preview.tags(study, hub.tags)
+    assert tags == hub.tags(study)
+    assert preview.tags(study, lambda _case_study: ("not asked",)) is tags
+    assert preview.tags(replace(study), lambda _case_study: ("asked again",)) == ("asked again",)
+    # A whole build may come with another taxonomy.
+    preview.changes = None
+    preview.plan((), hub.case_studies)
+    assert preview.tags(study, lambda _case_study: ("asked again",)) == ("asked again",)

@@ -3,61 +3,19 @@
 from __future__ import annotations
 
 import gc
-import os
-import socket
-import subprocess
-import sys
+import threading
 import time
-import urllib.error
-import urllib.request
-
-import pytest
+from types import SimpleNamespace
 
 from cohub.hub import Hub
+from cohub.mkdocs_adapter import watch_for_rebuilds
 from tests.conftest import build_hub
+from tests.serving import fetch_until, free_port, log_until, mkdocs_serve
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch_until(url: str, wanted: str, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    body = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                body = response.read().decode("utf-8")
-            if wanted in body:
-                return body
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"{url} never showed {wanted!r}")
-
-
-def log_until(log_path, wanted: str, times: int = 1, timeout: float = 60.0) -> str:
-    # The index file can be served a moment before its log line is flushed.
-    deadline = time.monotonic() + timeout
-    log = log_path.read_text(encoding="utf-8")
-    while log.count(wanted) < times and time.monotonic() < deadline:
-        time.sleep(0.25)
-        log = log_path.read_text(encoding="utf-8")
-    return log
-
-
-def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
+def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub, tmp_path):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=hub,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
-    )
-    try:
+    with mkdocs_serve(hub, port, tmp_path / "serve"):
         url = f"http://127.0.0.1:{port}/case-studies/essex-tender-evaluation/"
         fetch_until(url, "Essex")
         study = hub / "case_studies" / "essex-tender-evaluation.md"
@@ -68,23 +26,11 @@ def test_mkdocs_serve_rebuilds_when_a_case_study_changes(hub):
             encoding="utf-8",
         )
         fetch_until(url, "A sentence added while serving.")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
     port = free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w", encoding="utf-8") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=hub,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
-        )
-    try:
+    with mkdocs_serve(hub, port, tmp_path / "serve") as (log_path, _site):
         base = f"http://127.0.0.1:{port}/"
         fetch_until(base + "case-studies/essex-tender-evaluation/", "Essex")
         # Search catches up after the pages: the index is written in the background.
@@ -102,9 +48,9 @@ def test_a_preview_shows_pages_before_search_has_indexed_them(hub, tmp_path):
         log = log_until(log_path, "Search: indexed", times=2)
         assert log.count("Search: indexed") == 2, log
         assert "ERROR" not in log, log
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        # Reading the case studies again does not count as a change.
+        log = log_until(log_path, "Detected file changes", times=2, timeout=3)
+        assert log.count("Detected file changes") == 1, log
 
 
 def test_a_rebuild_in_one_process_lets_the_last_build_go(hub):
@@ -115,3 +61,42 @@ def test_a_rebuild_in_one_process_lets_the_last_build_go(hub):
     hubs = [item for item in gc.get_objects() if isinstance(item, Hub) and item.root == hub]
     assert len(hubs) <= 1
     assert gc.get_freeze_count() == 0
+
+
+def test_the_preview_is_told_of_a_saved_file_and_not_of_a_file_read(tmp_path):
+    folder = tmp_path / "case_studies"
+    (folder / "series").mkdir(parents=True)
+    study = folder / "series" / "one.md"
+    study.write_text("First words.\n", encoding="utf-8")
+    # What MkDocs' server holds that its own watching sets.
+    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
+
+    def wants_rebuild(within: float) -> bool:
+        with server._rebuild_cond:
+            server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=within)
+            wanted = server._want_rebuild
+            server._want_rebuild = False
+        return wanted
+
+    watcher = watch_for_rebuilds(server, folder)
+    assert watcher is not None
+    try:
+        study.read_text(encoding="utf-8")
+        assert not wants_rebuild(1)
+        study.write_text("Other words.\n", encoding="utf-8")
+        assert wants_rebuild(5)
+        time.sleep(0.2)
+        wants_rebuild(0)
+        (folder / "two.md").write_text("A new case study.\n", encoding="utf-8")
+        assert wants_rebuild(5)
+        time.sleep(0.2)
+        wants_rebuild(0)
+        study.unlink()
+        assert wants_rebuild(5)
+    finally:
+        watcher.stop()
+        watcher.join()
+
+
+def test_without_what_the_server_s_own_watching_sets_mkdocs_watches_as_before(tmp_path):
+    assert watch_for_rebuilds(SimpleNamespace(), tmp_path) is None
