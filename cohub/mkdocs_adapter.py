@@ -21,10 +21,12 @@ from markupsafe import escape
 from material.plugins.tags.structure.tag import Tag
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 
 from cohub.accessibility_statement import accessibility_statement
 from cohub.addresses import LISTING_PAGE, case_study_page
+from cohub.ahead import WorkAhead, ahead_workers, logged_records, say
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.address import CommentAddressError, comment_form_action, comment_service_url
 from cohub.comments.location import database_location, describe_location, is_database_url
@@ -50,7 +52,7 @@ from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.preview import CaseStudyCache, Changes, TemplateCodeCache, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
-from cohub.readers import available_cores
+from cohub.readers import available_cores, can_fork
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import (
@@ -80,7 +82,6 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import TableOfContents
 
     from cohub.accessibility_statement import AccessibilityStatement
@@ -122,6 +123,22 @@ class RenderedPage:
     toc: TableOfContents
     title: str | None
     anchors: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ConvertedPage:
+    """What a worker process made of a page's Markdown, for the build to use instead of converting it again.
+
+    Attributes:
+        rendered: The Markdown and settings the worker converted, and what MkDocs made of them.
+        links_to_anchors: The page's links to anchors, by the ``src_uri`` of the page linked to
+            (None where MkDocs does not note them).
+        records: What MkDocs and the Markdown extensions logged while converting it.
+    """
+
+    rendered: RenderedPage
+    links_to_anchors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] | None
+    records: tuple[logging.LogRecord, ...]
 
 
 class Preview:
@@ -179,6 +196,8 @@ class SiteHooks:
         self.search_index: StreamingIndex | None = None
         self.search_pages: list[str] = []
         self.search_failure: str | None = None
+        # A whole build's pages, converted from Markdown ahead of MkDocs by worker processes.
+        self.ahead: WorkAhead[ConvertedPage] | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -206,6 +225,7 @@ class SiteHooks:
         # The last preview's search index is still being written into the folder this build empties.
         self.wait_for_indexing()
         self._stop_search_index()
+        self._stop_converting_ahead()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -475,8 +495,45 @@ class SiteHooks:
 
         return is_modified
 
+    def on_nav(self, config: MkDocsConfig, files: Files) -> None:
+        """Start converting a whole build's pages in worker processes, on a machine with a core to spare.
+
+        MkDocs converts each page's Markdown, one after another, before it
+        renders any template; workers forked now, once every page is known,
+        convert pages from the last one backwards while MkDocs converts from
+        the first, and MkDocs takes what they made (``on_pre_page``).
+        """
+        self._stop_converting_ahead()
+        if self.serving or self.dirty or not can_fork():
+            return
+        keys = [file.src_uri for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        workers = ahead_workers(len(keys), available_cores())
+        if workers < 1:
+            return
+
+        def convert(src_uri: str) -> ConvertedPage | None:
+            return convert_page(config, files, src_uri)
+
+        try:
+            self.ahead = WorkAhead(keys, convert, workers=workers)
+        except OSError:
+            # The workers could not start: MkDocs converts every page itself, as on one core.
+            self.ahead = None
+
+    def _stop_converting_ahead(self) -> None:
+        if self.ahead is not None:
+            if self.ahead.taken:
+                log.info(f"Converted {self.ahead.taken} pages' Markdown in worker processes")
+            self.ahead.close()
+            self.ahead = None
+
     def on_pre_page(self, page: Page) -> Page:
-        """In a preview, convert a page's Markdown only when it differs from the last build's."""
+        """Use a worker's conversion of the page's Markdown if it was made from the same Markdown;
+        in a preview, convert a page's Markdown only when it differs from the last build's."""
+        if self.ahead is not None:
+            converted = self.ahead.take(page.file.src_uri)
+            if converted is not None:
+                use_converted(page, converted)
         preview = self.preview
         if preview is None:
             return page
@@ -561,6 +618,8 @@ class SiteHooks:
 
     def on_env(self, env: Environment) -> Environment:
         """Let templates read the hub and the links between its pages."""
+        # Every page is converted by now.
+        self._stop_converting_ahead()
         if self.preview is not None:
             self.preview.reading = False
             env.bytecode_cache = self.preview.templates
@@ -679,6 +738,7 @@ class SiteHooks:
     def on_build_error(self) -> None:
         """Stop a build's search indexing; after a failed preview build, rebuild everything next time
         (what it wrote is not known)."""
+        self._stop_converting_ahead()
         self._stop_search_index()
         if self.preview is not None:
             self.preview.fingerprint = None
@@ -779,6 +839,70 @@ class SiteHooks:
 
     def _case_study(self, page: Page) -> CaseStudy | None:
         return self.pages.get(page.file.src_uri)
+
+
+def convert_page(config: MkDocsConfig, files: Files, src_uri: str) -> ConvertedPage | None:
+    """In a worker process, do what MkDocs does to a page up to converting its Markdown, and convert it.
+
+    Only what MkDocs and the Markdown extensions log while converting is
+    kept, to be said by the build when it takes the page; what the plugins
+    say before is said by the build itself, as it reads the page again.
+    Returns None when the page could not be converted here: the build then
+    converts it itself, and says what went wrong.
+    """
+    file = files.get_file_from_path(src_uri)
+    if file is None:
+        return None
+    try:
+        page = file.page if file.page is not None else Page(None, file, config)
+        config._current_page = page
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+        with logged_records() as records:
+            # MkDocs' own conversion, whatever a plugin put in the page's place.
+            Page.render(page, config, files)
+    except Exception:  # noqa: BLE001 (the build converts the page again, and reports the error)
+        return None
+    finally:
+        config._current_page = None
+    links = page.links_to_anchors
+    return ConvertedPage(
+        RenderedPage(
+            page.markdown,
+            repr(page.meta),
+            page.content,
+            page.toc,
+            page._title_from_render,
+            frozenset(page.present_anchor_ids or ()),
+        ),
+        None if links is None else tuple((target.src_uri, tuple(anchors.items())) for target, anchors in links.items()),
+        tuple(records),
+    )
+
+
+def use_converted(page: Page, converted: ConvertedPage) -> None:
+    """Have MkDocs take a worker's conversion of ``page``, if the worker converted the Markdown MkDocs has.
+
+    The page is read and given to the plugins again here, as on one core;
+    only when that gives the same Markdown and settings is the worker's
+    conversion used, and what MkDocs logged while converting said now.
+    """
+    convert = page.render
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        rendered = converted.rendered
+        if rendered.markdown != page.markdown or rendered.meta != repr(page.meta):
+            convert(config, files)
+            return
+        page.content, page.toc, page._title_from_render = rendered.content, rendered.toc, rendered.title
+        page.present_anchor_ids = set(rendered.anchors)
+        if converted.links_to_anchors is not None:
+            page.links_to_anchors = {
+                files.src_uris[target]: dict(anchors) for target, anchors in converted.links_to_anchors
+            }
+        say(converted.records)
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def keep_site_between_builds(builder: Callable[..., Any]) -> bool:

@@ -44,6 +44,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _site.on_files(files, config)
 
 
+# Runs after every plugin has made the navigation: worker processes forked then see every page.
+@event_priority(-100)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _site.on_nav(config, files)
+    return nav
+
+
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     return _site.on_pre_page(page)
 

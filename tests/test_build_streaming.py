@@ -6,6 +6,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -20,6 +21,7 @@ from cohub.search_stream import StreamingIndex, streams_while_building
 from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
+CONVERTED_AHEAD = re.compile(r"Converted [1-9][0-9]* pages' Markdown in worker processes")
 MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
 
 
@@ -28,13 +30,14 @@ def test_pages_go_to_pagefind_while_rendering_only_with_a_core_to_spare(cores, s
     assert streams_while_building(cores) is streams
 
 
-def cohub_build(root, *, one_core: bool) -> None:
+def cohub_build(root, *, one_core: bool, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run 'cohub build' in its own process, on one core or on every core this one may use."""
     cores = {min(available_cores_set())} if one_core else available_cores_set()
-    subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "cohub", "--root", str(root), "build"],
-        check=True,
+        check=check,
         capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
         preexec_fn=lambda: os.sched_setaffinity(0, cores),
     )
@@ -97,8 +100,10 @@ def test_a_build_on_one_core_writes_the_same_site_and_search_index(tmp_path):
     # Indexing while rendering needs a second core; a single-core run of this test would compare a build with itself.
     assert available_cores() > 1
     roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
-    for one_core, root in roots.items():
-        cohub_build(root, one_core=one_core)
+    logs = {one_core: cohub_build(root, one_core=one_core).stderr for one_core, root in roots.items()}
+    # On every core, worker processes converted pages' Markdown ahead of MkDocs; on one core, MkDocs did it all.
+    assert CONVERTED_AHEAD.search(logs[False])
+    assert not CONVERTED_AHEAD.search(logs[True])
     streamed, serial = (site_contents(roots[one_core] / "site") for one_core in (False, True))
     assert sorted(streamed) == sorted(serial)
     assert any(name.startswith("pagefind/fragment/") for name in streamed)
