@@ -19,6 +19,7 @@ import material
 from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
 from material.plugins.tags.structure.tag import Tag
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -75,13 +76,14 @@ from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mentio
 from cohub.wikilinks import resolve_wikilinks
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import date as Date
 
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.toc import TableOfContents
 
     from cohub.accessibility_statement import AccessibilityStatement
@@ -97,6 +99,8 @@ log = logging.getLogger("mkdocs.plugins.cohub")
 
 CASE_STUDY_TEMPLATE = "case-study.html"
 LISTING_TEMPLATE = "case-studies.html"
+# Every page's template while worker processes render pages ahead: a worker's page, or the page's own template.
+AHEAD_TEMPLATE = "cohub-ahead.html"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
 LINKS_EXTENSION = "cohub.markdown_links"
 # Pages that are not documentation: no table of contents, no "Previous" and "Next" links.
@@ -198,6 +202,10 @@ class SiteHooks:
         self.search_failure: str | None = None
         # A whole build's pages, converted from Markdown ahead of MkDocs by worker processes.
         self.ahead: WorkAhead[ConvertedPage] | None = None
+        # A whole build's pages, rendered from their templates ahead of MkDocs by worker processes.
+        self.rendering_ahead: WorkAhead[str] | None = None
+        self.page_templates: dict[str, str] = {}
+        self.nav: Navigation | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -226,6 +234,7 @@ class SiteHooks:
         self.wait_for_indexing()
         self._stop_search_index()
         self._stop_converting_ahead()
+        self._stop_rendering_ahead()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -495,7 +504,7 @@ class SiteHooks:
 
         return is_modified
 
-    def on_nav(self, config: MkDocsConfig, files: Files) -> None:
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
         """Start converting a whole build's pages in worker processes, on a machine with a core to spare.
 
         MkDocs converts each page's Markdown, one after another, before it
@@ -504,6 +513,7 @@ class SiteHooks:
         the first, and MkDocs takes what they made (``on_pre_page``).
         """
         self._stop_converting_ahead()
+        self.nav = nav
         if self.serving or self.dirty or not can_fork():
             return
         keys = [file.src_uri for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
@@ -616,8 +626,8 @@ class SiteHooks:
         self.preview.sanitised[src_uri] = (html, clean)
         return clean
 
-    def on_env(self, env: Environment) -> Environment:
-        """Let templates read the hub and the links between its pages."""
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Let templates read the hub and the links between its pages; start rendering pages ahead."""
         # Every page is converted by now.
         self._stop_converting_ahead()
         if self.preview is not None:
@@ -640,11 +650,67 @@ class SiteHooks:
         if self.website is not None:
             env.filters["abbreviated"] = abbreviated_filter(env, self.website.text)
             env.filters["case_study_item"] = case_study_item_filter(env)
+        self._start_rendering_ahead(env, config, files)
         return env
+
+    def _start_rendering_ahead(self, env: Environment, config: MkDocsConfig, files: Files) -> None:
+        """Start rendering a whole build's pages in worker processes, on a machine with a core to spare.
+
+        MkDocs renders each page's template, one after another; workers
+        forked now, once every page is converted and the templates have all
+        they read, render pages from the last one backwards while MkDocs
+        renders from the first. Every page's template becomes one that shows
+        the worker's page if there is one, and else renders the page's own
+        template (``on_page_context``).
+        """
+        self._stop_rendering_ahead()
+        nav = self.nav
+        if self.serving or self.dirty or nav is None or not can_fork():
+            return
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        workers = ahead_workers(len(doc_files), available_cores())
+        if workers < 1:
+            return
+        # Only pages that name their template: a page with no settings at all renders differently from one with some.
+        templates = {
+            file.src_uri: file.page.meta["template"]
+            for file in doc_files
+            if file.page is not None and isinstance(file.page.meta.get("template"), str)
+        }
+
+        def render(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            if file is None or file.page is None:
+                return None
+            return render_page(file.page, templates[src_uri], config, doc_files, nav, env)
+
+        try:
+            self.rendering_ahead = WorkAhead(list(templates), render, workers=workers)
+        except OSError:
+            # The workers could not start: MkDocs renders every page itself, as on one core.
+            return
+        self.page_templates = templates
+        for src_uri in templates:
+            files.src_uris[src_uri].page.meta["template"] = AHEAD_TEMPLATE  # type: ignore[union-attr]
+
+    def _stop_rendering_ahead(self) -> None:
+        if self.rendering_ahead is not None:
+            if self.rendering_ahead.taken:
+                log.info(f"Rendered {self.rendering_ahead.taken} pages in worker processes")
+            self.rendering_ahead.close()
+            self.rendering_ahead = None
+        self.page_templates = {}
 
     def on_page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         """Give a case study's template its case study, a generated page's template what it lists,
         and every page what it adds to search."""
+        template = self.page_templates.get(page.file.src_uri)
+        if self.rendering_ahead is not None and template is not None:
+            rendered = self.rendering_ahead.take(page.file.src_uri)
+            context["cohub_rendered"] = rendered
+            context["cohub_template"] = template
+            if rendered is not None:
+                return context
         case_study = self._case_study(page)
         context["case_study"] = case_study
         generated = self.generated.get(page.file.src_uri)
@@ -713,6 +779,7 @@ class SiteHooks:
         shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
+        self._stop_rendering_ahead()
         preview = self.preview
         if preview is None:
             if self.dirty:
@@ -739,6 +806,7 @@ class SiteHooks:
         """Stop a build's search indexing; after a failed preview build, rebuild everything next time
         (what it wrote is not known)."""
         self._stop_converting_ahead()
+        self._stop_rendering_ahead()
         self._stop_search_index()
         if self.preview is not None:
             self.preview.fingerprint = None
@@ -878,6 +946,29 @@ def convert_page(config: MkDocsConfig, files: Files, src_uri: str) -> ConvertedP
         None if links is None else tuple((target.src_uri, tuple(anchors.items())) for target, anchors in links.items()),
         tuple(records),
     )
+
+
+def render_page(
+    page: Page, template_name: str, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Environment
+) -> str | None:
+    """In a worker process, render a page's template as MkDocs does, up to its plugins' ``on_post_page``.
+
+    Returns None when the page could not be rendered here: the build then
+    renders it itself, and says what went wrong.
+    """
+    page.active = True
+    config._current_page = page
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(template_name)
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        rendered: str = template.render(context)
+    except Exception:  # noqa: BLE001 (the build renders the page again, and reports the error)
+        return None
+    finally:
+        page.active = False
+        config._current_page = None
+    return rendered
 
 
 def use_converted(page: Page, converted: ConvertedPage) -> None:

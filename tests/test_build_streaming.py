@@ -22,6 +22,7 @@ from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
 CONVERTED_AHEAD = re.compile(r"Converted [1-9][0-9]* pages' Markdown in worker processes")
+RENDERED_AHEAD = re.compile(r"Rendered [1-9][0-9]* pages in worker processes")
 MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
 
 
@@ -101,9 +102,11 @@ def test_a_build_on_one_core_writes_the_same_site_and_search_index(tmp_path):
     assert available_cores() > 1
     roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
     logs = {one_core: cohub_build(root, one_core=one_core).stderr for one_core, root in roots.items()}
-    # On every core, worker processes converted pages' Markdown ahead of MkDocs; on one core, MkDocs did it all.
+    # On every core, worker processes converted and rendered pages ahead of MkDocs; on one core, MkDocs did it all.
     assert CONVERTED_AHEAD.search(logs[False])
+    assert RENDERED_AHEAD.search(logs[False])
     assert not CONVERTED_AHEAD.search(logs[True])
+    assert not RENDERED_AHEAD.search(logs[True])
     streamed, serial = (site_contents(roots[one_core] / "site") for one_core in (False, True))
     assert sorted(streamed) == sorted(serial)
     assert any(name.startswith("pagefind/fragment/") for name in streamed)
