@@ -208,3 +208,27 @@ def test_on_one_core_a_failing_program_fails_the_build_once_too(hub, tmp_path, m
     assert failures == ["the search index was not built: Pagefind failed: Error: out of memory"]
     # The pages were all written before Pagefind was asked for anything.
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_build_on_one_core_gives_the_same_warnings_naming_the_same_files(tmp_path):
+    # A link MkDocs cannot follow in every case study: those a worker converted are said by the build all the same.
+    assert available_cores() > 1
+    roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
+    for root in roots.values():
+        for file in (root / "case_studies").glob("*.md"):
+            file.write_text(
+                f"{file.read_text(encoding='utf-8')}\nSee [the list](/no-such-page.md).\n", encoding="utf-8"
+            )
+    builds = {one_core: cohub_build(root, one_core=one_core, check=False) for one_core, root in roots.items()}
+    assert [build.returncode for build in builds.values()] == [1, 1]
+    assert CONVERTED_AHEAD.search(builds[False].stderr)
+    warnings = {
+        one_core: [line for line in build.stderr.splitlines() if line.startswith("WARNING")]
+        for one_core, build in builds.items()
+    }
+    assert warnings[False] == warnings[True]
+    assert len(warnings[False]) == 60
+    assert {re.search(r"'case-studies/(synthetic-[^']+)\.md'", line)[1] for line in warnings[False]} == {
+        file.stem for file in (roots[False] / "case_studies").glob("*.md")
+    }
+    assert all("Aborted with 60 warnings in strict mode" in build.stdout + build.stderr for build in builds.values())
