@@ -78,16 +78,20 @@ class WorkAhead(Generic[T]):
         to the loop. A worker that failed, or died, leaves its keys to the loop too.
         """
         index = self._chunk_of.pop(key, None)
-        if index is None:
+        if index is None or index not in self._futures:
             return None
         future = self._futures[index]
         if future.cancel():
             return None
         try:
-            made = future.result().get(key)
+            chunk = future.result()
         # Whatever went wrong in a worker, the loop can still do the item itself, as it does on one core.
         except Exception:  # noqa: BLE001
             return None
+        # Each result is taken once: let it go as soon as it is, not at the end of the loop.
+        made = chunk.pop(key, None)
+        if not chunk:
+            del self._futures[index]
         if made is not None:
             self.taken += 1
         return made
