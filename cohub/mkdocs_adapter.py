@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -19,8 +20,10 @@ import material
 from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
 from material.plugins.tags.structure.tag import Tag
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 from watchdog.events import (
     DirCreatedEvent,
@@ -37,6 +40,7 @@ from watchdog.observers import Observer
 
 from cohub.accessibility_statement import accessibility_statement
 from cohub.addresses import LISTING_PAGE, case_study_page
+from cohub.ahead import WorkAhead, ahead_workers, logged_records, say
 from cohub.brand import BRAND_STYLESHEET, brand_stylesheet
 from cohub.comments.address import CommentAddressError, comment_form_action, comment_service_url
 from cohub.comments.location import database_location, describe_location, is_database_url
@@ -62,7 +66,7 @@ from cohub.palette import CUSTOM, PaletteError, css_variables, palette_failures
 from cohub.preview import Changes, Preview, RenderedPage, changed_pages, site_fingerprint
 from cohub.preview_page import served_page
 from cohub.privacy_notice import privacy_notice
-from cohub.readers import available_cores
+from cohub.readers import available_cores, can_fork
 from cohub.related import RelatedConfig, RelatedConfigError, decode_related_config
 from cohub.sanitise import sanitise_story
 from cohub.search import (
@@ -85,14 +89,14 @@ from cohub.website import LEAVES_SITE_HINT, Website, build_website, first_mentio
 from cohub.wikilinks import resolve_wikilinks
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import date as Date
 
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.toc import TableOfContents
     from watchdog.events import FileSystemEvent
     from watchdog.observers.api import BaseObserver
@@ -109,6 +113,8 @@ log = logging.getLogger("mkdocs.plugins.cohub")
 
 CASE_STUDY_TEMPLATE = "case-study.html"
 LISTING_TEMPLATE = "case-studies.html"
+# Every page's template while worker processes render pages ahead: a worker's page, or the page's own template.
+AHEAD_TEMPLATE = "cohub-ahead.html"
 WATCHED_FOLDERS = ("case_studies", "taxonomy")
 LINKS_EXTENSION = "cohub.markdown_links"
 # Pages that are not documentation: no table of contents, no "Previous" and "Next" links.
@@ -134,6 +140,22 @@ CHANGE_EVENTS = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
+
+
+@dataclass(frozen=True)
+class ConvertedPage:
+    """What a worker process made of a page's Markdown, for the build to use instead of converting it again.
+
+    Attributes:
+        rendered: The Markdown and settings the worker converted, and what MkDocs made of them.
+        links_to_anchors: The page's links to anchors, by the ``src_uri`` of the page linked to
+            (None where MkDocs does not note them).
+        records: What MkDocs and the Markdown extensions logged while converting it.
+    """
+
+    rendered: RenderedPage
+    links_to_anchors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] | None
+    records: tuple[logging.LogRecord, ...]
 
 
 def _unchanged() -> bool:
@@ -162,6 +184,12 @@ class SiteHooks:
         self.search_index: StreamingIndex | None = None
         self.search_pages: list[str] = []
         self.search_failure: str | None = None
+        # A whole build's pages, converted from Markdown ahead of MkDocs by worker processes.
+        self.ahead: WorkAhead[ConvertedPage] | None = None
+        # A whole build's pages, rendered from their templates ahead of MkDocs by worker processes.
+        self.rendering_ahead: WorkAhead[str] | None = None
+        self.page_templates: dict[str, str] = {}
+        self.nav: Navigation | None = None
         self.hub: Hub | None = None
         self.website: Website | None = None
         self.related_config = RelatedConfig()
@@ -189,6 +217,8 @@ class SiteHooks:
         # The last preview's search index is still being written into the folder this build empties.
         self.wait_for_indexing()
         self._stop_search_index()
+        self._stop_converting_ahead()
+        self._stop_rendering_ahead()
         self.hub = None
         self.website = None
         self.pages = {}
@@ -441,8 +471,46 @@ class SiteHooks:
     def _hand_written(self, file: File) -> bool:
         return file.src_uri not in self.pages and file.src_uri not in self.generated
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Start converting a whole build's pages in worker processes, on a machine with a core to spare.
+
+        MkDocs converts each page's Markdown, one after another, before it
+        renders any template; workers forked now, once every page is known,
+        convert pages from the last one backwards while MkDocs converts from
+        the first, and MkDocs takes what they made (``on_pre_page``).
+        """
+        self._stop_converting_ahead()
+        self.nav = nav
+        if self.serving or self.dirty or not can_fork():
+            return
+        keys = [file.src_uri for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        workers = ahead_workers(len(keys), available_cores())
+        if workers < 1:
+            return
+
+        def convert(src_uri: str) -> ConvertedPage | None:
+            return convert_page(config, files, src_uri)
+
+        try:
+            self.ahead = WorkAhead(keys, convert, workers=workers)
+        except OSError:
+            # The workers could not start: MkDocs converts every page itself, as on one core.
+            self.ahead = None
+
+    def _stop_converting_ahead(self) -> None:
+        if self.ahead is not None:
+            if self.ahead.taken:
+                log.info(f"Converted {self.ahead.taken} pages' Markdown in worker processes")
+            self.ahead.close()
+            self.ahead = None
+
     def on_pre_page(self, page: Page) -> Page:
-        """In a preview, convert a page's Markdown only when it differs from the last build's."""
+        """Use a worker's conversion of the page's Markdown if it was made from the same Markdown;
+        in a preview, convert a page's Markdown only when it differs from the last build's."""
+        if self.ahead is not None:
+            converted = self.ahead.take(page.file.src_uri)
+            if converted is not None:
+                use_converted(page, converted)
         preview = self.preview
         if preview is None:
             return page
@@ -521,8 +589,10 @@ class SiteHooks:
             return sanitise_story(html)
         return self.preview.sanitised(src_uri, html, sanitise_story)
 
-    def on_env(self, env: Environment) -> Environment:
-        """Let templates read the hub and the links between its pages."""
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Let templates read the hub and the links between its pages; start rendering pages ahead."""
+        # Every page is converted by now.
+        self._stop_converting_ahead()
         if self.preview is not None:
             self.preview.reading = False
             env.bytecode_cache = self.preview.templates
@@ -545,11 +615,67 @@ class SiteHooks:
             env.filters["case_study_item"] = case_study_item_filter(
                 env, self.preview.items if self.preview is not None else None
             )
+        self._start_rendering_ahead(env, config, files)
         return env
+
+    def _start_rendering_ahead(self, env: Environment, config: MkDocsConfig, files: Files) -> None:
+        """Start rendering a whole build's pages in worker processes, on a machine with a core to spare.
+
+        MkDocs renders each page's template, one after another; workers
+        forked now, once every page is converted and the templates have all
+        they read, render pages from the last one backwards while MkDocs
+        renders from the first. Every page's template becomes one that shows
+        the worker's page if there is one, and else renders the page's own
+        template (``on_page_context``).
+        """
+        self._stop_rendering_ahead()
+        nav = self.nav
+        if self.serving or self.dirty or nav is None or not can_fork():
+            return
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        workers = ahead_workers(len(doc_files), available_cores())
+        if workers < 1:
+            return
+        # Only pages that name their template: a page with no settings at all renders differently from one with some.
+        templates = {
+            file.src_uri: file.page.meta["template"]
+            for file in doc_files
+            if file.page is not None and isinstance(file.page.meta.get("template"), str)
+        }
+
+        def render(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            if file is None or file.page is None:
+                return None
+            return render_page(file.page, templates[src_uri], config, doc_files, nav, env)
+
+        try:
+            self.rendering_ahead = WorkAhead(list(templates), render, workers=workers)
+        except OSError:
+            # The workers could not start: MkDocs renders every page itself, as on one core.
+            return
+        self.page_templates = templates
+        for src_uri in templates:
+            files.src_uris[src_uri].page.meta["template"] = AHEAD_TEMPLATE  # type: ignore[union-attr]
+
+    def _stop_rendering_ahead(self) -> None:
+        if self.rendering_ahead is not None:
+            if self.rendering_ahead.taken:
+                log.info(f"Rendered {self.rendering_ahead.taken} pages in worker processes")
+            self.rendering_ahead.close()
+            self.rendering_ahead = None
+        self.page_templates = {}
 
     def on_page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         """Give a case study's template its case study, a generated page's template what it lists,
         and every page what it adds to search."""
+        template = self.page_templates.get(page.file.src_uri)
+        if self.rendering_ahead is not None and template is not None:
+            rendered = self.rendering_ahead.take(page.file.src_uri)
+            context["cohub_rendered"] = rendered
+            context["cohub_template"] = template
+            if rendered is not None:
+                return context
         case_study = self._case_study(page)
         context["case_study"] = case_study
         generated = self.generated.get(page.file.src_uri)
@@ -618,6 +744,7 @@ class SiteHooks:
         shows as soon as it is rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
+        self._stop_rendering_ahead()
         preview = self.preview
         if preview is None:
             if self.dirty:
@@ -643,6 +770,8 @@ class SiteHooks:
     def on_build_error(self) -> None:
         """Stop a build's search indexing; after a failed preview build, rebuild everything next time
         (what it wrote is not known)."""
+        self._stop_converting_ahead()
+        self._stop_rendering_ahead()
         self._stop_search_index()
         if self.preview is not None:
             self.preview.fingerprint = None
@@ -858,6 +987,94 @@ def watch_for_rebuilds(server: LiveReloadServer, folder: Path) -> BaseObserver |
     except OSError:
         return None
     return watcher
+
+
+def convert_page(config: MkDocsConfig, files: Files, src_uri: str) -> ConvertedPage | None:
+    """In a worker process, do what MkDocs does to a page up to converting its Markdown, and convert it.
+
+    Only what MkDocs and the Markdown extensions log while converting is
+    kept, to be said by the build when it takes the page; what the plugins
+    say before is said by the build itself, as it reads the page again.
+    Returns None when the page could not be converted here: the build then
+    converts it itself, and says what went wrong.
+    """
+    file = files.get_file_from_path(src_uri)
+    if file is None:
+        return None
+    try:
+        page = file.page if file.page is not None else Page(None, file, config)
+        config._current_page = page
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+        with logged_records() as records:
+            # MkDocs' own conversion, whatever a plugin put in the page's place.
+            Page.render(page, config, files)
+    except Exception:  # noqa: BLE001 (the build converts the page again, and reports the error)
+        return None
+    finally:
+        config._current_page = None
+    links = page.links_to_anchors
+    return ConvertedPage(
+        RenderedPage(
+            page.markdown,
+            repr(page.meta),
+            page.content,
+            page.toc,
+            page._title_from_render,
+            frozenset(page.present_anchor_ids or ()),
+        ),
+        None if links is None else tuple((target.src_uri, tuple(anchors.items())) for target, anchors in links.items()),
+        tuple(records),
+    )
+
+
+def render_page(
+    page: Page, template_name: str, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Environment
+) -> str | None:
+    """In a worker process, render a page's template as MkDocs does, up to its plugins' ``on_post_page``.
+
+    Returns None when the page could not be rendered here: the build then
+    renders it itself, and says what went wrong.
+    """
+    page.active = True
+    config._current_page = page
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(template_name)
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        rendered: str = template.render(context)
+    except Exception:  # noqa: BLE001 (the build renders the page again, and reports the error)
+        return None
+    finally:
+        page.active = False
+        config._current_page = None
+    return rendered
+
+
+def use_converted(page: Page, converted: ConvertedPage) -> None:
+    """Have MkDocs take a worker's conversion of ``page``, if the worker converted the Markdown MkDocs has.
+
+    The page is read and given to the plugins again here, as on one core;
+    only when that gives the same Markdown and settings is the worker's
+    conversion used, and what MkDocs logged while converting said now.
+    """
+    convert = page.render
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        rendered = converted.rendered
+        if rendered.markdown != page.markdown or rendered.meta != repr(page.meta):
+            convert(config, files)
+            return
+        page.content, page._title_from_render = rendered.content, rendered.title
+        page.toc = cast("TableOfContents", rendered.toc)
+        page.present_anchor_ids = set(rendered.anchors)
+        if converted.links_to_anchors is not None:
+            page.links_to_anchors = {
+                files.src_uris[target]: dict(anchors) for target, anchors in converted.links_to_anchors
+            }
+        say(converted.records)
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def keep_site_between_builds(builder: Callable[..., Any]) -> bool:

@@ -44,6 +44,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _site.on_files(files, config)
 
 
+# Runs after every plugin has made the navigation: worker processes forked then see every page.
+@event_priority(-100)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _site.on_nav(nav, config, files)
+    return nav
+
+
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     return _site.on_pre_page(page)
 
@@ -60,8 +67,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return _site.on_page_content(html, page)
 
 
+# Runs after every plugin has given templates what they read: worker processes forked then render as MkDocs would.
+@event_priority(-100)
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    return _site.on_env(env)
+    return _site.on_env(env, config, files)
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -20,6 +21,8 @@ from cohub.search_stream import StreamingIndex, indexed_part, streams_while_buil
 from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
+CONVERTED_AHEAD = re.compile(r"Converted [1-9][0-9]* pages' Markdown in worker processes")
+RENDERED_AHEAD = re.compile(r"Rendered [1-9][0-9]* pages in worker processes")
 MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
 
 
@@ -60,13 +63,14 @@ def test_pages_go_to_pagefind_while_rendering_only_with_a_core_to_spare(cores, s
     assert streams_while_building(cores) is streams
 
 
-def cohub_build(root, *, one_core: bool) -> None:
+def cohub_build(root, *, one_core: bool, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run 'cohub build' in its own process, on one core or on every core this one may use."""
     cores = {min(available_cores_set())} if one_core else available_cores_set()
-    subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "cohub", "--root", str(root), "build"],
-        check=True,
+        check=check,
         capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},
         preexec_fn=lambda: os.sched_setaffinity(0, cores),
     )
@@ -129,8 +133,12 @@ def test_a_build_on_one_core_writes_the_same_site_and_search_index(tmp_path):
     # Indexing while rendering needs a second core; a single-core run of this test would compare a build with itself.
     assert available_cores() > 1
     roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
-    for one_core, root in roots.items():
-        cohub_build(root, one_core=one_core)
+    logs = {one_core: cohub_build(root, one_core=one_core).stderr for one_core, root in roots.items()}
+    # On every core, worker processes converted and rendered pages ahead of MkDocs; on one core, MkDocs did it all.
+    assert CONVERTED_AHEAD.search(logs[False])
+    assert RENDERED_AHEAD.search(logs[False])
+    assert not CONVERTED_AHEAD.search(logs[True])
+    assert not RENDERED_AHEAD.search(logs[True])
     streamed, serial = (site_contents(roots[one_core] / "site") for one_core in (False, True))
     assert sorted(streamed) == sorted(serial)
     assert any(name.startswith("pagefind/fragment/") for name in streamed)
@@ -256,3 +264,27 @@ def test_on_one_core_a_failing_program_fails_the_build_once_too(hub, tmp_path, m
     assert failures == ["the search index was not built: Pagefind failed: Error: out of memory"]
     # The pages were all written before Pagefind was asked for anything.
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_build_on_one_core_gives_the_same_warnings_naming_the_same_files(tmp_path):
+    # A link MkDocs cannot follow in every case study: those a worker converted are said by the build all the same.
+    assert available_cores() > 1
+    roots = {one_core: make_hub(tmp_path / f"hub-{one_core}", 60) for one_core in (False, True)}
+    for root in roots.values():
+        for file in (root / "case_studies").glob("*.md"):
+            file.write_text(
+                f"{file.read_text(encoding='utf-8')}\nSee [the list](/no-such-page.md).\n", encoding="utf-8"
+            )
+    builds = {one_core: cohub_build(root, one_core=one_core, check=False) for one_core, root in roots.items()}
+    assert [build.returncode for build in builds.values()] == [1, 1]
+    assert CONVERTED_AHEAD.search(builds[False].stderr)
+    warnings = {
+        one_core: [line for line in build.stderr.splitlines() if line.startswith("WARNING")]
+        for one_core, build in builds.items()
+    }
+    assert warnings[False] == warnings[True]
+    assert len(warnings[False]) == 60
+    assert {re.search(r"'case-studies/(synthetic-[^']+)\.md'", line)[1] for line in warnings[False]} == {
+        file.stem for file in (roots[False] / "case_studies").glob("*.md")
+    }
+    assert all("Aborted with 60 warnings in strict mode" in build.stdout + build.stderr for build in builds.values())
