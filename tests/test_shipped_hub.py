@@ -12,14 +12,15 @@ import re
 
 from cohub.cli import main
 from cohub.hub import load_hub
-from tests.conftest import CASE_STUDY_TEMPLATE, REPO, shipped_site
+from cohub.scaffold import TEMPLATE
+from tests.conftest import REPO, shipped_site
 
 SUMMARY = re.compile(r"^(\d+) case stud(?:y|ies) checked: no problems\.$", re.MULTILINE)
 HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 
 
 def test_the_shipped_case_studies_pass_the_check(capsys):
-    files = [path for path in (REPO / "case_studies").glob("*.md") if path.name != CASE_STUDY_TEMPLATE.name]
+    files = [path for path in (REPO / "case_studies").glob("*.md") if path.name != TEMPLATE]
     assert main(["--root", str(REPO), "check"]) == 0
     out, err = capsys.readouterr()
     summary = SUMMARY.search(out)
