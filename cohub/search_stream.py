@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from cohub.search import (
@@ -92,6 +92,36 @@ def indexed_part(html: str) -> str:
                 return html
             return f"{html[: body.end()]}{html[marked.start() : end + 1]}</body></html>"
     return html
+
+
+def write_bundle(bundle: Path, files: object) -> None:
+    """Write the files Pagefind handed over into ``bundle``, the file that names the others last.
+
+    Args:
+        bundle: The bundle's folder, which must not exist yet.
+        files: Pagefind's list of files, each a path inside the bundle and
+            its content in Base64.
+
+    Raises:
+        SearchIndexError: When the list is not one of files inside the
+            bundle, or names no entry file.
+    """
+    written: dict[PurePosixPath, bytes] = {}
+    for file in files if isinstance(files, list) else ():
+        path = PurePosixPath(str(file.get("path", ""))) if isinstance(file, dict) else PurePosixPath()
+        if path.is_absolute() or not path.parts or ".." in path.parts or "\\" in str(path):
+            raise SearchIndexError(f"the search index was not built: Pagefind gave a file outside its bundle: {path}")
+        try:
+            written[path] = base64.b64decode(str(file.get("content", "")), validate=True)
+        except ValueError:
+            raise SearchIndexError(f"the search index was not built: Pagefind gave {path} unreadable") from None
+    entry = PurePosixPath(ENTRY_FILE)
+    if entry not in written:
+        raise SearchIndexError(f"the search index was not built: Pagefind wrote no {ENTRY_FILE}")
+    for path in sorted(written, key=lambda path: path == entry):
+        target = bundle.joinpath(*path.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(written[path])
 
 
 class StreamingIndex:
@@ -192,15 +222,17 @@ class StreamingIndex:
                 f"the search index was not built: no page marks its text with {BODY_MARKER}; "
                 "check that overrides/main.html is in place",
             )
-        bundle = site_dir / BUNDLE_DIR
-        shutil.rmtree(bundle, ignore_errors=True)
-        self._wait_for(self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)}))
+        # Pagefind answers a request to write the bundle before its last writes are done, and stops at
+        # once at the end of its input: files it was still writing would be left short. So it hands the
+        # files over, and they are written here.
+        answer = self._wait_for(self._send({"type": "GetFiles", "index_id": self._index_id}))
         self._stop()
         if self._process is not None and self._process.returncode != 0:
             raise SearchIndexError(self._stopped_message())
         self.close()
-        if not (bundle / ENTRY_FILE).is_file():
-            raise SearchIndexError(f"the search index was not built: Pagefind wrote no {ENTRY_FILE}")
+        bundle = site_dir / BUNDLE_DIR
+        shutil.rmtree(bundle, ignore_errors=True)
+        write_bundle(bundle, answer.get("files"))
         return IndexReport(
             bundle=bundle,
             pages=self._indexed_pages,
@@ -225,8 +257,7 @@ class StreamingIndex:
         process = self._process
         if process is None:
             return
-        # The end of its input stops Pagefind once it has finished writing: its answer to
-        # WriteFiles can come before the last files are complete.
+        # The end of its input stops Pagefind.
         if self._writer is not None and self._writer.is_alive():
             self._outbox.put(None)
             self._writer.join()
@@ -282,10 +313,15 @@ class StreamingIndex:
         assert self._process is not None and self._process.stdout is not None
         stdout = self._process.stdout
         assert isinstance(stdout, io.BufferedReader)
-        pending = b""
+        # Pagefind's answer with the bundle's files runs to tens of megabytes: gather it without copying it each read.
+        pending = bytearray()
         try:
             while chunk := stdout.read1(1 << 16):
-                *messages, pending = (pending + chunk).split(MESSAGE_END)
+                pending += chunk
+                if MESSAGE_END not in chunk:
+                    continue
+                *messages, rest = bytes(pending).split(MESSAGE_END)
+                pending = bytearray(rest)
                 with self._changed:
                     for message in messages:
                         self._note(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import logging
@@ -9,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import cbor2
 import pytest
@@ -17,7 +19,7 @@ from mkdocs.exceptions import Abort, PluginError
 from bench.corpus import make_hub
 from cohub.readers import available_cores
 from cohub.search import SearchIndexError
-from cohub.search_stream import StreamingIndex, indexed_part, streams_while_building
+from cohub.search_stream import StreamingIndex, indexed_part, streams_while_building, write_bundle
 from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
@@ -190,6 +192,110 @@ def test_a_site_with_no_marked_page_is_a_clear_error(tmp_path):
     index.add_page("index.html", "<html lang='en'><body><p>Text</p></body></html>")
     with pytest.raises(SearchIndexError, match="no page marks its text with data-pagefind-body"):
         index.write(tmp_path)
+
+
+# A stand-in for Pagefind's service that behaves as the real one does at the end: it answers a request to
+# write the bundle before its writes are done, and stops at once when its input ends.
+PAGEFIND_THAT_ANSWERS_BEFORE_WRITING = """#!{python}
+import base64, json, os, sys, threading, time
+BUNDLE = {{"pagefind-entry.json": b'{{"version":"test"}}', "fragment/a.pf_fragment": b"fragment"}}
+
+def answer(message_id, payload):
+    message = base64.b64encode(json.dumps({{"message_id": message_id, "payload": payload}}).encode())
+    sys.stdout.buffer.write(message + b",")
+    sys.stdout.buffer.flush()
+
+def write_later(folder):
+    time.sleep(1)
+    for path, content in BUNDLE.items():
+        os.makedirs(os.path.dirname(os.path.join(folder, path)), exist_ok=True)
+        with open(os.path.join(folder, path), "wb") as file:
+            file.write(content)
+
+buffer = b""
+while True:
+    chunk = os.read(0, 65536)
+    if not chunk:
+        os._exit(0)
+    buffer += chunk
+    *messages, buffer = buffer.split(b",")
+    for message in messages:
+        request = json.loads(base64.b64decode(message))
+        kind, message_id = request["payload"]["type"], request["message_id"]
+        if kind == "NewIndex":
+            answer(message_id, {{"type": "NewIndex", "index_id": 0}})
+        elif kind == "AddFile":
+            answer(message_id, {{"type": "IndexedFile", "page_word_count": 1, "page_url": "/", "page_meta": {{}}}})
+        elif kind == "WriteFiles":
+            threading.Thread(target=write_later, args=(request["payload"]["output_path"],)).start()
+            answer(message_id, {{"type": "WriteFiles", "output_path": request["payload"]["output_path"]}})
+        elif kind == "GetFiles":
+            files = [{{"path": path, "content": base64.b64encode(data).decode()}} for path, data in BUNDLE.items()]
+            answer(message_id, {{"type": "GetFiles", "files": files}})
+"""
+
+
+def test_the_bundle_is_whole_although_pagefind_stops_before_its_writes_are_done(tmp_path):
+    program = tmp_path / "pagefind"
+    program.write_text(PAGEFIND_THAT_ANSWERS_BEFORE_WRITING.format(python=sys.executable))
+    program.chmod(0o755)
+    index = StreamingIndex(program)
+    index.start()
+    index.add_page("index.html", MARKED_PAGE.format("Tenders", "Text"))
+    index.write(tmp_path / "site")
+    bundle = tmp_path / "site" / "pagefind"
+    assert (bundle / "pagefind-entry.json").read_bytes() == b'{"version":"test"}'
+    assert (bundle / "fragment" / "a.pf_fragment").read_bytes() == b"fragment"
+
+
+def encoded(content: bytes) -> str:
+    return base64.b64encode(content).decode()
+
+
+ENTRY = {"path": "pagefind-entry.json", "content": encoded(b"{}")}
+
+
+def test_the_files_pagefind_hands_over_are_those_it_writes_itself(tmp_path):
+    root = make_hub(tmp_path / "hub", 20)
+    cohub_build(root, one_core=False)
+    site = root / "site"
+    index = StreamingIndex()
+    index.start()
+    try:
+        for page in sorted(site.rglob("*.html")):
+            index.add_page(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
+        written_by_pagefind = tmp_path / "written-by-pagefind" / "pagefind"
+        index._wait_for(
+            index._send({"type": "WriteFiles", "index_id": index._index_id, "output_path": str(written_by_pagefind)})
+        )
+        # Pagefind finishes its writes after it answers; it goes on running until the files are asked for.
+        time.sleep(2)
+        index.write(tmp_path / "handed-over")
+    finally:
+        index.close()
+    handed_over = bundle_contents(tmp_path / "handed-over" / "pagefind")
+    by_pagefind = bundle_contents(written_by_pagefind)
+    assert sorted(handed_over) == sorted(by_pagefind)
+    assert [name for name in handed_over if handed_over[name] != by_pagefind[name]] == []
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        ([{"path": "/etc/cron.d/job", "content": encoded(b"x")}, ENTRY], "outside its bundle: /etc/cron.d/job"),
+        ([{"path": "../index.html", "content": encoded(b"x")}, ENTRY], r"outside its bundle: \.\./index.html"),
+        ([{"path": "..\\index.html", "content": encoded(b"x")}, ENTRY], "outside its bundle"),
+        ([{"path": "", "content": encoded(b"x")}, ENTRY], "outside its bundle"),
+        (["pagefind.js", ENTRY], "outside its bundle"),
+        ([{"path": "pagefind.js", "content": "not base64!"}, ENTRY], "gave pagefind.js unreadable"),
+        ([{"path": "pagefind.js", "content": encoded(b"x")}], "wrote no pagefind-entry.json"),
+        (None, "wrote no pagefind-entry.json"),
+    ],
+)
+def test_a_bundle_pagefind_gives_wrongly_is_refused_and_nothing_is_written(tmp_path, files, problem):
+    with pytest.raises(SearchIndexError, match=problem):
+        write_bundle(tmp_path / "pagefind", files)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_program_that_stops_is_a_clear_error(tmp_path):
