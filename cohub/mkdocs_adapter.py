@@ -481,10 +481,8 @@ class SiteHooks:
         """
         self._stop_converting_ahead()
         self.nav = nav
-        if self.serving or self.dirty or not can_fork():
-            return
         keys = [file.src_uri for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
-        workers = ahead_workers(len(keys), available_cores())
+        workers = self._workers_ahead(len(keys))
         if workers < 1:
             return
 
@@ -497,12 +495,16 @@ class SiteHooks:
             # The workers could not start: MkDocs converts every page itself, as on one core.
             self.ahead = None
 
+    def _workers_ahead(self, pages: int) -> int:
+        """How many worker processes to fork to work ahead of MkDocs: none in a preview, a ``--dirty`` build,
+        or a process that cannot fork safely."""
+        if self.serving or self.dirty or not can_fork():
+            return 0
+        return ahead_workers(pages, available_cores())
+
     def _stop_converting_ahead(self) -> None:
-        if self.ahead is not None:
-            if self.ahead.taken:
-                log.info(f"Converted {self.ahead.taken} pages' Markdown in worker processes")
-            self.ahead.close()
-            self.ahead = None
+        close_work_ahead(self.ahead, "Converted {} pages' Markdown in worker processes")
+        self.ahead = None
 
     def on_pre_page(self, page: Page) -> Page:
         """Use a worker's conversion of the page's Markdown if it was made from the same Markdown;
@@ -630,11 +632,9 @@ class SiteHooks:
         """
         self._stop_rendering_ahead()
         nav = self.nav
-        if self.serving or self.dirty or nav is None or not can_fork():
-            return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        workers = ahead_workers(len(doc_files), available_cores())
-        if workers < 1:
+        workers = self._workers_ahead(len(doc_files))
+        if nav is None or workers < 1:
             return
         # Only pages that name their template: a page with no settings at all renders differently from one with some.
         templates = {
@@ -659,11 +659,8 @@ class SiteHooks:
             files.src_uris[src_uri].page.meta["template"] = AHEAD_TEMPLATE  # type: ignore[union-attr]
 
     def _stop_rendering_ahead(self) -> None:
-        if self.rendering_ahead is not None:
-            if self.rendering_ahead.taken:
-                log.info(f"Rendered {self.rendering_ahead.taken} pages in worker processes")
-            self.rendering_ahead.close()
-            self.rendering_ahead = None
+        close_work_ahead(self.rendering_ahead, "Rendered {} pages in worker processes")
+        self.rendering_ahead = None
         self.page_templates = {}
 
     def on_page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -987,6 +984,14 @@ def watch_for_rebuilds(server: LiveReloadServer, folder: Path) -> BaseObserver |
     except OSError:
         return None
     return watcher
+
+
+def close_work_ahead(pool: WorkAhead[Any] | None, done: str) -> None:
+    """Stop a pool of workers, saying how many of its items were taken (``done`` has a ``{}`` for the number)."""
+    if pool is not None:
+        if pool.taken:
+            log.info(done.format(pool.taken))
+        pool.close()
 
 
 def convert_page(config: MkDocsConfig, files: Files, src_uri: str) -> ConvertedPage | None:
