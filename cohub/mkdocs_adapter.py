@@ -522,21 +522,12 @@ class SiteHooks:
             src_uri = page.file.src_uri
             last = preview.last_render(src_uri, page.markdown or "", repr(page.meta))
             if last is not None:
-                page.content, page._title_from_render = last.content, last.title
-                page.toc = cast("TableOfContents", last.toc)
-                page.present_anchor_ids = set(last.anchors)
+                take_rendering(page, last)
                 return
             convert(config, files)
             preview.rendered_again(
                 src_uri,
-                RenderedPage(
-                    page.markdown or "",
-                    repr(page.meta),
-                    page.content,
-                    page.toc,
-                    page._title_from_render,
-                    frozenset(page.present_anchor_ids or ()),
-                ),
+                rendering_of(page),
             )
 
         page.render = render  # type: ignore[method-assign]
@@ -986,6 +977,25 @@ def watch_for_rebuilds(server: LiveReloadServer, folder: Path) -> BaseObserver |
     return watcher
 
 
+def rendering_of(page: Page) -> RenderedPage:
+    """What MkDocs made of a page's Markdown, with the Markdown and settings it made it from."""
+    return RenderedPage(
+        page.markdown or "",
+        repr(page.meta),
+        page.content,
+        page.toc,
+        page._title_from_render,
+        frozenset(page.present_anchor_ids or ()),
+    )
+
+
+def take_rendering(page: Page, rendered: RenderedPage) -> None:
+    """Give a page what an earlier conversion of the same Markdown made, instead of converting it again."""
+    page.content, page._title_from_render = rendered.content, rendered.title
+    page.toc = cast("TableOfContents", rendered.toc)
+    page.present_anchor_ids = set(rendered.anchors)
+
+
 def close_work_ahead(pool: WorkAhead[Any] | None, done: str) -> None:
     """Stop a pool of workers, saying how many of its items were taken (``done`` has a ``{}`` for the number)."""
     if pool is not None:
@@ -1020,14 +1030,7 @@ def convert_page(config: MkDocsConfig, files: Files, src_uri: str) -> ConvertedP
         config._current_page = None
     links = page.links_to_anchors
     return ConvertedPage(
-        RenderedPage(
-            page.markdown,
-            repr(page.meta),
-            page.content,
-            page.toc,
-            page._title_from_render,
-            frozenset(page.present_anchor_ids or ()),
-        ),
+        rendering_of(page),
         None if links is None else tuple((target.src_uri, tuple(anchors.items())) for target, anchors in links.items()),
         tuple(records),
     )
@@ -1067,12 +1070,10 @@ def use_converted(page: Page, converted: ConvertedPage) -> None:
 
     def render(config: MkDocsConfig, files: Files) -> None:
         rendered = converted.rendered
-        if rendered.markdown != page.markdown or rendered.meta != repr(page.meta):
+        if rendered.markdown != (page.markdown or "") or rendered.meta != repr(page.meta):
             convert(config, files)
             return
-        page.content, page._title_from_render = rendered.content, rendered.title
-        page.toc = cast("TableOfContents", rendered.toc)
-        page.present_anchor_ids = set(rendered.anchors)
+        take_rendering(page, rendered)
         if converted.links_to_anchors is not None:
             page.links_to_anchors = {
                 files.src_uris[target]: dict(anchors) for target, anchors in converted.links_to_anchors
