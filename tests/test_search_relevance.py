@@ -22,7 +22,8 @@ from tests.conftest import build_hub, serve_site
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-RESULT = ".cohub-search-page .cohub-result__title a"
+RESULTS = ".cohub-search-page .pf-results"
+TITLE = ".cohub-result__title a"
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +49,22 @@ def search_page(browser, relevance_site) -> Iterator[object]:
 def first_result(page, query: str) -> str:
     """Search on the search page; return the best result's case study, or "" when nothing is found."""
     page.locator(".cohub-search-page pagefind-input input").fill(query)
-    page.wait_for_function(
-        """query => {
+    # One look at the summary and the first result together. The Component UI puts
+    # a placeholder for each result, then fills each in as its data arrives, in any
+    # order: the first link on the page may belong to the second result, and a
+    # placeholder found by one call may be replaced by the next.
+    found = page.wait_for_function(
+        """([query, results, title]) => {
         const summary = document.querySelector('.cohub-search-page .pf-summary')?.textContent || '';
-        return summary.startsWith('No results for ' + query) || summary.endsWith(' for ' + query);
+        if (summary.startsWith('No results for ' + query)) return {href: ''};
+        if (!summary.endsWith(' for ' + query)) return null;
+        const first = document.querySelector(results)?.firstElementChild;
+        const link = first?.querySelector(title);
+        return link ? {href: link.href} : null;
     }""",
-        arg=query,
-    )
-    if page.locator(".cohub-search-page .pf-summary").text_content().startswith("No results"):
-        return ""
-    page.wait_for_selector(RESULT)
-    href = page.eval_on_selector(RESULT, "el => el.href")
-    return urlsplit(href).path.strip("/").removeprefix("case-studies/")
+        arg=[query, RESULTS, TITLE],
+    ).json_value()
+    return urlsplit(found["href"]).path.strip("/").removeprefix("case-studies/")
 
 
 def test_the_fixture_is_big_and_varied_enough():
