@@ -10,6 +10,7 @@ ships, so nothing is downloaded at build time. It does not import MkDocs.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -50,6 +51,12 @@ UNINDEXED_SELECTORS = (
 )
 # The attribute that marks the text of a page to index; pages without one are left out.
 BODY_MARKER = "data-pagefind-body"
+# Pagefind's memory allocator (jemalloc, which reads this variable) keeps memory
+# it has freed for ten seconds by default, and building the index frees much as
+# it goes: giving it back at once took Pagefind's peak for 5,000 case studies
+# from about 1,660 MB to about 1,300 MB, for a tenth to a fifth more of its time.
+PAGEFIND_ALLOCATOR_VARIABLE = "_RJEM_MALLOC_CONF"
+PAGEFIND_ALLOCATOR_SETTINGS = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 
 @dataclass(frozen=True)
@@ -240,7 +247,9 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     started = time.perf_counter()
     try:
         # Run inside the site, so a stray pagefind.yml elsewhere cannot change the index.
-        result = subprocess.run(command, cwd=site_dir, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, cwd=site_dir, env=pagefind_environment(), capture_output=True, text=True, check=False
+        )
     except OSError as error:
         raise SearchIndexError(
             f"the search index was not built: Pagefind could not run ({error.strerror or error}); "
@@ -319,6 +328,11 @@ def pagefind_program() -> Path:
     if program is None or not program.is_file():
         raise missing
     return program
+
+
+def pagefind_environment() -> dict[str, str]:
+    """The environment to run Pagefind in: this process's, with Pagefind's allocator settings unless already set."""
+    return {PAGEFIND_ALLOCATOR_VARIABLE: PAGEFIND_ALLOCATOR_SETTINGS, **os.environ}
 
 
 def _count(output: str, what: str) -> int:

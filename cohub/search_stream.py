@@ -38,6 +38,7 @@ from cohub.search import (
     IndexReport,
     SearchIndexError,
     failure_detail,
+    pagefind_environment,
     pagefind_program,
 )
 
@@ -164,6 +165,7 @@ class StreamingIndex:
             self._process = subprocess.Popen(
                 [str(self._program), "--service"],
                 cwd=self._folder.name,
+                env=pagefind_environment(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import cbor2
 import pytest
@@ -18,7 +19,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from bench.corpus import make_hub
 from cohub.readers import available_cores
-from cohub.search import SearchIndexError
+from cohub.search import PAGEFIND_ALLOCATOR_SETTINGS, PAGEFIND_ALLOCATOR_VARIABLE, SearchIndexError
 from cohub.search_stream import StreamingIndex, indexed_part, streams_while_building, write_bundle
 from tests.conftest import build_hub
 
@@ -394,3 +395,15 @@ def test_a_build_on_one_core_gives_the_same_warnings_naming_the_same_files(tmp_p
         file.stem for file in (roots[False] / "case_studies").glob("*.md")
     }
     assert all("Aborted with 60 warnings in strict mode" in build.stdout + build.stderr for build in builds.values())
+
+
+def test_pagefind_runs_with_its_allocator_giving_memory_back_at_once():
+    index = StreamingIndex()
+    index.start()
+    try:
+        assert index._process is not None
+        environment = Path(f"/proc/{index._process.pid}/environ").read_bytes().split(b"\0")
+    finally:
+        index.close()
+    setting = f"{PAGEFIND_ALLOCATOR_VARIABLE}={PAGEFIND_ALLOCATOR_SETTINGS}".encode()
+    assert setting in environment

@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import re
+import subprocess
 import textwrap
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -18,11 +19,15 @@ from cohub.cli import main
 from cohub.filter_listing import CHUNK_SIZE, LISTING_DIR, filter_listing
 from cohub.hub import load_hub
 from cohub.search import (
+    PAGEFIND_ALLOCATOR_SETTINGS,
+    PAGEFIND_ALLOCATOR_VARIABLE,
     SearchIndexError,
     acronym_terms,
     build_index,
     case_study_search,
     filter_name,
+    pagefind_environment,
+    pagefind_program,
     search_filters,
     search_vocabulary,
     subject_words,
@@ -208,6 +213,22 @@ def test_a_failing_program_is_a_clear_error(tmp_path):
     program.chmod(0o755)
     with pytest.raises(SearchIndexError, match="Pagefind failed: Error: the disk is full"):
         build_index(tmp_path, executable=program)
+
+
+def test_pagefind_is_given_its_allocator_settings(tmp_path):
+    program = tmp_path / "pagefind"
+    program.write_text(f'#!/bin/sh\necho "${PAGEFIND_ALLOCATOR_VARIABLE}" >&2\nexit 3\n', encoding="utf-8")
+    program.chmod(0o755)
+    with pytest.raises(SearchIndexError, match=f"Pagefind failed: {PAGEFIND_ALLOCATOR_SETTINGS}$"):
+        build_index(tmp_path, executable=program)
+
+
+def test_the_shipped_pagefind_accepts_its_allocator_settings():
+    # jemalloc says so on standard error, and carries on, when a setting is wrong.
+    run = subprocess.run(
+        [str(pagefind_program()), "--version"], env=pagefind_environment(), capture_output=True, text=True, check=True
+    )
+    assert run.stderr == ""
 
 
 def test_pages_without_a_marked_body_are_not_indexed_whole(tmp_path):
