@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, overload
 
 from cohub.comments.database import Connection, Database, DatabaseVersionError, PostgresDatabase, SqliteDatabase
 from cohub.comments.location import describe_location, is_database_url
@@ -529,6 +529,18 @@ class CommentStore:
         return self._clock()
 
     # Comments
+
+    # Without a limit a comment is always stored, so the caller gets a Comment.
+    # The limited form comes first: functools.partial takes the first overload.
+    @overload
+    def add(
+        self, page: str, name: str, email: str, body: str, client_hash: str, *, limit: RateLimit, notify: bool = False
+    ) -> Comment | None: ...
+
+    @overload
+    def add(
+        self, page: str, name: str, email: str, body: str, client_hash: str, *, limit: None = None, notify: bool = False
+    ) -> Comment: ...
 
     def add(
         self,

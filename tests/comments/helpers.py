@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 
 import psycopg
 import uvicorn
+from starlette.types import ASGIApp
 
 from cohub.cli import main
 from cohub.comments.app import create_app, uvicorn_config
 from cohub.comments.settings import CommentSettings
-from cohub.comments.store import CommentStore
+from cohub.comments.store import Comment, CommentStore
 
 MARKER = "<!-- cohub:approved-comments -->"
 
@@ -120,6 +121,13 @@ def everything_stored(location: Path | str) -> bytes:
         return " ".join(str(row) for table in tables for row in conn.execute(f"SELECT * FROM {table}")).encode("utf-8")
 
 
+def stored(store: CommentStore, comment_id: int) -> Comment:
+    """The comment with this id, failing the test with a clear message when the store has none."""
+    comment = store.get(comment_id)
+    assert comment is not None, f"comment {comment_id} is not in the store"
+    return comment
+
+
 def good_comment(**overrides: str) -> dict[str, str]:
     """A form that passes validation."""
     return {
@@ -146,7 +154,7 @@ def _free_socket() -> socket.socket:
 
 
 class _ServerThread:
-    def __init__(self, app: object, sock: socket.socket) -> None:
+    def __init__(self, app: ASGIApp, sock: socket.socket) -> None:
         self.server = uvicorn.Server(uvicorn_config(app, log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
 

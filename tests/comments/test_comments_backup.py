@@ -139,6 +139,11 @@ def _not_cohub(path: Path) -> None:
     conn.close()
 
 
+def _another_database(path: Path) -> None:
+    path.unlink()
+    _not_cohub(path)
+
+
 def _older_version(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 1")
@@ -158,7 +163,7 @@ def _extra_column(path: Path) -> None:
         (lambda path: path.write_bytes(path.read_bytes()[:5000]), "is not a readable SQLite database"),
         (_overwritten_page, "is not a readable SQLite database"),
         (_changed_byte, "is damaged: SQLite's integrity check found row "),
-        (lambda path: path.unlink() or _not_cohub(path), "is an SQLite database but not a cohub comments database"),
+        (_another_database, "is an SQLite database but not a cohub comments database"),
         (_older_version, "is a cohub comments database of another version (schema 1, this cohub uses 2)"),
         (_extra_column, "is a cohub comments database of another version"),
         (lambda path: path.unlink(), "is not a file"),

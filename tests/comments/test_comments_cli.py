@@ -11,7 +11,7 @@ import pytest
 from cohub.comments.location import database_location
 from cohub.comments.store import CommentStatus, CommentStore
 
-from .helpers import FakeClock, run_cli
+from .helpers import FakeClock, run_cli, stored
 
 
 @pytest.fixture
@@ -84,8 +84,8 @@ def test_approve_and_reject(db_path: Path, store: CommentStore, capsys: pytest.C
     assert cli(db_path, "reject", "2") == 0
 
     assert capsys.readouterr().out == "Approved comment 1 on x.\nRejected comment 2 on x.\n"
-    assert store.get(1).status is CommentStatus.APPROVED
-    assert store.get(2).status is CommentStatus.REJECTED
+    assert stored(store, 1).status is CommentStatus.APPROVED
+    assert stored(store, 2).status is CommentStatus.REJECTED
 
 
 @pytest.mark.parametrize(
@@ -156,9 +156,9 @@ def test_purge_applies_the_retention_settings_of_the_hub(
         "New pending",
     ]
     for kept in (old_approved, old_pending):
-        assert (store.get(kept.id).email, store.get(kept.id).client_hash) == ("", "")
-    assert store.get(old_approved.id).body == "Old approved"
-    assert (store.get(fresh.id).email, store.get(fresh.id).client_hash) == ("di@example.com", "hash-e")
+        assert (stored(store, kept.id).email, stored(store, kept.id).client_hash) == ("", "")
+    assert stored(store, old_approved.id).body == "Old approved"
+    assert (stored(store, fresh.id).email, stored(store, fresh.id).client_hash) == ("di@example.com", "hash-e")
 
 
 def test_purge_reads_the_environment_over_the_hub(
@@ -381,7 +381,12 @@ def test_at_a_terminal_a_password_change_is_confirmed(
     store.set_moderator_password("mod", "the first password")
     questions: list[str] = []
     monkeypatch.setattr("sys.stdin", _Terminal())
-    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or answer)
+
+    def ask(question: str) -> str:
+        questions.append(question)
+        return answer
+
+    monkeypatch.setattr("builtins.input", ask)
     monkeypatch.setattr("getpass.getpass", lambda _prompt: "a second password")
 
     assert cli(db_path, "add-moderator", " Mod ") == (0 if changed else 1)

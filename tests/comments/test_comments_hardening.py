@@ -168,6 +168,7 @@ def test_the_ip_hash_key_is_a_private_file_outside_the_database(server: LiveServ
     (comment,) = server.store.list()
 
     key_file = key_file_beside(db_path)
+    assert key_file is not None
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     key_text = key_file.read_text(encoding="ascii")
     for path in db_path.parent.glob(f"{db_path.name}*"):

@@ -15,7 +15,7 @@ import pytest
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStatus, CommentStore, RetentionPolicy
 
-from .helpers import FakeClock, HttpResponse, LiveServer, Page, ServerFactory, good_comment
+from .helpers import FakeClock, HttpResponse, LiveServer, Page, ServerFactory, good_comment, stored
 
 PASSWORD = "a long password 1"
 
@@ -152,7 +152,7 @@ def test_approving_publishes_the_comment(moderated: LiveServer) -> None:
     response = moderator.post("/moderate/2/approve")
 
     assert (response.status, response.headers["location"]) == (303, "/moderate?decided=approve&comment=2")
-    assert moderated.store.get(2).status is CommentStatus.APPROVED
+    assert stored(moderated.store, 2).status is CommentStatus.APPROVED
     assert "Second comment" in moderated.get("/case-studies/x/").text
     banner_page = Page(moderated.get(response.headers["location"], headers={"Cookie": moderator.cookie}).text)
     assert "Comment 2 has been approved." in banner_page.html
@@ -165,7 +165,7 @@ def test_rejecting_keeps_the_comment_off_the_site(moderated: LiveServer) -> None
     response = moderator.post("/moderate/1/reject")
 
     assert response.status == 303
-    assert moderated.store.get(1).status is CommentStatus.REJECTED
+    assert stored(moderated.store, 1).status is CommentStatus.REJECTED
     assert "First comment" not in moderated.get("/case-studies/x/").text
 
 
@@ -180,7 +180,7 @@ def test_a_forged_decision_changes_nothing(moderated: LiveServer, csrf_token: st
 
     assert response.status == 403
     assert "This form has expired" in response.text
-    assert moderated.store.get(1).status is CommentStatus.PENDING
+    assert stored(moderated.store, 1).status is CommentStatus.PENDING
 
 
 def test_a_csrf_token_only_works_with_its_own_session(moderated: LiveServer) -> None:
@@ -190,7 +190,7 @@ def test_a_csrf_token_only_works_with_its_own_session(moderated: LiveServer) -> 
     response = first.post("/moderate/1/approve", csrf_token=second.csrf_token)
 
     assert response.status == 403
-    assert moderated.store.get(1).status is CommentStatus.PENDING
+    assert stored(moderated.store, 1).status is CommentStatus.PENDING
 
 
 def test_replaying_an_approve_after_a_reject_does_nothing(moderated: LiveServer) -> None:
@@ -205,7 +205,7 @@ def test_replaying_an_approve_after_a_reject_does_nothing(moderated: LiveServer)
     page.assert_accessible_basics()
     assert page.title.startswith("Nothing was changed")
     assert "Comment 1 had already been rejected." in response.text
-    assert moderated.store.get(1).status is CommentStatus.REJECTED
+    assert stored(moderated.store, 1).status is CommentStatus.REJECTED
     assert moderated.store.list()[1:] == others_before
     assert "First comment" not in moderated.get("/case-studies/x/").text
 
@@ -246,7 +246,7 @@ def test_signing_out_ends_the_session(moderated: LiveServer) -> None:
     assert "Max-Age=0" in cleared
     assert moderated.get("/moderate", headers={"Cookie": moderator.cookie}).status == 303
     assert moderator.post("/moderate/1/approve").status == 303
-    assert moderated.store.get(1).status is CommentStatus.PENDING
+    assert stored(moderated.store, 1).status is CommentStatus.PENDING
     assert "You have signed out." in moderated.get("/moderate/login?signed_out").text
 
 

@@ -12,7 +12,7 @@ from cohub.comments.publish import publish_approved_comments
 from cohub.comments.settings import CommentSettings
 from cohub.comments.store import CommentStatus, CommentStore
 
-from .helpers import FakeClock, LiveServer, Page, ServerFactory, good_comment, run_cli
+from .helpers import FakeClock, LiveServer, Page, ServerFactory, good_comment, run_cli, stored
 
 PASSWORD = "a long password 1"
 
@@ -45,7 +45,7 @@ def test_withdraw_from_the_command_line(server: LiveServer, db_path: Path, stati
     assert run_cli("comments", "--db", str(db_path), "withdraw", str(comment_id)) == 0
 
     assert "Withdrew comment 1 on x." in capsys.readouterr().out
-    assert server.store.get(comment_id).status is CommentStatus.REJECTED
+    assert stored(server.store, comment_id).status is CommentStatus.REJECTED
     assert "Published then withdrawn" not in server.get("/case-studies/x/").text
     assert "Published then withdrawn" not in built_page(static_site, db_path)
 
@@ -64,7 +64,7 @@ def test_withdraw_from_the_moderation_page(server: LiveServer, db_path: Path, st
     assert (response.status, response.headers["location"]) == (303, f"/moderate?decided=withdraw&comment={comment_id}")
     banner = server.get(response.headers["location"], headers={"Cookie": cookie}).text
     assert f"Comment {comment_id} has been taken off" in banner
-    assert server.store.get(comment_id).status is CommentStatus.REJECTED
+    assert stored(server.store, comment_id).status is CommentStatus.REJECTED
     assert "Taken off by a moderator" not in server.get("/case-studies/x/").text
     assert "Taken off by a moderator" not in built_page(static_site, db_path)
     again = server.post_form(form.attrs["action"] or "", {"csrf_token": token}, headers={"Cookie": cookie})
@@ -113,9 +113,9 @@ def test_the_service_applies_retention_when_it_starts(
     server = servers.start(store=CommentStore(db_path))
 
     for kept in (published, pending):
-        comment = server.store.get(kept.id)
+        comment = stored(server.store, kept.id)
         assert (comment.email, comment.client_hash) == ("", "")
-    assert server.store.get(published.id).name == "Ann"
+    assert stored(server.store, published.id).name == "Ann"
     assert server.store.get(rejected.id) is None
     assert "An old published comment" in server.get("/case-studies/x/").text
     page = built_page(static_site, db_path)

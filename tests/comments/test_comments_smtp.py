@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import email
 import logging
 import socket
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
+from typing import Any
 
 import pytest
 import trustme
@@ -39,7 +41,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
     def setup(self) -> None:
         if self.server.tls_from_start:
-            self.request = self.server.tls_context.wrap_socket(self.request, server_side=True)
+            self.request = self.server.wrap(self.request)
         super().setup()
 
     def finish(self) -> None:
@@ -49,7 +51,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
             self.request.close()
 
     def start_tls(self) -> None:
-        self.request = self.server.tls_context.wrap_socket(self.request, server_side=True)
+        self.request = self.server.wrap(self.request)
         self.rfile = self.request.makefile("rb")
         self.wfile = self.request.makefile("wb")
 
@@ -105,6 +107,11 @@ class _SmtpServer(socketserver.ThreadingTCPServer):
         self.encrypted: list[bool] = []
         self.sign_ins: list[tuple[str, str, bool]] = []
 
+    def wrap(self, connection: socket.socket) -> ssl.SSLSocket:
+        """The server's side of TLS over an accepted connection."""
+        assert self.tls_context is not None, "TLS was used on a server made without a TLS context"
+        return self.tls_context.wrap_socket(connection, server_side=True)
+
 
 @contextlib.contextmanager
 def _running(server: socketserver.BaseServer) -> Iterator[None]:
@@ -134,18 +141,16 @@ def certificate_authority(monkeypatch: pytest.MonkeyPatch, tmp_path) -> trustme.
     return authority
 
 
-def smtp_settings(port: int, **overrides: object) -> CommentSettings:
-    return CommentSettings(
-        **{
-            "site_name": "Co-production hub",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": port,
-            "smtp_security": "none",
-            "smtp_from": "hub@example.org",
-            "smtp_to": ("moderator@example.org", "deputy@example.org"),
-            **overrides,
-        }
+def smtp_settings(port: int, **overrides: Any) -> CommentSettings:
+    settings = CommentSettings(
+        site_name="Co-production hub",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        smtp_from="hub@example.org",
+        smtp_to=("moderator@example.org", "deputy@example.org"),
     )
+    return dataclasses.replace(settings, **overrides)
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 10) -> None:
@@ -170,7 +175,9 @@ def test_moderators_are_told_a_comment_waits_without_its_text_or_the_commenters_
     assert message["Subject"] == "A new comment is waiting for moderation on Co-production hub"
     assert message["From"] == "hub@example.org"
     assert message["To"] == "moderator@example.org, deputy@example.org"
-    body = message.get_payload(decode=True).decode("utf-8")
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes), "the message is not a single text part"
+    body = payload.decode("utf-8")
     assert f"{server.base_url}/moderate" in body
     for personal in ("Please check this one", "Priya", "me@example.com"):
         assert personal not in message.as_string()
@@ -264,7 +271,7 @@ class _Tarpit(socketserver.ThreadingTCPServer):
         self.release = threading.Event()
         super().__init__(("127.0.0.1", 0), socketserver.BaseRequestHandler)
 
-    def finish_request(self, request: socket.socket, client_address: object) -> None:
+    def finish_request(self, request: object, client_address: object) -> None:
         self.connections += 1
         self.release.wait(60)
 

@@ -28,7 +28,7 @@ from cohub.comments.store import (
 )
 from tests.postgres_cluster import PostgresCluster
 
-from .helpers import FakeClock, everything_stored
+from .helpers import FakeClock, everything_stored, stored
 
 
 @pytest.fixture
@@ -191,14 +191,14 @@ def test_retention_deletes_old_rejected_comments_and_clears_old_personal_data(
     clock.advance(timedelta(days=31))
     report = store.apply_retention(RETENTION)
     assert (report.rejected_deleted, report.approved_cleared, report.pending_cleared) == (1, 1, 0)
-    approved = store.get(old_approved.id)
+    approved = stored(store, old_approved.id)
     assert (approved.email, approved.client_hash, approved.name, approved.body) == ("", "", "B", "kept")
-    assert store.get(old_pending.id).email == "c@example.com"
+    assert stored(store, old_pending.id).email == "c@example.com"
 
     clock.advance(timedelta(days=30))
     report = store.apply_retention(RETENTION)
     assert (report.rejected_deleted, report.approved_cleared, report.pending_cleared) == (0, 0, 1)
-    pending = store.get(old_pending.id)
+    pending = stored(store, old_pending.id)
     assert (pending.email, pending.client_hash, pending.status) == ("", "", CommentStatus.PENDING)
     assert store.apply_retention(RETENTION) == type(report)(0, 0, 0)
 
@@ -307,9 +307,13 @@ def test_the_outbox_keeps_notifications_until_they_are_sent(store: CommentStore,
 def test_a_notification_is_given_up_after_ten_tries(store: CommentStore) -> None:
     store.add("x", "", "", "one", "c", notify=True)
     for _ in range(9):
-        assert store.notification_failed(store.due_notification(), timedelta(0)) == 0
+        due = store.due_notification()
+        assert due is not None
+        assert store.notification_failed(due, timedelta(0)) == 0
 
-    assert store.notification_failed(store.due_notification(), timedelta(0)) == 1
+    due = store.due_notification()
+    assert due is not None
+    assert store.notification_failed(due, timedelta(0)) == 1
     assert store.due_notification() is None
     assert len(store.list()) == 1
 
@@ -428,6 +432,7 @@ def test_a_right_password_is_not_counted_and_a_new_password_forgets_the_failures
     for _ in range(4):
         store.reserve_sign_in("alice", "client-a", SIGN_IN)
     success = store.reserve_sign_in("alice", "client-a", SIGN_IN)
+    assert success.attempt_id is not None
     store.sign_in_succeeded(success.attempt_id)
     assert store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
     assert not store.reserve_sign_in("alice", "client-a", SIGN_IN).allowed
