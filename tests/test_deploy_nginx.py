@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.cli import main
 from cohub.comments.settings import CommentSettings
 from cohub.feeds import FEED_MEDIA_TYPE, NEWEST_FEED
 from cohub.static_cache import cache_control
-from tests.conftest import REPO
 from tests.deployment import commentable_slug, free_port, running, set_addresses
 
 if TYPE_CHECKING:

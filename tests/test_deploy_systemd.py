@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from bench.corpus import REPO
 
 DEPLOY = REPO / "deploy"
 UNITS = ("cohub-comments.service", "cohub-build.service", "cohub-build.timer")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.cli import main
 from cohub.hub import load_hub
 from cohub.related import RelatedConfig
@@ -14,7 +15,7 @@ from cohub.schema import SCHEMA_PATH, case_study_schema
 from cohub.search import case_study_search
 from cohub.taxonomy import Facet, load_taxonomy
 from cohub.website import build_website, in_words
-from tests.conftest import REPO, build_hub
+from tests.conftest import build_hub
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from bench.corpus import REPO
 
 # A few thousand in every run; set COHUB_FUZZ_EXAMPLES for a longer one.
 EXAMPLES = int(os.environ.get("COHUB_FUZZ_EXAMPLES", "2000"))

@@ -6,8 +6,8 @@ from dataclasses import fields
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.comments.settings import CommentSettings
-from tests.conftest import REPO
 
 
 def production_section() -> str:

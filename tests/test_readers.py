@@ -12,8 +12,7 @@ import os
 import subprocess
 import sys
 
-from bench.corpus import make_hub
-from tests.conftest import REPO
+from bench.corpus import REPO, make_hub
 
 SHARE_FILES = """
 import json, os, sys

@@ -9,8 +9,9 @@ import textwrap
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.readingage import ReadingAgeSettingError, reading_age, reading_age_setting
-from tests.conftest import FIXTURE_CASE_STUDIES, REPO, build_hub, sample_hub
+from tests.conftest import FIXTURE_CASE_STUDIES, build_hub, sample_hub
 from tests.test_check import VALID, check, write
 
 EASY_READ = VALID.replace(

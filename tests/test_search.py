@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
+from bench.corpus import REPO
 from cohub.cli import main
 from cohub.filter_listing import CHUNK_SIZE, LISTING_DIR, filter_listing
 from cohub.hub import load_hub
@@ -42,7 +43,7 @@ from cohub.search_order import (
     write_newest_first,
 )
 from cohub.taxonomy import Facet, load_taxonomy
-from tests.conftest import REPO, build_hub, copy_hub, sample_hub, serve_site
+from tests.conftest import build_hub, copy_hub, sample_hub, serve_site
 from tests.test_check import VALID
 from tests.test_site_wide import _violations
 

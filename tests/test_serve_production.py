@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.feeds import FEED_MEDIA_TYPE, NEWEST_FEED
 from cohub.serve import hub_app
 from cohub.static_cache import HTML_CACHE, IMMUTABLE_CACHE, OTHER_CACHE, cache_control
 from tests.comments.helpers import _free_socket, _ServerThread
-from tests.conftest import REPO
 from tests.deployment import cohub_command, commentable_slug, free_port, running
 
 if TYPE_CHECKING:

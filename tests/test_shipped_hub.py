@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import re
 
+from bench.corpus import REPO
 from cohub.cli import main
 from cohub.hub import load_hub
 from cohub.scaffold import TEMPLATE
-from tests.conftest import REPO, shipped_site
+from tests.conftest import shipped_site
 
 SUMMARY = re.compile(r"^(\d+) case stud(?:y|ies) checked: no problems\.$", re.MULTILINE)
 HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)

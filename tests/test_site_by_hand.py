@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.siteconfig import read_site_config
-from tests.conftest import REPO, sample_site, site_pages
+from tests.conftest import sample_site, site_pages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -8,14 +8,13 @@ from functools import partial
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
-from bench.corpus import make_hub
+from bench.corpus import REPO, make_hub
 from cohub.glossary import split_acronyms
 from cohub.hub import load_hub
 from cohub.related import RelatedConfig
 from cohub.taxonomy import Acronym
 from cohub.templating import abbreviated_filter, case_study_item_filter
 from cohub.website import build_website
-from tests.conftest import REPO
 
 ACRONYMS = {"ULO": Acronym("ULO", "user-led organisation", "")}
 

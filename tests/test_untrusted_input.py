@@ -11,9 +11,10 @@ import time
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.cli import main
 from cohub.sanitise import sanitise_story
-from tests.conftest import REPO, build_hub
+from tests.conftest import build_hub
 from tests.test_check import VALID, check, write
 
 BODY_START = "Tenants chose the provider."

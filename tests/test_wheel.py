@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_hub
+from bench.corpus import REPO
+from tests.conftest import copy_hub
 
 # What setuptools needs to build the wheel, besides the package itself.
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
