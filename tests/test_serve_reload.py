@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
-import threading
 import time
-from types import SimpleNamespace
+from collections.abc import Iterator
+
+import pytest
+from mkdocs.livereload import LiveReloadServer
 
 from cohub.hub import Hub
 from cohub.mkdocs_adapter import watch_for_rebuilds
@@ -63,22 +65,28 @@ def test_a_rebuild_in_one_process_lets_the_last_build_go(hub):
     assert gc.get_freeze_count() == 0
 
 
-def test_the_preview_is_told_of_a_saved_file_and_not_of_a_file_read(tmp_path):
+@pytest.fixture
+def reload_server(tmp_path) -> Iterator[LiveReloadServer]:
+    """MkDocs' own preview server, made but neither listening nor watching."""
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    yield server
+    server.server_close()
+
+
+def test_the_preview_is_told_of_a_saved_file_and_not_of_a_file_read(tmp_path, reload_server):
     folder = tmp_path / "case_studies"
     (folder / "series").mkdir(parents=True)
     study = folder / "series" / "one.md"
     study.write_text("First words.\n", encoding="utf-8")
-    # What MkDocs' server holds that its own watching sets.
-    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False)
 
     def wants_rebuild(within: float) -> bool:
-        with server._rebuild_cond:
-            server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=within)
-            wanted = server._want_rebuild
-            server._want_rebuild = False
+        with reload_server._rebuild_cond:
+            reload_server._rebuild_cond.wait_for(lambda: reload_server._want_rebuild, timeout=within)
+            wanted = reload_server._want_rebuild
+            reload_server._want_rebuild = False
         return wanted
 
-    watcher = watch_for_rebuilds(server, folder)
+    watcher = watch_for_rebuilds(reload_server, folder)
     assert watcher is not None
     try:
         study.read_text(encoding="utf-8")
@@ -98,5 +106,7 @@ def test_the_preview_is_told_of_a_saved_file_and_not_of_a_file_read(tmp_path):
         watcher.join()
 
 
-def test_without_what_the_server_s_own_watching_sets_mkdocs_watches_as_before(tmp_path):
-    assert watch_for_rebuilds(SimpleNamespace(), tmp_path) is None
+def test_without_what_the_server_s_own_watching_sets_mkdocs_watches_as_before(tmp_path, reload_server):
+    # As a MkDocs whose server keeps its watching's state elsewhere would be.
+    del reload_server._rebuild_cond, reload_server._want_rebuild
+    assert watch_for_rebuilds(reload_server, tmp_path) is None
