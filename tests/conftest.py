@@ -21,6 +21,11 @@ from tests.postgres_cluster import PostgresCluster, start_cluster
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from playwright.sync_api import Browser, Dialog, Page
+
+    from cohub.hub import Hub
+    from cohub.model import CaseStudy
+
 FIXTURE_CASE_STUDIES = REPO / "tests" / "fixtures" / "case_studies"
 
 # Material prints a notice on import (see the README); the hub pins MkDocs 1.x.
@@ -48,6 +53,13 @@ def build_hub(root: Path, site_dir: Path | None = None) -> Path:
     finally:
         config.plugins.on_shutdown()
     return site
+
+
+def published(hub: Hub, slug: str) -> CaseStudy:
+    """The hub's published case study at ``slug``, failing the test when it has none."""
+    case_study = hub.case_study(slug)
+    assert case_study is not None, f"the hub publishes no case study called {slug}"
+    return case_study
 
 
 @pytest.fixture
@@ -121,7 +133,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
@@ -144,7 +156,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser tab with its own context.
 
     Playwright runs a string given to ``wait_for_function`` through eval,
@@ -158,12 +170,24 @@ def page(browser: object) -> Iterator[object]:
 
 
 @pytest.fixture
-def strict_page(browser: object) -> Iterator[object]:
+def strict_page(browser: Browser) -> Iterator[Page]:
     """A fresh browser tab that keeps to each page's Content-Security-Policy, as a visitor's does."""
     context = browser.new_context()
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def dialogs_shown(page: Page) -> list[str]:
+    """The message of every dialog ``page`` opens from now on, each dismissed: a script that ran opens one."""
+    messages: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    return messages
 
 
 @pytest.fixture(scope="session")

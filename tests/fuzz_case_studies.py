@@ -151,10 +151,8 @@ def run(examples: int, fuzz_seed: int) -> dict[str, object]:
             if unsafe_in_field(text):
                 failures.append(f"accepted a hidden character in {text!r}")
         html = _story_html(converter, case_study.body)
-        if _SCRIPT_IN_HTML.search(html):
-            failures.append(
-                f"accepted a story whose HTML holds script: {_SCRIPT_IN_HTML.search(html).group()!r} for {raw[:200]!r}"
-            )
+        if script := _SCRIPT_IN_HTML.search(html):
+            failures.append(f"accepted a story whose HTML holds script: {script.group()!r} for {raw[:200]!r}")
 
     check_one()
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import cbor2
 import pytest
@@ -26,6 +27,7 @@ from tests.conftest import build_hub
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
 CONVERTED_AHEAD = re.compile(r"Converted [1-9][0-9]* pages' Markdown in worker processes")
 RENDERED_AHEAD = re.compile(r"Rendered [1-9][0-9]* pages in worker processes")
+WARNED_CASE_STUDY = re.compile(r"'case-studies/(synthetic-[^']+)\.md'")
 MARKED_PAGE = "<html lang='en'><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>"
 
 
@@ -83,11 +85,18 @@ def available_cores_set() -> set[int]:
     return set(os.sched_getaffinity(0))
 
 
-def decoded(data: bytes) -> object:
+def decoded(data: bytes) -> Any:
     """A Pagefind index file's content: gzip, Pagefind's signature, then CBOR."""
     content = gzip.decompress(data)
     assert content.startswith(PAGEFIND_SIGNATURE)
     return cbor2.loads(content[len(PAGEFIND_SIGNATURE) :])
+
+
+def warned_case_study(warning: str) -> str:
+    """The slug of the synthetic case study a build's warning names."""
+    named = WARNED_CASE_STUDY.search(warning)
+    assert named is not None, f"the warning names no synthetic case study: {warning}"
+    return named[1]
 
 
 def bundle_contents(bundle) -> dict[str, object]:
@@ -391,7 +400,7 @@ def test_a_build_on_one_core_gives_the_same_warnings_naming_the_same_files(tmp_p
     }
     assert warnings[False] == warnings[True]
     assert len(warnings[False]) == 60
-    assert {re.search(r"'case-studies/(synthetic-[^']+)\.md'", line)[1] for line in warnings[False]} == {
+    assert {warned_case_study(line) for line in warnings[False]} == {
         file.stem for file in (roots[False] / "case_studies").glob("*.md")
     }
     assert all("Aborted with 60 warnings in strict mode" in build.stdout + build.stderr for build in builds.values())

@@ -60,12 +60,9 @@ VALID = textwrap.dedent("""\
     """)
 
 
-def write(hub, text: str, name: str = "broken.md", mode: str = "w"):
+def write(hub, text: str, name: str = "broken.md"):
     path = hub / "case_studies" / name
-    if mode == "wb":
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -372,7 +369,9 @@ def test_every_problem_in_every_file_is_reported(hub, capsys):
 
 
 def test_a_file_that_is_not_utf8_is_named_with_its_line(hub, capsys):
-    write(hub, VALID.replace("Tenants chose", "Tenants \xe9 chose").encode("latin-1"), mode="wb")
+    (hub / "case_studies" / "broken.md").write_bytes(
+        VALID.replace("Tenants chose", "Tenants \xe9 chose").encode("latin-1")
+    )
     code, out, _err = check(hub, capsys)
     assert code == 1
     assert any(row.startswith("case_studies/broken.md:25: the file is not UTF-8 text") for row in out), out

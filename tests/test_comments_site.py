@@ -11,18 +11,19 @@ from cohub.cli import main
 from cohub.comments.validation import COMMENT_MAX_LENGTH
 from cohub.serve import hub_app
 from tests.comments.helpers import _free_socket, _ServerThread
-from tests.conftest import build_hub
+from tests.conftest import build_hub, dialogs_shown
 from tests.test_site_wide import _violations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 CASE = "case-studies/essex-tender-evaluation/"
 EMAIL = "commenter@example.org"
 
 
 @pytest.fixture
-def served_hub(hub, tmp_path) -> Iterator[tuple[str, object]]:
+def served_hub(hub, tmp_path) -> Iterator[tuple[str, Path]]:
     """The hub built and served as ``cohub serve`` serves it, on a free loopback port."""
     site = build_hub(hub)
     sock = _free_socket()
@@ -171,8 +172,7 @@ def test_cohub_build_writes_approved_comments_into_static_pages(hub, tmp_path, m
 
 def test_script_in_a_comment_or_name_is_shown_as_text_and_never_runs(page, served_hub):
     url, db = served_hub
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = dialogs_shown(page)
     page.goto(url + CASE)
     fill_and_send(
         page,
@@ -203,7 +203,7 @@ def _post_from(url: str, forwarded_for: str) -> int:
             "website": "",
         }
     )
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=30)
     try:
         connection.request(
             "POST",

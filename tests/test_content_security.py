@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cohub.csp import content_security_policy, inline_script_hashes, with_policy
-from tests.conftest import build_hub, sample_site, serve_site, site_pages
+from tests.conftest import build_hub, dialogs_shown, sample_site, serve_site, site_pages
 from tests.test_comments_site import served_hub  # noqa: F401 (a fixture)
 from tests.test_search import HEADER_BOX, HEADER_RESULT
 
@@ -80,8 +80,7 @@ def test_script_in_a_pages_text_never_runs(hub, strict_page):
         '<a id="go" href="javascript:window.cohubRan=\'link\'">Go</a>\n',
         encoding="utf-8",
     )
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = dialogs_shown(page)
     page.add_init_script(RECORD_VIOLATIONS)
     with serve_site(build_hub(hub)) as url:
         page.goto(url + "attack/", wait_until="networkidle")

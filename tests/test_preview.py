@@ -108,8 +108,8 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         fetch_until(base + "case-studies/", "A summary changed while the preview runs.")
         rebuilt(log_path, 3)
 
-        page = synthetic_hub / "docs" / "about-co-production.md"
-        page.write_text(f"{page.read_text(encoding='utf-8')}\nA page edited while serving.\n", "utf-8")
+        hand_written = synthetic_hub / "docs" / "about-co-production.md"
+        hand_written.write_text(f"{hand_written.read_text(encoding='utf-8')}\nA page edited while serving.\n", "utf-8")
         fetch_until(base + "about-co-production/", "A page edited while serving.")
         rebuilt(log_path, 4)
         # Taking the added case study away below brings the files back to this: a whole build of them.

@@ -233,15 +233,24 @@ def test_the_cache_works_out_a_case_study_s_warnings_once_and_again_for_an_edite
     assert cache.warnings(lengthened, acronyms) == case_study_warnings(lengthened, acronyms) == ()
 
 
-def test_a_preview_is_broken_while_it_has_problems_and_a_last_good_site(small_hub: Path) -> None:
+@pytest.mark.parametrize(
+    ("has_problems", "has_good_site", "broken"),
+    [
+        # The first build has no good site to keep: it fails instead.
+        (True, False, False),
+        (True, True, True),
+        (False, True, False),
+    ],
+)
+def test_a_preview_is_broken_while_it_has_problems_and_a_last_good_site(
+    small_hub: Path, has_problems: bool, has_good_site: bool, broken: bool
+) -> None:
     preview = Preview()
-    preview.problems = (Problem("case_studies/a.md", 3, "a problem", "a fix"),)
-    # The first build has no good site to keep: it fails instead.
-    assert not preview.broken
-    preview.website = website(load_hub(small_hub))
-    assert preview.broken
-    preview.problems = ()
-    assert not preview.broken
+    if has_problems:
+        preview.problems = (Problem("case_studies/a.md", 3, "a problem", "a fix"),)
+    if has_good_site:
+        preview.website = website(load_hub(small_hub))
+    assert preview.broken is broken
 
 
 @pytest.mark.parametrize(

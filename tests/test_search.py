@@ -43,7 +43,7 @@ from cohub.search_order import (
     write_newest_first,
 )
 from cohub.taxonomy import Facet, load_taxonomy
-from tests.conftest import build_hub, copy_hub, sample_hub, serve_site
+from tests.conftest import build_hub, copy_hub, published, sample_hub, serve_site
 from tests.test_check import VALID
 from tests.test_site_wide import _violations
 
@@ -110,7 +110,7 @@ def test_filter_names_never_hold_the_characters_pagefind_splits_on(label, expect
 
 def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
     hub = load_hub(sample_hub())
-    thurrock = hub.case_study("thurrock-direct-payments")
+    thurrock = published(hub, "thurrock-direct-payments")
     search = case_study_search(thurrock, hub.taxonomy, thurrock.body)
     assert ("Themes", "Direct payments") in search.filters
     assert ("Service types", "Direct payment support services") in search.filters
@@ -125,11 +125,11 @@ def test_a_case_study_is_filtered_by_its_terms_and_its_organisations_kinds():
 
 def test_a_case_studys_subject_is_what_its_front_matter_tags_it_with_and_their_synonyms():
     hub = load_hub(sample_hub())
-    essex = hub.case_study("essex-tender-evaluation")
+    essex = published(hub, "essex-tender-evaluation")
     subject = subject_words(essex, hub.taxonomy)
     assert {"supported", "living", "housing", "tender", "procurement"} <= set(subject)
     assert len(subject) == len(set(subject))
-    thurrock = hub.case_study("thurrock-direct-payments")
+    thurrock = published(hub, "thurrock-direct-payments")
     assert "housing" not in subject_words(thurrock, hub.taxonomy)
     assert case_study_search(essex, hub.taxonomy, essex.body).subject == subject
 
@@ -178,6 +178,7 @@ def test_the_filter_listing_lists_each_terms_case_studies_newest_first_with_the_
 def test_the_search_page_points_to_the_filter_listing_built_with_the_site(built_site):
     html = read(built_site, "search")
     listing = re.search(r'id="cohub-filter-params" data-listing="([^"]+)"\s+data-chunk-size="(\d+)"', html)
+    assert listing is not None, "the search page names no filter listing"
     assert listing.groups() == ("listing/", str(CHUNK_SIZE))
     rows = json.loads((built_site / "search" / "listing" / "regions" / "east-of-england.json").read_text("utf-8"))
     chunk = json.loads((built_site / "search" / "listing" / "0.json").read_text("utf-8"))
@@ -392,7 +393,9 @@ def test_the_not_found_page_is_not_indexed(built_site):
 
 def test_a_case_study_carries_its_filters_and_acronyms_hidden_and_no_sort(built_site):
     html = read(built_site, THURROCK)
-    hidden = re.search(r"<div hidden>(.*?)</div>", html, re.DOTALL).group(1)
+    hidden_part = re.search(r"<div hidden>(.*?)</div>", html, re.DOTALL)
+    assert hidden_part is not None, "the case study has no hidden part for search"
+    hidden = hidden_part.group(1)
     assert '<span data-pagefind-filter="Ladder of co-production:Co-production"></span>' in hidden
     assert '<span data-pagefind-filter="Service types:Direct payment support services"></span>' in hidden
     assert '<span data-pagefind-filter="Organisation types:User-led organisation"></span>' in hidden
@@ -410,7 +413,7 @@ def test_the_build_writes_the_case_studies_newest_first_beside_the_index(built_s
     addresses = [by_id[page_id] for page_id in order]
     assert sorted(addresses) == sorted(case_study.url for case_study in hub.case_studies)
     assert addresses == [case_study.url for case_study in hub.case_studies]
-    dates = [hub.case_study(address.split("/")[1]).date for address in addresses]
+    dates = [published(hub, address.split("/")[1]).date for address in addresses]
     assert dates == sorted(dates, reverse=True)
     assert "about-co-production/" in ids
 
@@ -449,7 +452,9 @@ def test_the_header_search_has_a_shortcut_and_says_what_to_do_without_javascript
         '<pagefind-searchbox class="cohub-search__box" placeholder="Search case studies" shortcut="mod+k" '
         'debounce="300">'
     ) in html
-    noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.DOTALL).group(1)
+    noscript_part = re.search(r"<noscript>(.*?)</noscript>", html, re.DOTALL)
+    assert noscript_part is not None, "the page says nothing to a browser without JavaScript"
+    noscript = noscript_part.group(1)
     assert "Search needs JavaScript" in noscript
     assert 'href="../case-studies/"' in noscript and 'href="../tags/"' in noscript
 

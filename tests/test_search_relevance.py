@@ -22,6 +22,8 @@ from tests.conftest import build_hub, serve_site
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from playwright.sync_api import Browser, Page
+
 RESULTS = ".cohub-search-page .pf-results"
 TITLE = ".cohub-result__title a"
 
@@ -36,7 +38,7 @@ def relevance_site(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def search_page(browser, relevance_site) -> Iterator[object]:
+def search_page(browser: Browser, relevance_site: str) -> Iterator[Page]:
     """The fixture site's search page, open in one tab for every query."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()

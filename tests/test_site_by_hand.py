@@ -23,6 +23,8 @@ from tests.conftest import sample_site, site_pages
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from playwright.sync_api import Browser, BrowserContext, Page
+
 PAGES = site_pages(sample_site())
 CASE_STUDIES = tuple(address for address in PAGES if re.fullmatch(r"case-studies/[^/]+/", address))
 SITE_NAME = read_site_config(REPO)["site_name"]
@@ -38,16 +40,16 @@ BACKWARD_TAB_STOPS = 8
 
 
 @pytest.fixture(scope="module")
-def windows(browser) -> Iterator[dict[tuple[int, int, bool], object]]:
+def windows(browser: Browser) -> Iterator[dict[tuple[int, int, bool], Page]]:
     """One tab per window size (and forced colours on or off), reused from page to page.
 
     Motion is reduced so that a page never scrolls smoothly: a check made
     while it is still scrolling would see the page half-way.
     """
-    contexts: list[object] = []
+    contexts: list[BrowserContext] = []
 
-    class Tabs(dict):
-        def __missing__(self, key: tuple[int, int, bool]) -> object:
+    class Tabs(dict[tuple[int, int, bool], "Page"]):
+        def __missing__(self, key: tuple[int, int, bool]) -> Page:
             width, height, forced = key
             context = browser.new_context(
                 viewport={"width": width, "height": height},
@@ -73,7 +75,7 @@ def _open(
     *,
     forced: bool = False,
     settled: bool = False,
-) -> object:
+) -> Page:
     tab = windows[(width, height or WINDOWS[width], forced)]
     tab.goto(site_url + address, wait_until="networkidle" if settled else "load")
     return tab
@@ -399,18 +401,22 @@ def test_hover_and_focus_keep_their_contrast(windows, site_url, address):
     tab = _open(windows, site_url, address, 1280, settled=True)
     _probe(tab)
     handles = tab.evaluate_handle("cohubProbe.focusables()")
+    window = tab.viewport_size
+    assert window is not None, "the tab was opened without a window size"
     problems = []
     for index, kind in enumerate(handles.evaluate("list => list.map(found => found.kind)")):
         if kind in _CONTRAST_KINDS_SEEN:
             continue
         _CONTRAST_KINDS_SEEN.add(kind)
         el = handles.evaluate_handle("(list, i) => list[i].el", index).as_element()
+        assert el is not None, f"focusable {index} ({kind}) on {address} is not an element"
         name = tab.evaluate("el => cohubProbe.describe(el)", el)
         el.evaluate("el => el.scrollIntoView({block: 'center'})")
         box = el.bounding_box()
+        assert box is not None, f"{name} on {address} is not shown, so it cannot be hovered"
         tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         hovered = el.evaluate("el => cohubProbe.colours(el)")
-        tab.mouse.move(0, tab.viewport_size["height"] - 1)
+        tab.mouse.move(0, window["height"] - 1)
         _keyboard_focus(tab, el)
         focused = el.evaluate("el => cohubProbe.colours(el)")
         el.evaluate("el => el.blur()")
@@ -517,7 +523,7 @@ def test_a_case_study_starts_its_story_within_two_phone_screens(windows, site_ur
 
 
 @pytest.fixture(scope="module")
-def dark_tab(browser) -> Iterator[object]:
+def dark_tab(browser: Browser) -> Iterator[Page]:
     """A tab whose device asks for dark colours."""
     context = browser.new_context(color_scheme="dark")
     yield context.new_page()

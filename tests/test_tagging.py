@@ -6,7 +6,7 @@ import pytest
 
 from cohub.hub import load_hub
 from cohub.tagging import TermMatcher
-from tests.conftest import sample_hub
+from tests.conftest import published, sample_hub
 
 HUB = load_hub(sample_hub())
 MATCHER = TermMatcher.from_taxonomy(HUB.taxonomy)
@@ -71,7 +71,7 @@ GOLDEN_TAGS = {
 
 @pytest.mark.parametrize("slug", sorted(GOLDEN_TAGS))
 def test_fixture_case_studies_have_their_golden_tags(slug):
-    assert HUB.tags(HUB.case_study(slug)) == GOLDEN_TAGS[slug]
+    assert HUB.tags(published(HUB, slug)) == GOLDEN_TAGS[slug]
 
 
 def test_every_tag_is_allowed_by_the_taxonomy():

@@ -205,7 +205,9 @@ def test_a_large_front_matter_is_refused_by_its_size(hub, capsys):
 
 def test_every_bad_file_is_reported_and_the_run_goes_on(hub, capsys):
     for index, attack in enumerate(ATTACKS):
-        write(hub, attack.values[0], f"attack-{index:02d}.md")
+        text = attack.values[0]
+        assert isinstance(text, str), attack.id
+        write(hub, text, f"attack-{index:02d}.md")
     code, out, err = check(hub, capsys)
     assert code == 1
     reported = {line.split(":")[0] for line in out if line.startswith("case_studies/attack-")}
