@@ -19,18 +19,18 @@ import re
 import resource
 import sys
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
 import markdown
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from bench.corpus import REPO
 from cohub.characters import unsafe_in_field
 from cohub.corpus import Rules, read_case_study
 from cohub.outline import read_outline
 from cohub.taxonomy import load_taxonomy
 
-REPO = Path(__file__).resolve().parent.parent
 SECONDS_PER_EXAMPLE = 5
 SNIPPETS = (
     "[" * 3000,
@@ -109,14 +109,26 @@ def _story_html(converter: markdown.Markdown, body: str) -> str:
     return converter.convert(body)
 
 
-def run(examples: int, fuzz_seed: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class FuzzRun:
+    """What one run found."""
+
+    examples: int
+    accepted: int
+    slowest_s: float
+    peak_memory_mb: int
+    failures: tuple[str, ...]
+
+
+def run(examples: int, fuzz_seed: int) -> FuzzRun:
     taxonomy, _problems = load_taxonomy(REPO)
     rules = Rules.for_taxonomy(taxonomy, read_outline(REPO))
     converter = markdown.Markdown(
         extensions=["toc", "attr_list", "admonition", "abbr", "md_in_html", "pymdownx.details", "pymdownx.superfences"]
     )
-    figures: dict[str, object] = {"examples": 0, "accepted": 0, "slowest_s": 0.0, "failures": []}
-    failures: list[str] = figures["failures"]  # type: ignore[assignment]
+    tried = accepted = 0
+    slowest_s = 0.0
+    failures: list[str] = []
 
     @seed(fuzz_seed)
     @settings(
@@ -124,7 +136,8 @@ def run(examples: int, fuzz_seed: int) -> dict[str, object]:
     )
     @given(mutated_case_study())
     def check_one(raw: bytes) -> None:
-        figures["examples"] += 1  # type: ignore[operator]
+        nonlocal tried, accepted, slowest_s
+        tried += 1
         started = time.perf_counter()
         try:
             case_study, problems = read_case_study(raw, "case_studies/fuzz.md", rules)
@@ -136,12 +149,12 @@ def run(examples: int, fuzz_seed: int) -> dict[str, object]:
             failures.append(f"{type(error).__name__}: {error} for {raw[:200]!r}")
             return
         took = time.perf_counter() - started
-        figures["slowest_s"] = max(figures["slowest_s"], took)  # type: ignore[call-overload]
+        slowest_s = max(slowest_s, took)
         if took > SECONDS_PER_EXAMPLE:
             failures.append(f"took {took:.1f} s for {raw[:200]!r}")
         if case_study is None:
             return
-        figures["accepted"] += 1  # type: ignore[operator]
+        accepted += 1
         for text in (
             case_study.title,
             case_study.summary,
@@ -155,8 +168,13 @@ def run(examples: int, fuzz_seed: int) -> dict[str, object]:
             failures.append(f"accepted a story whose HTML holds script: {script.group()!r} for {raw[:200]!r}")
 
     check_one()
-    figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    return figures
+    return FuzzRun(
+        examples=tried,
+        accepted=accepted,
+        slowest_s=slowest_s,
+        peak_memory_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        failures=tuple(failures),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,16 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261201, help="which examples (the same seed, the same run)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    figures = run(args.examples, args.seed)
-    failures = figures.pop("failures")
-    for failure in failures[:20]:  # type: ignore[index]
+    found = run(args.examples, args.seed)
+    for failure in found.failures[:20]:
         print(failure)
     print(
-        f"fuzz: examples={figures['examples']} accepted={figures['accepted']} failures={len(failures)} "  # type: ignore[arg-type]
-        f"slowest_s={figures['slowest_s']:.2f} peak_memory_mb={figures['peak_memory_mb']} "
+        f"fuzz: examples={found.examples} accepted={found.accepted} failures={len(found.failures)} "
+        f"slowest_s={found.slowest_s:.2f} peak_memory_mb={found.peak_memory_mb} "
         f"seconds={time.perf_counter() - started:.0f}"
     )
-    return 1 if failures else 0
+    return 1 if found.failures else 0
 
 
 if __name__ == "__main__":

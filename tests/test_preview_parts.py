@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
@@ -37,11 +37,10 @@ def website(hub: Hub) -> Website:
     return build_website(hub, RelatedConfig().with_facets(hub.taxonomy.facets.values()))
 
 
-def edited(hub: Hub, slug: str, **changes: object) -> Hub:
+def edited(hub: Hub, slug: str, **changes: Any) -> Hub:
     """``hub`` with one case study changed as ``changes`` say."""
     studies = tuple(
-        replace(case_study, **changes) if case_study.slug == slug else case_study  # type: ignore[arg-type]
-        for case_study in hub.case_studies
+        replace(case_study, **changes) if case_study.slug == slug else case_study for case_study in hub.case_studies
     )
     return replace(hub, corpus=replace(hub.corpus, case_studies=studies))
 

@@ -6,6 +6,7 @@ import logging
 import resource
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -306,13 +307,13 @@ def test_guessing_from_many_addresses_cannot_lock_the_moderator_out(servers: Ser
     assert 1 <= time.monotonic() - started < 3
 
 
-def at_once(count: int, send: object) -> list[HttpResponse]:
+def at_once(count: int, send: Callable[[], HttpResponse]) -> list[HttpResponse]:
     """Send ``count`` requests from as many threads, released together."""
     start = threading.Barrier(count)
 
     def one(_number: int) -> HttpResponse:
         start.wait()
-        return send()  # type: ignore[operator]
+        return send()
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(one, range(count)))

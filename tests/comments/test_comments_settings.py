@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from bench.corpus import REPO
 from cohub.comments.settings import CommentSettings, SettingsError, retention_periods, settings_from_env
 from cohub.siteconfig import comment_settings_mapping, read_site_config
 from tests.conftest import sample_site
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_defaults() -> None:
