@@ -48,6 +48,7 @@ def windows(browser: Browser) -> Iterator[dict[tuple[int, int, bool], Page]]:
     """
     contexts: list[BrowserContext] = []
 
+    # Page is imported for type checking only, and a base class is evaluated when the test runs.
     class Tabs(dict[tuple[int, int, bool], "Page"]):
         def __missing__(self, key: tuple[int, int, bool]) -> Page:
             width, height, forced = key
