@@ -15,7 +15,9 @@ Elements are built with ElementTree, never from strings of HTML.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -41,11 +43,26 @@ def is_external(href: str, site_url: str) -> bool:
     return urlsplit(href).scheme in ("http", "https") and not (site_url and href.startswith(site_url))
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """What every page's linking shares: the finder, and the phrases that link to each address."""
+
+    finder: PhraseFinder
+    by_target: Mapping[str, tuple[str, ...]]
+
+
 @lru_cache(maxsize=4)
-def _finder_for(phrases: tuple[str, ...]) -> PhraseFinder:
+def _phrases_for(first_mentions: tuple[tuple[str, str], ...]) -> _Phrases:
     # MkDocs makes a new Markdown converter, and so this extension, for every
-    # page; the phrases are the same for the whole build.
-    return PhraseFinder(phrases)
+    # page; the phrases are the same for the whole build, and there is one per
+    # organisation, so nothing here is worked out again per page or per link.
+    by_target: dict[str, list[str]] = {}
+    for phrase, target in first_mentions:
+        by_target.setdefault(target, []).append(phrase)
+    return _Phrases(
+        finder=PhraseFinder(tuple(phrase for phrase, _target in first_mentions)),
+        by_target=MappingProxyType({target: tuple(phrases) for target, phrases in by_target.items()}),
+    )
 
 
 class LinksTreeprocessor(Treeprocessor):
@@ -54,7 +71,7 @@ class LinksTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, first_mentions: Mapping[str, str], site_url: str, hint: str) -> None:
         super().__init__(md)
         self.first_mentions = first_mentions
-        self.finder = _finder_for(tuple(first_mentions))
+        self.phrases = _phrases_for(tuple(first_mentions.items()))
         self.site_url = site_url
         self.hint = hint
 
@@ -83,7 +100,7 @@ class LinksTreeprocessor(Treeprocessor):
                 return
             if child.tag == "abbr" and not blocked and child.text in unlinked:
                 # An acronym the abbr extension has marked: the link goes round its <abbr>.
-                link = etree.Element("a", {"href": _take(unlinked, child.text)})
+                link = etree.Element("a", {"href": self._take(unlinked, child.text)})
                 link.tail, child.tail = child.tail, None
                 element[position] = link
                 link.append(child)
@@ -105,12 +122,12 @@ class LinksTreeprocessor(Treeprocessor):
         links: list[etree.Element] = []
         end = 0
         # The finder reads ``unlinked`` as it goes, so a phrase linked here is not found again further on.
-        for start, phrase in self.finder.mentions(text, unlinked):
+        for start, phrase in self.phrases.finder.mentions(text, unlinked):
             if links:
                 links[-1].tail = text[end:start]
             else:
                 before = text[:start]
-            link = etree.Element("a", {"href": _take(unlinked, phrase)})
+            link = etree.Element("a", {"href": self._take(unlinked, phrase)})
             link.text = AtomicString(phrase)
             links.append(link)
             end = start + len(phrase)
@@ -118,13 +135,12 @@ class LinksTreeprocessor(Treeprocessor):
             links[-1].tail = text[end:]
         return before, links
 
-
-def _take(unlinked: dict[str, str], phrase: str) -> str:
-    """Where ``phrase`` links to; no phrase that links there (an acronym's plural) is linked again on the page."""
-    href = unlinked.pop(phrase)
-    for other in [other for other, target in unlinked.items() if target == href]:
-        del unlinked[other]
-    return href
+    def _take(self, unlinked: dict[str, str], phrase: str) -> str:
+        """Where ``phrase`` links to; no phrase that links there (an acronym's plural) is linked again on the page."""
+        href = unlinked[phrase]
+        for other in self.phrases.by_target[href]:
+            unlinked.pop(other, None)
+        return href
 
 
 class LinksExtension(Extension):
