@@ -104,6 +104,21 @@ def test_two_first_mentions_in_one_sentence_are_both_linked():
     )
 
 
+def test_phrases_that_link_to_the_same_page_are_linked_once_between_them():
+    html = markdown.markdown(
+        "The Purple Group, or Purple, met Purple Group.",
+        extensions=["cohub.markdown_links"],
+        extension_configs={
+            "cohub.markdown_links": {
+                "first_mentions": {**FIRST_MENTIONS, "Purple Group": "/organisations/purple.md"},
+                "site_url": SITE,
+                "hint": "",
+            }
+        },
+    )
+    assert html == '<p>The <a href="/organisations/purple.md">Purple Group</a>, or Purple, met Purple Group.</p>'
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
