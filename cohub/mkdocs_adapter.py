@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -184,6 +185,9 @@ class SiteHooks:
         self.search_index: StreamingIndex | None = None
         self.search_pages: list[str] = []
         self.search_failure: str | None = None
+        # A preview's search index, kept between rebuilds: the last whole build's pages, each page a
+        # rebuild wrote since in its place; None when it must be made again from the site folder.
+        self.preview_search: StreamingIndex | None = None
         # A whole build's pages, converted from Markdown ahead of MkDocs by worker processes.
         self.ahead: WorkAhead[ConvertedPage] | None = None
         # A whole build's pages, rendered from their templates ahead of MkDocs by worker processes.
@@ -456,6 +460,8 @@ class SiteHooks:
         """Choose the pages this preview build writes; MkDocs keeps the others as the last build left them."""
         hand_written = tuple(file.src_uri for file in files.documentation_pages() if self._hand_written(file))
         whole = preview.plan(hand_written, self.hub.case_studies if self.hub is not None else ())
+        if whole:
+            self._forget_preview_search()
         if whole and preview.keeps_site:
             clean_directory(config.site_dir)
         for file in files.documentation_pages():
@@ -697,7 +703,22 @@ class SiteHooks:
         output = with_policy(output, content_security_policy(own_scripts, self.form_targets))
         if not self.serving and not self.dirty:
             self._index_page(page.file.dest_uri, output)
+        elif self.preview is not None:
+            self._index_preview_page(page.file.dest_uri, output)
         return output
+
+    def _index_preview_page(self, path: str, html: str) -> None:
+        """Hand a page a preview wrote to its search index: all of a whole build's, or one put in its place."""
+        assert self.preview is not None
+        try:
+            if self.preview_search is None and self.preview.to_write is None:
+                self.preview_search = StreamingIndex()
+                self.preview_search.start()
+            if self.preview_search is not None:
+                self.preview_search.add_page(path, html)
+        except SearchIndexError:
+            # Made again from the site folder once the pages are written; that says what failed.
+            self._forget_preview_search()
 
     def _index_page(self, path: str, html: str) -> None:
         """Hand a built page to Pagefind now, on a machine with cores to spare, or note it for the end of the build.
@@ -743,6 +764,8 @@ class SiteHooks:
                 self._publish_comments(config, self.hub)
             return
         if preview.broken:
+            # Which pages this build handed to the search index is not what the site folder shows.
+            self._forget_preview_search()
             return
         preview.website = self.website
         if preview.to_write is not None:
@@ -761,6 +784,7 @@ class SiteHooks:
         self._stop_converting_ahead()
         self._stop_rendering_ahead()
         self._stop_search_index()
+        self._forget_preview_search()
         if self.preview is not None:
             self.preview.fingerprint = None
 
@@ -772,6 +796,7 @@ class SiteHooks:
         self.watchers = []
         self.wait_for_indexing()
         self._stop_search_index()
+        self._forget_preview_search()
 
     def _finish_search_index(self, site_dir: Path, hub: Hub | None) -> None:
         """Write the build's search bundle, once every page has been indexed.
@@ -806,6 +831,11 @@ class SiteHooks:
             self.search_index.close()
         self.search_index, self.search_pages, self.search_failure = None, [], None
 
+    def _forget_preview_search(self) -> None:
+        if self.preview_search is not None:
+            self.preview_search.close()
+        self.preview_search = None
+
     def wait_for_indexing(self) -> None:
         """Wait until the last preview's search index and comments are written."""
         if self.indexing is not None:
@@ -837,9 +867,29 @@ class SiteHooks:
         try:
             if remake is not None:
                 self._remake_whole_hub_files(config, remake)
-            self._index_and_publish(config, hub)
+            self._index_preview(Path(config.site_dir), hub)
+            self._publish_comments(config, hub)
         except PluginError as error:
             log.error(str(error))
+
+    def _index_preview(self, site_dir: Path, hub: Hub | None) -> None:
+        """Write the preview's search bundle from its index, first made from the site folder if there is none."""
+        started = time.perf_counter()
+        try:
+            index = self.preview_search
+            if index is None:
+                index = self.preview_search = StreamingIndex()
+                index.start()
+                for path in sorted(site_dir.rglob("*.html")):
+                    relative = path.relative_to(site_dir)
+                    if relative.parts[0] != BUNDLE_DIR:
+                        index.add_page(relative.as_posix(), path.read_text(encoding="utf-8"))
+            report = index.publish(site_dir)
+            finish_index(report.bundle, case_study_addresses(hub))
+        except (SearchIndexError, OSError) as error:
+            self._forget_preview_search()
+            raise PluginError(str(error) if isinstance(error, SearchIndexError) else f"{site_dir}: {error}") from None
+        log.info(f"Search: indexed {report.pages} pages in {time.perf_counter() - started:.1f} s")
 
     def _remake_whole_hub_files(self, config: MkDocsConfig, website: Website) -> None:
         """Write the files made from the whole hub that differ from the last build's, as MkDocs would have."""

@@ -132,7 +132,10 @@ class StreamingIndex:
     :meth:`write`; :meth:`close` stops Pagefind whatever happened (a build that
     failed halfway). Only pages that mark their text with
     ``data-pagefind-body`` are sent: Pagefind leaves the others out of an
-    index that has any such page.
+    index that has any such page. A preview keeps the index between
+    rebuilds instead: :meth:`publish` writes the bundle and keeps Pagefind
+    running, and a page added again under the same path takes the place of
+    the one added before, so only the pages a rebuild writes are sent again.
     """
 
     def __init__(self, executable: Path | None = None) -> None:
@@ -146,6 +149,8 @@ class StreamingIndex:
         self._last_id = 0
         self._sent_pages = 0
         self._indexed_pages = 0
+        # The pages sent, by path: one sent again replaces the last one sent under its path.
+        self._paths: set[str] = set()
         self._errors: list[str] = []
         self._answers: dict[int, dict[str, Any]] = {}
         self._ended = False
@@ -207,15 +212,37 @@ class StreamingIndex:
             }
         )
         self._sent_pages += 1
+        self._paths.add(path)
 
     def write(self, site_dir: Path) -> IndexReport:
         """Wait for every page to be indexed, then write the bundle into ``site_dir``, replacing any earlier one.
+
+        Pagefind is stopped once it has handed over the bundle's files, so its
+        memory is free while they are written.
 
         Raises:
             SearchIndexError: When Pagefind failed on a page or stopped, or
                 when no page marked its text for indexing.
         """
         started = time.perf_counter()
+        files = self._bundle_files()
+        self._stop()
+        if self._process is not None and self._process.returncode != 0:
+            raise SearchIndexError(self._stopped_message())
+        self.close()
+        return self._write_bundle(site_dir, files, started)
+
+    def publish(self, site_dir: Path) -> IndexReport:
+        """Write the bundle of every page added so far into ``site_dir``, and keep the index for more pages.
+
+        Raises:
+            SearchIndexError: As :meth:`write`; the index is then closed.
+        """
+        started = time.perf_counter()
+        return self._write_bundle(site_dir, self._bundle_files(), started)
+
+    def _bundle_files(self) -> object:
+        """The bundle's files as Pagefind hands them over, once every page sent has been indexed."""
         with self._changed:
             self._changed.wait_for(lambda: self._ended or self._indexed_pages + len(self._errors) >= self._sent_pages)
         self._raise_if_failed()
@@ -227,17 +254,15 @@ class StreamingIndex:
         # Pagefind answers a request to write the bundle before its last writes are done, and stops at
         # once at the end of its input: files it was still writing would be left short. So it hands the
         # files over, and they are written here.
-        answer = self._wait_for(self._send({"type": "GetFiles", "index_id": self._index_id}))
-        self._stop()
-        if self._process is not None and self._process.returncode != 0:
-            raise SearchIndexError(self._stopped_message())
-        self.close()
+        return self._wait_for(self._send({"type": "GetFiles", "index_id": self._index_id})).get("files")
+
+    def _write_bundle(self, site_dir: Path, files: object, started: float) -> IndexReport:
         bundle = site_dir / BUNDLE_DIR
         shutil.rmtree(bundle, ignore_errors=True)
-        write_bundle(bundle, answer.get("files"))
+        write_bundle(bundle, files)
         return IndexReport(
             bundle=bundle,
-            pages=self._indexed_pages,
+            pages=len(self._paths),
             words=0,
             filters=0,
             seconds=time.perf_counter() - started,

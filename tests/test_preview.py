@@ -16,8 +16,10 @@ import pytest
 
 from bench.corpus import make_hub
 from cohub.hub import load_hub
+from cohub.search import BUNDLE_DIR
 from tests.conftest import FIXTURE_CASE_STUDIES
 from tests.serving import fetch_until, free_port, log_until, mkdocs_serve
+from tests.test_build_streaming import bundle_contents
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -115,6 +117,8 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         # Taking the added case study away below brings the files back to this: a whole build of them.
         log_until(log_path, CAUGHT_UP, times=5, timeout=300)
         after_edits = copy_pages(site, tmp_path / "after-edits")
+        # Search was given only the pages each rebuild wrote, each in its place.
+        searched_after_edits = bundle_contents(site / BUNDLE_DIR)
 
         # A case study added, then taken away again: its pages go with it.
         added = synthetic_hub / "case_studies" / "thurrock-direct-payments.md"
@@ -128,10 +132,16 @@ def test_edits_under_a_preview_give_the_pages_a_whole_build_gives(synthetic_hub:
         warned = [line for line in log.splitlines() if "WARNING" in line and '" code 404' not in line]
         assert "ERROR" not in log and not warned, log
         edited_site = copy_pages(site, tmp_path / "edited")
+        log_until(log_path, CAUGHT_UP, times=7, timeout=300)
+        searched_edited = bundle_contents(site / BUNDLE_DIR)
     with mkdocs_serve(synthetic_hub, port, tmp_path / "fresh") as (log_path, site):
         fresh_site = copy_pages(site, tmp_path / "whole")
+        log_until(log_path, CAUGHT_UP, timeout=300)
+        searched_fresh = bundle_contents(site / BUNDLE_DIR)
     assert differences(edited_site, fresh_site) == []
     assert differences(after_edits, fresh_site) == []
+    assert searched_edited == searched_fresh
+    assert searched_after_edits == searched_fresh
 
 
 def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixed(hub: Path, tmp_path: Path) -> None:
