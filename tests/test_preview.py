@@ -8,6 +8,7 @@ first, whole build.
 from __future__ import annotations
 
 import filecmp
+import gzip
 import re
 import shutil
 from typing import TYPE_CHECKING, Any
@@ -150,7 +151,7 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
     study = hub / "case_studies" / "essex-tender-evaluation.md"
     good = study.read_text(encoding="utf-8")
     line = next(number for number, text in enumerate(good.splitlines(), 1) if text.startswith("region:"))
-    with mkdocs_serve(hub, port, tmp_path / "serve") as (log_path, _site):
+    with mkdocs_serve(hub, port, tmp_path / "serve") as (log_path, site):
         fetch_until(url, "Essex")
         study.write_text(good.replace("region: east-of-england", "region: atlantis", 1), encoding="utf-8")
         page = fetch_until(url, "This preview is out of date")
@@ -163,9 +164,12 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
         study.write_text(good.replace("## What happened", "## What happened\n\nFixed while serving.", 1), "utf-8")
         page = fetch_until(url, "Fixed while serving.")
         assert "This preview is out of date" not in page
-        log = log_path.read_text(encoding="utf-8")
-        assert "Traceback" not in log, log
+        # The broken build indexed nothing; once the edit is fixed, search has the fixed page.
+        log = log_until(log_path, CAUGHT_UP, times=2, timeout=300)
+        assert "Traceback" not in log and "the search index was not built" not in log, log
         assert f"case_studies/essex-tender-evaluation.md:{line}:" in log, log
+        fragments = [gzip.decompress(path.read_bytes()) for path in (site / BUNDLE_DIR).rglob("*.pf_fragment")]
+        assert any(b"Fixed while serving." in fragment for fragment in fragments)
 
 
 def test_a_page_open_in_the_browser_reloads_to_show_a_broken_edit_and_again_once_it_is_fixed(
