@@ -462,6 +462,7 @@ class SiteHooks:
         whole = preview.plan(hand_written, self.hub.case_studies if self.hub is not None else ())
         if whole:
             self._forget_preview_search()
+            self._start_preview_search()
         if whole and preview.keeps_site:
             clean_directory(config.site_dir)
         for file in files.documentation_pages():
@@ -707,17 +708,24 @@ class SiteHooks:
             self._index_preview_page(page.file.dest_uri, output)
         return output
 
+    def _start_preview_search(self) -> None:
+        """Start a whole preview build's search index, to be given every page as it is written."""
+        try:
+            index = StreamingIndex()
+            index.start()
+        except SearchIndexError:
+            # Made from the site folder once the pages are written, which says what failed.
+            return
+        self.preview_search = index
+
     def _index_preview_page(self, path: str, html: str) -> None:
         """Hand a page a preview wrote to its search index: all of a whole build's, or one put in its place."""
-        assert self.preview is not None
+        if self.preview_search is None:
+            return
         try:
-            if self.preview_search is None and self.preview.to_write is None:
-                self.preview_search = StreamingIndex()
-                self.preview_search.start()
-            if self.preview_search is not None:
-                self.preview_search.add_page(path, html)
+            self.preview_search.add_page(path, html)
         except SearchIndexError:
-            # Made again from the site folder once the pages are written; that says what failed.
+            # Made again from the site folder once the pages are written, which says what failed.
             self._forget_preview_search()
 
     def _index_page(self, path: str, html: str) -> None:
@@ -781,6 +789,8 @@ class SiteHooks:
     def on_build_error(self) -> None:
         """Stop a build's search indexing; after a failed preview build, rebuild everything next time
         (what it wrote is not known)."""
+        # MkDocs may call this after on_post_build has started a preview's search in the background.
+        self.wait_for_indexing()
         self._stop_converting_ahead()
         self._stop_rendering_ahead()
         self._stop_search_index()
@@ -876,20 +886,30 @@ class SiteHooks:
         """Write the preview's search bundle from its index, first made from the site folder if there is none."""
         started = time.perf_counter()
         try:
-            index = self.preview_search
-            if index is None:
-                index = self.preview_search = StreamingIndex()
-                index.start()
-                for path in sorted(site_dir.rglob("*.html")):
-                    relative = path.relative_to(site_dir)
-                    if relative.parts[0] != BUNDLE_DIR:
-                        index.add_page(relative.as_posix(), path.read_text(encoding="utf-8"))
-            report = index.publish(site_dir)
+            if self.preview_search is None:
+                self.preview_search = self._site_folder_index(site_dir)
+            report = self.preview_search.publish(site_dir)
             finish_index(report.bundle, case_study_addresses(hub))
         except (SearchIndexError, OSError) as error:
             self._forget_preview_search()
             raise PluginError(str(error) if isinstance(error, SearchIndexError) else f"{site_dir}: {error}") from None
         log.info(f"Search: indexed {report.pages} pages in {time.perf_counter() - started:.1f} s")
+
+    @staticmethod
+    def _site_folder_index(site_dir: Path) -> StreamingIndex:
+        """A search index given every page in the site folder; closed again if that fails."""
+        index = StreamingIndex()
+        try:
+            index.start()
+            for path in sorted(site_dir.rglob("*.html")):
+                relative = path.relative_to(site_dir)
+                if relative.parts[0] != BUNDLE_DIR:
+                    # A hand-written HTML file copied into the site need not be UTF-8.
+                    index.add_page(relative.as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+        except BaseException:
+            index.close()
+            raise
+        return index
 
     def _remake_whole_hub_files(self, config: MkDocsConfig, website: Website) -> None:
         """Write the files made from the whole hub that differ from the last build's, as MkDocs would have."""

@@ -201,6 +201,9 @@ class StreamingIndex:
             SearchIndexError: When Pagefind has stopped.
         """
         if BODY_MARKER not in html:
+            if path in self._paths:
+                # Pagefind can take a page's place but not take a page out.
+                raise SearchIndexError(f"the search index cannot leave out {path}, which it was given before")
             return
         self._send(
             {
@@ -236,7 +239,7 @@ class StreamingIndex:
         """Write the bundle of every page added so far into ``site_dir``, and keep the index for more pages.
 
         Raises:
-            SearchIndexError: As :meth:`write`; the index is then closed.
+            SearchIndexError: As :meth:`write`; the index is then of no more use.
         """
         started = time.perf_counter()
         return self._write_bundle(site_dir, self._bundle_files(), started)

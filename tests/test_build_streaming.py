@@ -416,3 +416,16 @@ def test_pagefind_runs_with_its_allocator_giving_memory_back_at_once():
         index.close()
     setting = f"{PAGEFIND_ALLOCATOR_VARIABLE}={PAGEFIND_ALLOCATOR_SETTINGS}".encode()
     assert setting in environment
+
+
+def test_a_page_given_before_cannot_be_left_out_later():
+    # A preview gives its index only the pages a rebuild wrote; one that no longer marks its text must not stay.
+    index = StreamingIndex()
+    index.start()
+    try:
+        index.add_page("a/index.html", MARKED_PAGE.format("Tenders", "Text"))
+        index.add_page("b/index.html", "<html lang='en'><body><p>Menu</p></body></html>")
+        with pytest.raises(SearchIndexError, match=r"cannot leave out a/index\.html, which it was given before"):
+            index.add_page("a/index.html", "<html lang='en'><body><p>Text</p></body></html>")
+    finally:
+        index.close()

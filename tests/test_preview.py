@@ -164,7 +164,7 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
         study.write_text(good.replace("## What happened", "## What happened\n\nFixed while serving.", 1), "utf-8")
         page = fetch_until(url, "Fixed while serving.")
         assert "This preview is out of date" not in page
-        # The broken build indexed nothing; once the edit is fixed, search has the fixed page.
+        # Once the edit is fixed, search has the fixed page.
         log = log_until(log_path, CAUGHT_UP, times=2, timeout=300)
         assert "Traceback" not in log and "the search index was not built" not in log, log
         assert f"case_studies/essex-tender-evaluation.md:{line}:" in log, log
