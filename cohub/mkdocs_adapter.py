@@ -463,8 +463,8 @@ class SiteHooks:
         if whole:
             self._forget_preview_search()
             self._start_preview_search()
-        if whole and preview.keeps_site:
-            clean_directory(config.site_dir)
+            if preview.keeps_site:
+                clean_directory(config.site_dir)
         for file in files.documentation_pages():
             # MkDocs asks this of every page twice: whether to read it, then whether to write it.
             file.is_modified = partial(preview.writes, file.src_uri)  # type: ignore[method-assign]
