@@ -75,13 +75,12 @@ from cohub.search import (
     SearchIndexError,
     case_study_search,
     finish_index,
-    index_site,
     page_search,
     search_filters,
     search_vocabulary,
 )
 from cohub.search_order import NEWEST_FIRST_FILE
-from cohub.search_stream import StreamingIndex, streams_while_building
+from cohub.search_stream import StreamingIndex, streams_while_building, written_pages_index
 from cohub.settings_lines import setting_lines
 from cohub.sharing import page_dates, share_card
 from cohub.taxonomy import load_taxonomy
@@ -764,12 +763,9 @@ class SiteHooks:
         self._stop_rendering_ahead()
         preview = self.preview
         if preview is None:
-            if self.dirty:
-                # Only the changed pages were built: index every page on disk.
-                self._index_and_publish(config, self.hub)
-            else:
-                self._finish_search_index(Path(config.site_dir), self.hub)
-                self._publish_comments(config, self.hub)
+            # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
+            self._finish_search_index(Path(config.site_dir), self.hub)
+            self._publish_comments(config, self.hub)
             return
         if preview.broken:
             # Which pages this build handed to the search index is not what the site folder shows.
@@ -813,6 +809,8 @@ class SiteHooks:
 
         The pages go to Pagefind in the order they were built, whether while
         rendering or now, from the written site, so both give the same index.
+        A ``--dirty`` build wrote only the pages that changed: every page in
+        the site folder goes to Pagefind.
         """
         index, pages, failure = self.search_index, self.search_pages, self.search_failure
         self.search_index, self.search_pages, self.search_failure = None, [], None
@@ -820,14 +818,11 @@ class SiteHooks:
             if failure is not None:
                 raise SearchIndexError(failure)
             if index is None:
-                index = StreamingIndex()
-                index.start()
-                for path in pages:
-                    index.add_page(path, (site_dir / path).read_text(encoding="utf-8"))
+                index = written_pages_index(site_dir, None if self.dirty else pages)
             report = index.write(site_dir)
             finish_index(report.bundle, case_study_addresses(hub))
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
+        except (SearchIndexError, OSError) as error:
+            raise search_failure(site_dir, error) from None
         finally:
             if index is not None:
                 index.close()
@@ -851,15 +846,6 @@ class SiteHooks:
         if self.indexing is not None:
             self.indexing.join()
             self.indexing = None
-
-    def _index_and_publish(self, config: MkDocsConfig, hub: Hub | None) -> None:
-        # Indexing comes first, so that comments, which are not the hub's own words, are not searched.
-        try:
-            report = index_site(Path(config.site_dir), case_study_addresses(hub))
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
-        log.info(f"Search: indexed {report.pages} pages and {report.words} words in {report.seconds:.1f} s")
-        self._publish_comments(config, hub)
 
     def _publish_comments(self, config: MkDocsConfig, hub: Hub | None) -> None:
         location = database_location(hub_root(config), None, os.environ)
@@ -887,29 +873,13 @@ class SiteHooks:
         started = time.perf_counter()
         try:
             if self.preview_search is None:
-                self.preview_search = self._site_folder_index(site_dir)
+                self.preview_search = written_pages_index(site_dir)
             report = self.preview_search.publish(site_dir)
             finish_index(report.bundle, case_study_addresses(hub))
         except (SearchIndexError, OSError) as error:
             self._forget_preview_search()
-            raise PluginError(str(error) if isinstance(error, SearchIndexError) else f"{site_dir}: {error}") from None
+            raise search_failure(site_dir, error) from None
         log.info(f"Search: indexed {report.pages} pages in {time.perf_counter() - started:.1f} s")
-
-    @staticmethod
-    def _site_folder_index(site_dir: Path) -> StreamingIndex:
-        """A search index given every page in the site folder; closed again if that fails."""
-        index = StreamingIndex()
-        try:
-            index.start()
-            for path in sorted(site_dir.rglob("*.html")):
-                relative = path.relative_to(site_dir)
-                if relative.parts[0] != BUNDLE_DIR:
-                    # A hand-written HTML file copied into the site need not be UTF-8.
-                    index.add_page(relative.as_posix(), path.read_text(encoding="utf-8", errors="replace"))
-        except BaseException:
-            index.close()
-            raise
-        return index
 
     def _remake_whole_hub_files(self, config: MkDocsConfig, website: Website) -> None:
         """Write the files made from the whole hub that differ from the last build's, as MkDocs would have."""
@@ -1064,6 +1034,13 @@ def take_rendering(page: Page, rendered: RenderedPage) -> None:
     page.content, page._title_from_render = rendered.content, rendered.title
     page.toc = cast("TableOfContents", rendered.toc)
     page.present_anchor_ids = set(rendered.anchors)
+
+
+def search_failure(site_dir: Path, error: SearchIndexError | OSError) -> PluginError:
+    """The error that fails a build whose search index was not written, saying why."""
+    if isinstance(error, SearchIndexError):
+        return PluginError(str(error))
+    return PluginError(f"{site_dir}: the search index was not built: {error}")
 
 
 def close_work_ahead(pool: WorkAhead[Any] | None, done: str) -> None:

@@ -4,17 +4,15 @@ Pagefind reads ``data-pagefind-*`` attributes from the built pages and writes
 a static search bundle into ``site/pagefind/``; the browser then fetches only
 the parts of the index that a query needs. This module works out the filter
 values, sort date and extra search words each page carries (the templates
-write them), and runs the Pagefind program that the ``pagefind-bin`` package
-ships, so nothing is downloaded at build time. It does not import MkDocs.
+write them), finds the Pagefind program that the ``pagefind-bin`` package
+ships, so nothing is downloaded at build time (``cohub.search_stream`` runs
+it), and finishes the bundle it writes. It does not import MkDocs.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,17 +87,12 @@ class IndexReport:
     Attributes:
         bundle: The folder holding the search bundle.
         pages: How many pages were indexed.
-        words: How many distinct words were indexed (0 when Pagefind does
-            not say: its service mode does not).
-        filters: How many filters were indexed (0 likewise).
-        seconds: How long indexing took; for pages handed over during the
-            build, how long it took after the last one.
+        seconds: How long Pagefind took to build the index and hand it
+            over after the last page, and the files took to write.
     """
 
     bundle: Path
     pages: int
-    words: int
-    filters: int
     seconds: float
 
 
@@ -218,77 +211,6 @@ def _expansion_pattern(expansion: str) -> WholeWordPattern:
     )
 
 
-def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
-    """Index the built site with Pagefind, replacing any earlier bundle.
-
-    Args:
-        site_dir: The built site.
-        executable: The Pagefind program; by default the one that the
-            ``pagefind-bin`` package installed.
-
-    Returns:
-        What was indexed.
-
-    Raises:
-        SearchIndexError: When Pagefind is missing or fails (an empty site
-            fails), or when no page marks its text for indexing.
-    """
-    program = executable or pagefind_program()
-    bundle = site_dir / BUNDLE_DIR
-    shutil.rmtree(bundle, ignore_errors=True)
-    command = [
-        str(program),
-        "--site",
-        str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
-        *(f"--exclude-selectors={selector}" for selector in UNINDEXED_SELECTORS),
-    ]
-    started = time.perf_counter()
-    try:
-        # Run inside the site, so a stray pagefind.yml elsewhere cannot change the index.
-        result = subprocess.run(
-            command, cwd=site_dir, env=pagefind_environment(), capture_output=True, text=True, check=False
-        )
-    except OSError as error:
-        raise SearchIndexError(
-            f"the search index was not built: Pagefind could not run ({error.strerror or error}); "
-            "reinstall cohub with 'pip install -e .'",
-        ) from None
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SearchIndexError(
-            f"the search index was not built: Pagefind failed: {failure_detail(result.stderr or result.stdout)}"
-        )
-    if f"Did not find a {BODY_MARKER}" in result.stdout:
-        raise SearchIndexError(
-            f"the search index was not built: no page marks its text with {BODY_MARKER}; "
-            "check that overrides/main.html is in place",
-        )
-    return IndexReport(
-        bundle=bundle,
-        pages=_count(result.stdout, "page"),
-        words=_count(result.stdout, "word"),
-        filters=_count(result.stdout, "filter"),
-        seconds=seconds,
-    )
-
-
-def index_site(site_dir: Path, newest_first: Sequence[str]) -> IndexReport:
-    """Index the built site, then write the case studies' order and shrink the metadata every search fetches.
-
-    Args:
-        site_dir: The built site.
-        newest_first: The case studies' addresses (``case-studies/x/``), newest first.
-
-    Raises:
-        SearchIndexError: When Pagefind fails, or its bundle cannot be read.
-    """
-    report = build_index(site_dir)
-    finish_index(report.bundle, newest_first)
-    return report
-
-
 def finish_index(bundle: Path, newest_first: Sequence[str]) -> None:
     """Write the case studies' order beside a written bundle, and shrink the metadata every search fetches.
 
@@ -333,11 +255,6 @@ def pagefind_program() -> Path:
 def pagefind_environment() -> dict[str, str]:
     """The environment to run Pagefind in: this process's, with Pagefind's allocator settings unless already set."""
     return {PAGEFIND_ALLOCATOR_VARIABLE: PAGEFIND_ALLOCATOR_SETTINGS, **os.environ}
-
-
-def _count(output: str, what: str) -> int:
-    match = re.search(rf"Indexed (\d+) {what}s?\b", output)
-    return int(match.group(1)) if match else 0
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cohub.search import (
     BODY_MARKER,
@@ -41,6 +41,9 @@ from cohub.search import (
     pagefind_environment,
     pagefind_program,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 MESSAGE_END = b","
 # The file of the bundle that names the others: written last.
@@ -123,6 +126,33 @@ def write_bundle(bundle: Path, files: object) -> None:
         target = bundle.joinpath(*path.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(written[path])
+
+
+def written_pages_index(site_dir: Path, paths: Iterable[str] | None = None) -> StreamingIndex:
+    """An index given pages already written into ``site_dir``; closed again if that fails.
+
+    Args:
+        site_dir: The site folder.
+        paths: The pages' files inside it, in the order to give them; by
+            default every HTML file there but the search bundle's, by path.
+
+    Raises:
+        SearchIndexError: When Pagefind cannot run or has stopped.
+        OSError: When a page cannot be read.
+    """
+    if paths is None:
+        found = (path.relative_to(site_dir) for path in sorted(site_dir.rglob("*.html")))
+        paths = [relative.as_posix() for relative in found if relative.parts[0] != BUNDLE_DIR]
+    index = StreamingIndex()
+    try:
+        index.start()
+        for path in paths:
+            # A hand-written HTML file copied into the site need not be UTF-8.
+            index.add_page(path, (site_dir / path).read_text(encoding="utf-8", errors="replace"))
+    except BaseException:
+        index.close()
+        raise
+    return index
 
 
 class StreamingIndex:
@@ -266,8 +296,6 @@ class StreamingIndex:
         return IndexReport(
             bundle=bundle,
             pages=len(self._paths),
-            words=0,
-            filters=0,
             seconds=time.perf_counter() - started,
         )
 

@@ -21,7 +21,13 @@ from mkdocs.exceptions import Abort, PluginError
 from bench.corpus import make_hub
 from cohub.readers import available_cores
 from cohub.search import PAGEFIND_ALLOCATOR_SETTINGS, PAGEFIND_ALLOCATOR_VARIABLE, SearchIndexError
-from cohub.search_stream import StreamingIndex, indexed_part, streams_while_building, write_bundle
+from cohub.search_stream import (
+    StreamingIndex,
+    indexed_part,
+    streams_while_building,
+    write_bundle,
+    written_pages_index,
+)
 from tests.conftest import build_hub
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
@@ -202,6 +208,47 @@ def test_a_site_with_no_marked_page_is_a_clear_error(tmp_path):
     index.add_page("index.html", "<html lang='en'><body><p>Text</p></body></html>")
     with pytest.raises(SearchIndexError, match="no page marks its text with data-pagefind-body"):
         index.write(tmp_path)
+
+
+def test_an_empty_site_folder_is_a_clear_error(tmp_path):
+    index = written_pages_index(tmp_path)
+    with pytest.raises(SearchIndexError, match="no page marks its text with data-pagefind-body"):
+        index.write(tmp_path)
+
+
+def test_every_page_in_the_site_folder_is_indexed_in_place_of_the_last_bundle(tmp_path):
+    (tmp_path / "index.html").write_text(MARKED_PAGE.format("Tenders", "Commissioning"), encoding="utf-8")
+    # A hand-written page copied into the site in another encoding is read all the same.
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "index.html").write_bytes(MARKED_PAGE.format("Café", "Écrit à la main").encode("latin-1"))
+    stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old", encoding="utf-8")
+    (tmp_path / "pagefind" / "inside.html").write_text(MARKED_PAGE.format("Bundle", "Not a page"), encoding="utf-8")
+    report = written_pages_index(tmp_path).write(tmp_path)
+    assert report.pages == 2
+    assert not stale.exists()
+    urls = {
+        json.loads(gzip.decompress(fragment.read_bytes())[len(PAGEFIND_SIGNATURE) :])["url"]
+        for fragment in (tmp_path / "pagefind" / "fragment").iterdir()
+    }
+    assert urls == {"/", "/old/"}
+
+
+def test_pagefind_is_stopped_when_a_written_page_cannot_be_read(tmp_path, monkeypatch):
+    closed: list[StreamingIndex] = []
+    close = StreamingIndex.close
+
+    def noted_close(index: StreamingIndex) -> None:
+        closed.append(index)
+        close(index)
+
+    monkeypatch.setattr(StreamingIndex, "close", noted_close)
+    (tmp_path / "index.html").write_text(MARKED_PAGE.format("Tenders", "Text"), encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="gone"):
+        written_pages_index(tmp_path, ["index.html", "gone/index.html"])
+    assert len(closed) == 1
+    assert closed[0]._process is not None and closed[0]._process.poll() is not None
 
 
 # A stand-in for Pagefind's service that behaves as the real one does at the end: it answers a request to
