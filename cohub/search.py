@@ -87,13 +87,10 @@ class IndexReport:
     Attributes:
         bundle: The folder holding the search bundle.
         pages: How many pages were indexed.
-        seconds: How long Pagefind took to build the index and hand it
-            over after the last page, and the files took to write.
     """
 
     bundle: Path
     pages: int
-    seconds: float
 
 
 class SearchIndexError(Exception):

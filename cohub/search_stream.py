@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
@@ -134,14 +133,15 @@ def written_pages_index(site_dir: Path, paths: Iterable[str] | None = None) -> S
     Args:
         site_dir: The site folder.
         paths: The pages' files inside it, in the order to give them; by
-            default every HTML file there but the search bundle's, by path.
+            default every HTML file there but the search bundle's, by path
+            (a folder whose name ends in ``.html`` is not a page).
 
     Raises:
         SearchIndexError: When Pagefind cannot run or has stopped.
         OSError: When a page cannot be read.
     """
     if paths is None:
-        found = (path.relative_to(site_dir) for path in sorted(site_dir.rglob("*.html")))
+        found = (path.relative_to(site_dir) for path in sorted(site_dir.rglob("*.html")) if path.is_file())
         paths = [relative.as_posix() for relative in found if relative.parts[0] != BUNDLE_DIR]
     index = StreamingIndex()
     try:
@@ -257,13 +257,12 @@ class StreamingIndex:
             SearchIndexError: When Pagefind failed on a page or stopped, or
                 when no page marked its text for indexing.
         """
-        started = time.perf_counter()
         files = self._bundle_files()
         self._stop()
         if self._process is not None and self._process.returncode != 0:
             raise SearchIndexError(self._stopped_message())
         self.close()
-        return self._write_bundle(site_dir, files, started)
+        return self._write_bundle(site_dir, files)
 
     def publish(self, site_dir: Path) -> IndexReport:
         """Write the bundle of every page added so far into ``site_dir``, and keep the index for more pages.
@@ -271,8 +270,7 @@ class StreamingIndex:
         Raises:
             SearchIndexError: As :meth:`write`; the index is then of no more use.
         """
-        started = time.perf_counter()
-        return self._write_bundle(site_dir, self._bundle_files(), started)
+        return self._write_bundle(site_dir, self._bundle_files())
 
     def _bundle_files(self) -> object:
         """The bundle's files as Pagefind hands them over, once every page sent has been indexed."""
@@ -289,14 +287,13 @@ class StreamingIndex:
         # files over, and they are written here.
         return self._wait_for(self._send({"type": "GetFiles", "index_id": self._index_id})).get("files")
 
-    def _write_bundle(self, site_dir: Path, files: object, started: float) -> IndexReport:
+    def _write_bundle(self, site_dir: Path, files: object) -> IndexReport:
         bundle = site_dir / BUNDLE_DIR
         shutil.rmtree(bundle, ignore_errors=True)
         write_bundle(bundle, files)
         return IndexReport(
             bundle=bundle,
             pages=len(self._paths),
-            seconds=time.perf_counter() - started,
         )
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 from bench.corpus import make_hub
+from cohub.mkdocs_adapter import SiteHooks
 from cohub.readers import available_cores
 from cohub.search import PAGEFIND_ALLOCATOR_SETTINGS, PAGEFIND_ALLOCATOR_VARIABLE, SearchIndexError
 from cohub.search_stream import (
@@ -225,6 +226,7 @@ def test_every_page_in_the_site_folder_is_indexed_in_place_of_the_last_bundle(tm
     stale.parent.mkdir(parents=True)
     stale.write_text("old", encoding="utf-8")
     (tmp_path / "pagefind" / "inside.html").write_text(MARKED_PAGE.format("Bundle", "Not a page"), encoding="utf-8")
+    (tmp_path / "folder.html").mkdir()
     report = written_pages_index(tmp_path).write(tmp_path)
     assert report.pages == 2
     assert not stale.exists()
@@ -249,6 +251,19 @@ def test_pagefind_is_stopped_when_a_written_page_cannot_be_read(tmp_path, monkey
         written_pages_index(tmp_path, ["index.html", "gone/index.html"])
     assert len(closed) == 1
     assert closed[0]._process is not None and closed[0]._process.poll() is not None
+
+
+def test_a_written_page_that_cannot_be_read_fails_the_build_in_one_line(tmp_path):
+    hooks = SiteHooks()
+    hooks.search_pages = ["index.html", "gone/index.html"]
+    (tmp_path / "index.html").write_text(MARKED_PAGE.format("Tenders", "Text"), encoding="utf-8")
+    with pytest.raises(PluginError) as raised:
+        hooks._finish_search_index(tmp_path, None)
+    assert re.fullmatch(
+        rf"{re.escape(str(tmp_path))}: the search index was not built: \[Errno 2\] [^\n]*gone/index\.html'",
+        str(raised.value),
+    )
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 
 # A stand-in for Pagefind's service that behaves as the real one does at the end: it answers a request to
