@@ -757,9 +757,9 @@ class SiteHooks:
         A whole build on a machine with a core to spare has handed Pagefind
         each page as it was written, and writes the search bundle now; on one
         core, or in a ``--dirty`` build, Pagefind is given the written pages
-        now. A preview ('mkdocs serve') indexes the
-        site and writes the comments in the background, so an edited page
-        shows as soon as it is rebuilt; its search catches up seconds later.
+        now. A preview ('mkdocs serve') indexes the site and writes the
+        comments in the background, so an edited page shows as soon as it is
+        rebuilt; its search catches up seconds later.
         """
         gc.unfreeze()
         self._stop_rendering_ahead()
