@@ -12,9 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-import cbor2
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
@@ -22,6 +20,7 @@ from bench.corpus import make_hub
 from cohub.mkdocs_adapter import SiteHooks
 from cohub.readers import available_cores
 from cohub.search import PAGEFIND_ALLOCATOR_SETTINGS, PAGEFIND_ALLOCATOR_VARIABLE, SearchIndexError
+from cohub.search_order import read_fragment
 from cohub.search_stream import (
     StreamingIndex,
     indexed_part,
@@ -30,8 +29,8 @@ from cohub.search_stream import (
     written_pages_index,
 )
 from tests.conftest import build_hub
+from tests.search_bundles import bundle_contents
 
-PAGEFIND_SIGNATURE = b"pagefind_dcd"
 CONVERTED_AHEAD = re.compile(r"Converted [1-9][0-9]* pages' Markdown in worker processes")
 RENDERED_AHEAD = re.compile(r"Rendered [1-9][0-9]* pages in worker processes")
 WARNED_CASE_STUDY = re.compile(r"'case-studies/(synthetic-[^']+)\.md'")
@@ -92,51 +91,11 @@ def available_cores_set() -> set[int]:
     return set(os.sched_getaffinity(0))
 
 
-def decoded(data: bytes) -> Any:
-    """A Pagefind index file's content: gzip, Pagefind's signature, then CBOR."""
-    content = gzip.decompress(data)
-    assert content.startswith(PAGEFIND_SIGNATURE)
-    return cbor2.loads(content[len(PAGEFIND_SIGNATURE) :])
-
-
 def warned_case_study(warning: str) -> str:
     """The slug of the synthetic case study a build's warning names."""
     named = WARNED_CASE_STUDY.search(warning)
     assert named is not None, f"the warning names no synthetic case study: {warning}"
     return named[1]
-
-
-def bundle_contents(bundle) -> dict[str, object]:
-    """Every file of a search bundle, by name, with the filters' values in order.
-
-    Pagefind writes each filter's values in an order that changes from one run
-    to the next (its own command line does too), and the file names of the
-    filters, the metadata that names them and the entry file that names the
-    metadata are hashes of that: those are compared by what they hold.
-    """
-    contents: dict[str, object] = {}
-    filter_names: dict[str, str] = {}
-    for path in sorted(bundle.rglob("*.pf_filter")):
-        name, values = decoded(path.read_bytes())
-        filter_names[path.stem] = name
-        contents[f"filter/{name}"] = sorted((value, tuple(pages)) for value, pages in values)
-    for path in sorted(bundle.rglob("*")):
-        name = path.relative_to(bundle).as_posix()
-        if path.is_dir() or path.suffix == ".pf_filter":
-            continue
-        if path.suffix == ".pf_meta":
-            # The version, the pages, the word index, the filters (each with its file), sorts and fields.
-            version, pages, words, filters, sorts, fields = decoded(path.read_bytes())
-            assert all(filter_names[stem] == name for name, stem in filters)
-            contents["metadata"] = (version, pages, words, sorted(filter_names.values()), sorts, fields)
-        elif name == "pagefind-entry.json":
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            for language in entry["languages"].values():
-                language.pop("hash")
-            contents[name] = entry
-        else:
-            contents[name] = path.read_bytes()
-    return contents
 
 
 def site_contents(site) -> dict[str, object]:
@@ -230,10 +189,7 @@ def test_every_page_in_the_site_folder_is_indexed_in_place_of_the_last_bundle(tm
     report = written_pages_index(tmp_path).write(tmp_path)
     assert report.pages == 2
     assert not stale.exists()
-    urls = {
-        json.loads(gzip.decompress(fragment.read_bytes())[len(PAGEFIND_SIGNATURE) :])["url"]
-        for fragment in (tmp_path / "pagefind" / "fragment").iterdir()
-    }
+    urls = {read_fragment(fragment)["url"] for fragment in (tmp_path / "pagefind" / "fragment").iterdir()}
     assert urls == {"/", "/old/"}
 
 

@@ -8,7 +8,6 @@ first, whole build.
 from __future__ import annotations
 
 import filecmp
-import gzip
 import re
 import shutil
 from typing import TYPE_CHECKING, Any
@@ -18,9 +17,10 @@ import pytest
 from bench.corpus import make_hub
 from cohub.hub import load_hub
 from cohub.search import BUNDLE_DIR
+from cohub.search_order import read_fragment
 from tests.conftest import FIXTURE_CASE_STUDIES
+from tests.search_bundles import bundle_contents
 from tests.serving import fetch_until, free_port, log_until, mkdocs_serve
-from tests.test_build_streaming import bundle_contents
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,8 +168,8 @@ def test_a_broken_edit_shows_its_problem_on_the_last_good_pages_until_it_is_fixe
         log = log_until(log_path, CAUGHT_UP, times=2, timeout=300)
         assert "Traceback" not in log and "the search index was not built" not in log, log
         assert f"case_studies/essex-tender-evaluation.md:{line}:" in log, log
-        fragments = [gzip.decompress(path.read_bytes()) for path in (site / BUNDLE_DIR).rglob("*.pf_fragment")]
-        assert any(b"Fixed while serving." in fragment for fragment in fragments)
+        fragments = [read_fragment(path) for path in (site / BUNDLE_DIR).rglob("*.pf_fragment")]
+        assert any("Fixed while serving." in fragment["content"] for fragment in fragments)
 
 
 def test_a_page_open_in_the_browser_reloads_to_show_a_broken_edit_and_again_once_it_is_fixed(
